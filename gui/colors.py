@@ -1,28 +1,28 @@
-"""Class colours for plots and docks.
+"""Class colours for plots and docks, as hex, names and an RGB array for vectorised blending.
 
-The palette is Okabe and Ito's (2008) set, chosen because its hues stay apart for viewers with
-protanopia, deuteranopia and tritanopia; the order puts the most distinct pairs first, so the
-common two- and three-class data sets get the clearest contrast.
+The colours are the theme's (Okabe and Ito's 2008 set), chosen because their hues stay apart
+for viewers with protanopia, deuteranopia and tritanopia; the order puts the most distinct
+pairs first, so the common two- and three-class data sets get the clearest contrast. The
+names let a dock say "class 2 (orange)" for readers who cannot tell the hues apart at all.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from gui.theme import LIGHT
+
 MAX_CLASSES = 6
 
-# (name, hex) in the order classes are coloured.
-_OKABE_ITO = (
-    ("blue", "#0072B2"),
-    ("orange", "#E69F00"),
-    ("bluish green", "#009E73"),
-    ("reddish purple", "#CC79A7"),
-    ("sky blue", "#56B4E9"),
-    ("vermillion", "#D55E00"),
+CLASS_COLORS_HEX: tuple[str, ...] = tuple(LIGHT.classes[:MAX_CLASSES])
+CLASS_COLOR_NAMES: tuple[str, ...] = (
+    "blue",
+    "orange",
+    "bluish green",
+    "reddish purple",
+    "sky blue",
+    "vermillion",
 )
-
-CLASS_COLOR_NAMES: tuple[str, ...] = tuple(name for name, _ in _OKABE_ITO)
-CLASS_COLORS_HEX: tuple[str, ...] = tuple(code for _, code in _OKABE_ITO)
 
 # Outline drawn around filled markers so they stay visible on a background of the same hue.
 POINT_OUTLINE_HEX = "#1A1A1A"

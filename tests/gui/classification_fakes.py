@@ -1,0 +1,58 @@
+"""Realistic fake inputs for the classification views: a spiral and a boundary from a formula."""
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+
+from gui.theme import LIGHT
+
+
+def spiral(samples: int = 100, classes: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Points (samples*classes, 2) and labels shaped like nnfs's spiral_data."""
+    rng = np.random.default_rng(seed)
+    points = np.zeros((samples * classes, 2))
+    labels = np.repeat(np.arange(classes), samples)
+    for c in range(classes):
+        radius = np.linspace(0.0, 1.0, samples)
+        angle = np.linspace(c * 4, (c + 1) * 4, samples) + rng.normal(size=samples) * 0.2
+        points[c * samples : (c + 1) * samples] = np.c_[
+            radius * np.sin(angle * 2.5), radius * np.cos(angle * 2.5)
+        ]
+    return points, labels
+
+
+def spiral_probabilities(classes: int = 3, cells: int = 200) -> np.ndarray:
+    """Softmax probabilities (cells, cells, classes) of a swirl over [-1, 1]^2."""
+    xs = ys = np.linspace(-1.0, 1.0, cells)
+    gx, gy = np.meshgrid(xs, ys)
+    angle, radius = np.arctan2(gy, gx), np.hypot(gx, gy)
+    logits = np.stack(
+        [3 * np.cos(angle - 2 * np.pi * c / classes + 4 * radius) for c in range(classes)], -1
+    )
+    exp = np.exp(logits - logits.max(-1, keepdims=True))
+    return exp / exp.sum(-1, keepdims=True)
+
+
+
+def save_shot(widget, name: str, tmp_path) -> Path:
+    """Render `widget` to PNG in $SHOTS_DIR if set (to look at it), else in tmp_path."""
+    folder = Path(os.environ.get("SHOTS_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    assert widget.grab().save(str(path))
+    assert path.stat().st_size > 1000
+    return path
+
+
+@contextmanager
+def light_plots():
+    """Create plots in the light theme's colours (as apply_theme would), restored afterwards."""
+    saved = {key: pg.getConfigOption(key) for key in ("background", "foreground")}
+    pg.setConfigOptions(background=LIGHT.panel, foreground=LIGHT.text)
+    try:
+        yield
+    finally:
+        pg.setConfigOptions(**saved)
