@@ -1,0 +1,35 @@
+"""Render the window to a PNG without a screen, for the README and for tutorial stills."""
+
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+# Long enough for posted layout events and pyqtgraph's deferred range updates to run.
+SETTLE_MS = 150
+
+
+def settle() -> None:
+    """Let Qt finish every pending layout, polish and repaint before pixels are read."""
+    loop = QEventLoop()
+    QTimer.singleShot(SETTLE_MS, loop.quit)
+    loop.exec()
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
+
+
+def save_screenshot(window: QWidget, path: str | Path, size: tuple[int, int]) -> None:
+    """Show `window` at `size` (width, height) and write exactly that many pixels to `path`."""
+    window.resize(*size)
+    window.show()
+    settle()
+    image = window.grab().toImage()
+    if (image.width(), image.height()) != size:
+        # A high-DPI screen grabs at its device pixel ratio; the caller asked for pixels.
+        image = image.scaled(
+            *size,
+            Qt.AspectRatioMode.IgnoreAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+    if not image.save(str(path), "PNG"):
+        raise OSError(f"could not write a PNG to {path}")
