@@ -1,0 +1,111 @@
+"""What every view needs to draw the lab at one instant, frozen so no view can change it.
+
+The controller builds one `Snapshot` after each change and sends it to all views; a view that
+keeps a reference can never see it change under its feet, and no view can reach back into the
+engine through it (arrays are read-only copies).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+Index = tuple[int, ...]
+
+
+def frozen_array(values: Any) -> np.ndarray:
+    """A read-only copy, so a view cannot write into what another view is showing."""
+    array = np.array(values, copy=True)
+    array.setflags(write=False)
+    return array
+
+
+def frozen_arrays(values: Mapping[str, Any]) -> Mapping[str, np.ndarray]:
+    return MappingProxyType({name: frozen_array(value) for name, value in values.items()})
+
+
+@dataclass(frozen=True)
+class LossCurve:
+    """The loss as a function of one parameter, everything else held where it is now.
+
+    xs, ys: (n_points,) the sampled parameter values and losses; `value`, `loss`: the current
+    point; `slope`: the analytic gradient there, the slope of the tangent line.
+    """
+
+    name: str
+    index: Index
+    label: str
+    xs: np.ndarray
+    ys: np.ndarray
+    value: float
+    loss: float
+    slope: float
+
+
+@dataclass(frozen=True)
+class OperationInfo:
+    """One pause point of an iteration: its id, the book line it stands for, and its phase."""
+
+    name: str
+    code: str
+    phase: str
+    writes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GradientFactor:
+    """One factor of a chain rule in the seed's notation, e.g. ("da_1/dz_1", 1.0)."""
+
+    label: str
+    value: float
+
+
+@dataclass(frozen=True)
+class ChainRuleInfo:
+    """dl/d(target) = product of factors (or sum of terms), with its central-difference check."""
+
+    target: str
+    equation: str
+    factors: tuple[GradientFactor, ...]
+    terms: tuple[GradientFactor, ...]
+    product: float
+    numerical: float
+    relative_error: float
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The lab at one instant. `values` are every quantity computed so far, by book name."""
+
+    scenario: str
+    title: str
+    values: Mapping[str, np.ndarray]
+    parameters: Mapping[str, np.ndarray]
+    operations: tuple[OperationInfo, ...]
+    position: int  # operations done in the current iteration
+    iteration: int  # completed iterations
+    last_operation: OperationInfo | None
+    losses: np.ndarray  # (iterations,) loss of each completed iteration
+    log_lines: tuple[str, ...]
+    selected: tuple[str, Index] | None = None
+    chain_rule: ChainRuleInfo | None = None
+    input_chain_rules: tuple[ChainRuleInfo, ...] = ()
+    loss_curve: LossCurve | None = None
+    running: bool = False
+    speed: float = 10.0
+    speed_unit: str = "iterations"
+    can_step_back: bool = False
+
+    @property
+    def next_operation(self) -> OperationInfo | None:
+        """The operation the next Step will run."""
+        return self.operations[self.position] if self.operations else None
+
+    @property
+    def current_loss(self) -> float | None:
+        """The latest loss the learner has seen: the last completed iteration's."""
+        return float(self.losses[-1]) if len(self.losses) else None
