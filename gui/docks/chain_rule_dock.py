@@ -1,0 +1,116 @@
+"""The selected gradient taken apart: dl/dw_in = dl/dy * dy/da_i * da_i/dz_i * dz_i/dw_in.
+
+Each factor is shown with its live value, then their product (what backpropagation computed)
+next to the central-difference estimate that only uses the loss. Agreement to many digits is the
+learner's evidence that the chain rule, and not some trick, produced the number. Below it the
+gradient with respect to the inputs, dl/dX = dl/dZ * W, term by term.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from gui.snapshot import ChainRuleInfo, Snapshot
+from gui.widgets.array_editor import format_value
+
+AGREEMENT = 1e-4  # relative error under which the two estimates count as the same number
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _number(value: float) -> str:
+    return format_value(value, 6)
+
+
+def rule_html(rule: ChainRuleInfo) -> str:
+    """The equation, the factors' values, the product and the numerical check, as rich text."""
+    parts = rule.terms or rule.factors
+    joiner = " + " if rule.terms else " × "
+    values = joiner.join(f"({_number(part.value)})" if part.value < 0 else _number(part.value)
+                         for part in parts)
+    verdict = "agree" if rule.relative_error < AGREEMENT else "differ"
+    colour = "#009E73" if rule.relative_error < AGREEMENT else "#D55E00"
+    lines = [f"<b>{_escape(rule.equation)}</b>"]
+    if rule.terms and rule.factors:
+        factors = " × ".join(f"{_escape(f.label)} = {_number(f.value)}" for f in rule.factors)
+        lines.append(f"<span style='color: gray'>one sample: {factors}</span>")
+    lines.append(f"= {values}")
+    lines.append(f"= <b>{_number(rule.product)}</b> &nbsp;(backpropagation)")
+    lines.append(
+        f"≈ {_number(rule.numerical)} &nbsp;(central difference) &nbsp;"
+        f"<span style='color: {colour}'>relative error {rule.relative_error:.1e}: "
+        f"{verdict}</span>")
+    return "<br>".join(lines)
+
+
+class ChainRulePanel(QWidget):
+    """Rich-text labels for the selected parameter's rule and the inputs' rules."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-weight: 600;")
+        self.rule_label = QLabel()
+        self.inputs_heading = QLabel("Gradient with respect to the inputs, dl/dX = dl/dZ · W")
+        self.inputs_heading.setStyleSheet("font-weight: 600;")
+        self.inputs_label = QLabel()
+        for label in (self.rule_label, self.inputs_label, self.heading):
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setWordWrap(True)
+        rule_font = self.rule_label.font()
+        rule_font.setPointSizeF(rule_font.pointSizeF() * 1.15)
+        self.rule_label.setFont(rule_font)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.rule_label)
+        layout.addWidget(line)
+        layout.addWidget(self.inputs_heading)
+        layout.addWidget(self.inputs_label)
+        layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self._shown: tuple = ()
+
+    def set_snapshot(self, snapshot: Snapshot) -> None:
+        """Show the selected parameter's chain rule and the inputs' ones."""
+        shown = (snapshot.chain_rule, snapshot.input_chain_rules)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        rule = snapshot.chain_rule
+        if rule is None:
+            self.heading.setText("Click a weight or bias to take its gradient apart.")
+            self.rule_label.setText("")
+        else:
+            self.heading.setText(f"Gradient of the loss with respect to {_escape(rule.target[3:])}"
+                                 if rule.target.startswith("dl/d") else _escape(rule.target))
+            self.rule_label.setText(rule_html(rule))
+        inputs = snapshot.input_chain_rules
+        self.inputs_heading.setVisible(bool(inputs))
+        self.inputs_label.setVisible(bool(inputs))
+        self.inputs_label.setText("<br><br>".join(rule_html(each) for each in inputs))
+
+    def text(self) -> str:
+        """Everything the panel says, as plain text (what a learner would read aloud)."""
+        document = QTextDocument()
+        parts = []
+        for label in (self.heading, self.rule_label, self.inputs_heading, self.inputs_label):
+            if label.isVisibleTo(self):
+                document.setHtml(label.text())
+                parts.append(document.toPlainText())
+        return "\n".join(parts)

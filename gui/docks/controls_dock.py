@@ -1,0 +1,139 @@
+"""Step, Step back, Iteration, Run/Pause with its speed, Reset, and where the iteration stands.
+
+The buttons say their keys (Right, Left, Enter, Space, R) so the learner can leave the mouse
+alone; the window owns the shortcuts, this panel only turns clicks into requests.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.snapshot import Snapshot
+
+SPEED_UNITS = ("iterations", "operations")
+PHASE_NAMES = {"forward": "forward pass", "loss": "loss", "backward": "backward pass",
+               "update": "update"}
+
+
+class ControlsPanel(QWidget):
+    """Buttons that request a change and labels that show the snapshot's position."""
+
+    # () one operation forward
+    step_requested = Signal()
+    # () one operation back
+    step_back_requested = Signal()
+    # () run to the end of the current iteration
+    iteration_requested = Signal()
+    # (bool) True to run continuously, False to pause
+    run_toggled = Signal(bool)
+    # () back to the scenario's starting values
+    reset_requested = Signal()
+    # (float per second, unit: "iterations" | "operations")
+    speed_changed = Signal(float, str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.step_back_button = QPushButton("◀ Step back  (Left)")
+        self.step_button = QPushButton("Step ▶  (Right)")
+        self.iteration_button = QPushButton("Iteration ⏭  (Enter)")
+        self.run_button = QPushButton("Run  (Space)")
+        self.run_button.setCheckable(True)
+        self.reset_button = QPushButton("Reset  (R)")
+        for button in (self.step_back_button, self.step_button, self.iteration_button,
+                       self.run_button, self.reset_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.speed_box = QDoubleSpinBox()
+        self.speed_box.setRange(0.1, 100_000)
+        self.speed_box.setDecimals(1)
+        self.speed_box.setValue(10)
+        self.speed_box.setToolTip("How fast Run goes")
+        self.unit_box = QComboBox()
+        self.unit_box.addItems([f"{unit} / s" for unit in SPEED_UNITS])
+        self.iteration_label = QLabel()
+        self.iteration_label.setObjectName("iterationCounter")
+        self.iteration_label.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.position_label = QLabel()
+        self.next_label = QLabel()
+        self.next_label.setTextFormat(Qt.TextFormat.RichText)
+        self.next_label.setWordWrap(True)
+
+        buttons = QGridLayout()
+        buttons.addWidget(self.step_back_button, 0, 0)
+        buttons.addWidget(self.step_button, 0, 1)
+        buttons.addWidget(self.iteration_button, 0, 2)
+        buttons.addWidget(self.run_button, 1, 0)
+        buttons.addWidget(self.reset_button, 1, 2)
+        speed = QHBoxLayout()
+        speed.addWidget(self.speed_box)
+        speed.addWidget(self.unit_box)
+        buttons.addLayout(speed, 1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(buttons)
+        layout.addWidget(self.iteration_label)
+        layout.addWidget(self.position_label)
+        layout.addWidget(self.next_label)
+        layout.addStretch(1)
+
+        self.step_button.clicked.connect(self.step_requested)
+        self.step_back_button.clicked.connect(self.step_back_requested)
+        self.iteration_button.clicked.connect(self.iteration_requested)
+        self.reset_button.clicked.connect(self.reset_requested)
+        self.run_button.toggled.connect(self._on_run_button_changed)
+        self.speed_box.valueChanged.connect(self._on_speed_box_changed)
+        self.unit_box.currentIndexChanged.connect(self._on_unit_box_changed)
+
+    def set_snapshot(self, snapshot: Snapshot) -> None:
+        """Show the iteration count, the position in the iteration, and the run state."""
+        widgets = (self.run_button, self.speed_box, self.unit_box)
+        blockers = [widget.blockSignals(True) for widget in widgets]
+        try:
+            self.run_button.setChecked(snapshot.running)
+            self.run_button.setText("Pause  (Space)" if snapshot.running else "Run  (Space)")
+            if not self.speed_box.hasFocus():
+                self.speed_box.setValue(snapshot.speed)
+            self.unit_box.setCurrentIndex(SPEED_UNITS.index(snapshot.speed_unit))
+        finally:
+            for widget, blocker in zip(widgets, blockers, strict=True):
+                widget.blockSignals(blocker)
+        self.step_back_button.setEnabled(snapshot.can_step_back)
+        self.iteration_label.setText(f"Iteration {snapshot.iteration}")
+        total = len(snapshot.operations)
+        last = snapshot.last_operation
+        if last is None or snapshot.position == 0:
+            done = "start of the iteration" if last is None else \
+                f"iteration {snapshot.iteration} done"
+        else:
+            done = f"done {snapshot.position} of {total} operations " \
+                f"({PHASE_NAMES.get(last.phase, last.phase)})"
+        self.position_label.setText(done)
+        upcoming = snapshot.next_operation
+        self.next_label.setText(
+            "" if upcoming is None else
+            f"next: <code>{_escape(upcoming.code)}</code>")
+
+    def _on_run_button_changed(self, running: bool) -> None:
+        """Ask to run or pause; the label follows the next snapshot."""
+        self.run_toggled.emit(running)
+
+    def _on_speed_box_changed(self, value: float) -> None:
+        """Ask for a new run speed."""
+        self.speed_changed.emit(value, SPEED_UNITS[self.unit_box.currentIndex()])
+
+    def _on_unit_box_changed(self, index: int) -> None:
+        """Count speed in iterations or in single operations per second."""
+        self.speed_changed.emit(self.speed_box.value(), SPEED_UNITS[index])
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,89 @@
+"""The loss of every completed iteration, on a linear or logarithmic axis.
+
+The seed's losses fall from 466 to 1e-8 in 200 iterations, which a linear axis flattens into an
+L; the log toggle shows the steady exponential decay the gradient steps produce.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from gui.snapshot import Snapshot
+from gui.theme import current_theme
+
+
+class LossPlot(QWidget):
+    """Loss per iteration; set_snapshot feeds the one curve created at construction."""
+
+    # (bool) the learner switched the logarithmic loss axis on or off
+    log_scale_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        theme = current_theme()
+        self.plot_widget = pg.PlotWidget(background=theme.panel)
+        self.plot_item = self.plot_widget.getPlotItem()
+        self.plot_item.setLabel("bottom", "iteration")
+        self.plot_item.setLabel("left", "loss")
+        self.plot_item.showGrid(x=True, y=True, alpha=0.25)
+        self.plot_item.setMenuEnabled(False)
+        self.curve = self.plot_item.plot(pen=pg.mkPen(theme.accent, width=2))
+        self.curve.setDownsampling(auto=True, method="peak")
+        self.curve.setClipToView(True)
+        self.log_box = QCheckBox("log scale")
+        self.summary = QLabel()
+        self._losses = np.zeros(0)
+
+        header = QHBoxLayout()
+        header.addWidget(self.summary, 1)
+        header.addWidget(self.log_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(header)
+        layout.addWidget(self.plot_widget, 1)
+        self.log_box.toggled.connect(self._on_log_box_changed)
+
+    def set_snapshot(self, snapshot: Snapshot) -> None:
+        """Show the losses of the completed iterations."""
+        self.set_losses(snapshot.losses)
+
+    def set_losses(self, losses: np.ndarray) -> None:
+        losses = np.asarray(losses, dtype=float)
+        if losses.shape == self._losses.shape and np.array_equal(losses, self._losses):
+            return
+        self._losses = losses
+        self._draw()
+        if len(losses):
+            self.summary.setText(f"iteration {len(losses)}: loss {losses[-1]:.6g}")
+        else:
+            self.summary.setText("no iteration completed yet")
+
+    def set_log_scale(self, on: bool) -> None:
+        """Switch the axis from code, without echoing `log_scale_changed`."""
+        blocker = self.log_box.blockSignals(True)
+        try:
+            self.log_box.setChecked(on)
+        finally:
+            self.log_box.blockSignals(blocker)
+        self._draw()
+
+    def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The (iterations, losses) behind the curve, as the learner sees them."""
+        return np.arange(1, len(self._losses) + 1, dtype=float), self._losses.copy()
+
+    def _draw(self) -> None:
+        log = self.log_box.isChecked()
+        self.plot_item.setLogMode(x=False, y=log)
+        xs, ys = self.curve_data()
+        if log:
+            # A loss of exactly 0 has no logarithm: leave a gap rather than warn.
+            ys = np.where(ys > 0, ys, np.nan)
+        self.curve.setData(xs, ys, connect="finite")
+
+    def _on_log_box_changed(self, on: bool) -> None:
+        """Redraw on the new axis and tell whoever remembers the choice."""
+        self._draw()
+        self.log_scale_changed.emit(on)
