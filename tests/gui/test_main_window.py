@@ -1,0 +1,197 @@
+"""The window shell: what a user sees in its menus and dialogs, and what it remembers."""
+
+import numpy
+import pyqtgraph
+import PySide6
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel
+
+from gui import APP_NAME, app_version
+from gui.about import AboutDialog, ShortcutsDialog, library_versions
+from gui.main_window import MainWindow
+from gui.settings import SETTINGS_ENV, open_settings
+from gui.start_page import StartPage
+
+# Qt's offscreen platform warns that it lacks a window system to pass size hints or raises to.
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)\(\)")
+
+SCENARIOS = [("neuron", "Single neuron", "hand"), ("spiral", "Spiral", "classification")]
+
+
+@pytest.fixture
+def window(qtbot):
+    shown = MainWindow()
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitExposed(shown)
+    return shown
+
+
+@pytest.fixture
+def private_settings(tmp_path, monkeypatch):
+    """Settings in a file of this test's own, never the user's."""
+    monkeypatch.setenv(SETTINGS_ENV, str(tmp_path / "settings.ini"))
+    return tmp_path / "settings.ini"
+
+
+def menu_texts(menu) -> list[str]:
+    return [action.text().replace("&", "") for action in menu.actions() if action.text()]
+
+
+def make_dock(title: str) -> QDockWidget:
+    dock = QDockWidget(title)
+    dock.setWidget(QLabel(f"{title} contents"))
+    return dock
+
+
+def test_window_shows_title_menus_and_status_bar(window):
+    assert window.windowTitle() == APP_NAME
+    bar_titles = [action.text().replace("&", "") for action in window.menuBar().actions()]
+    assert bar_titles == ["File", "View", "Help"]
+    assert menu_texts(window.menu("File")) == ["Quit"]
+    assert menu_texts(window.menu("View")) == ["Panels", "Reset layout"]
+    assert menu_texts(window.menu("Help")) == ["Keyboard shortcuts", f"About {APP_NAME}"]
+    assert window.statusBar().isVisible()
+    assert not window.windowIcon().isNull()
+
+
+def test_ctrl_q_closes_the_window(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_about_dialog_names_the_app_and_library_versions(window, qtbot):
+    about = next(a for a in window.menu("Help").actions() if "About" in a.text())
+    about.trigger()
+    dialog = window.findChild(AboutDialog)
+    qtbot.waitExposed(dialog)
+    text = dialog.text.text()
+    assert f"{APP_NAME} {app_version()}" in text
+    for name, version in [
+        ("numpy", numpy.__version__),
+        ("nnfs", library_versions()["nnfs"]),
+        ("PySide6", PySide6.__version__),
+        ("pyqtgraph", pyqtgraph.__version__),
+    ]:
+        assert f"<td>{name}</td><td>&nbsp;&nbsp;{version}</td>" in text
+    dialog.accept()
+
+
+def test_f1_lists_every_shortcut_including_ones_added_by_panels(window, qtbot):
+    step = QAction("Step forward", window)
+    step.setShortcut(QKeySequence("Ctrl+Right"))
+    window.add_menu_action("Training", step)
+    dock = make_dock("Controls")
+    pause = QAction("&Pause", dock)
+    pause.setShortcut(QKeySequence("Space"))
+    dock.addAction(pause)
+    window.add_dock(dock)
+
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    dialog = window.findChild(ShortcutsDialog)
+    qtbot.waitExposed(dialog)
+    table = dialog.table
+    rows = {
+        tuple(table.item(row, column).text() for column in range(3))
+        for row in range(table.rowCount())
+    }
+    assert rows == {
+        ("Quit", "Ctrl+Q", "File"),
+        ("Keyboard shortcuts", "F1", "Help"),
+        ("Step forward", "Ctrl+Right", "Training"),
+        ("Pause", "Space", ""),
+    }
+    dialog.reject()
+
+
+def test_panel_menus_go_before_help_and_file_actions_above_quit(window):
+    open_action = QAction("&Open…", window)
+    window.add_menu_action("File", open_action)
+    window.add_menu_action("Scenario", QAction("Spiral", window))
+    bar_titles = [action.text().replace("&", "") for action in window.menuBar().actions()]
+    assert bar_titles == ["File", "View", "Scenario", "Help"]
+    assert menu_texts(window.menu("File")) == ["Open…", "Quit"]
+    assert menu_texts(window.menu("Scenario")) == ["Spiral"]
+
+
+def test_docks_join_the_view_menu_and_reset_layout_brings_them_back(window, qtbot):
+    panels = window.menu("View").actions()[0].menu()
+    assert not panels.isEnabled()
+    controls = make_dock("Controls")
+    log = make_dock("Log")
+    window.add_dock(controls, Qt.DockWidgetArea.LeftDockWidgetArea)
+    window.add_dock(log, Qt.DockWidgetArea.LeftDockWidgetArea, tabify_with=controls)
+    assert panels.isEnabled()
+    assert menu_texts(panels) == ["Controls", "Log"]
+    assert controls.objectName() == "controls_dock"
+    # A shown window updates its dock tab bars on the next pass of the event loop.
+    qtbot.waitUntil(lambda: window.tabifiedDockWidgets(controls) == [log])
+
+    panels.actions()[0].trigger()  # the user unticks Controls
+    assert not controls.isVisible()
+    log.setFloating(True)
+    reset = next(a for a in window.menu("View").actions() if "Reset" in a.text())
+    reset.trigger()
+    qtbot.waitUntil(controls.isVisible)
+    assert not log.isFloating()
+    assert window.dockWidgetArea(controls) == Qt.DockWidgetArea.LeftDockWidgetArea
+    qtbot.waitUntil(lambda: window.tabifiedDockWidgets(controls) == [log])
+    assert window.docks() == [controls, log]
+
+
+def test_layout_is_remembered_between_runs_in_a_private_settings_file(qtbot, private_settings):
+    first = MainWindow(open_settings())
+    qtbot.addWidget(first)
+    hidden = make_dock("Inputs")
+    first.add_dock(hidden)
+    first.show()
+    qtbot.waitExposed(first)
+    first.resize(700, 520)
+    hidden.hide()
+    first.close()
+    assert private_settings.exists()
+
+    second = MainWindow(open_settings())
+    qtbot.addWidget(second)
+    again = make_dock("Inputs")
+    second.add_dock(again)
+    assert second.restore_layout()
+    second.show()
+    qtbot.waitExposed(second)
+    assert (second.width(), second.height()) == (700, 520)
+    assert not again.isVisible()
+
+
+def test_nothing_remembered_restores_nothing(qtbot, private_settings):
+    fresh = MainWindow(open_settings())
+    qtbot.addWidget(fresh)
+    assert not fresh.restore_layout()
+    assert not MainWindow().restore_layout()
+
+
+def test_start_page_cards_ask_the_window_for_a_scenario(window, qtbot):
+    page = StartPage(SCENARIOS)
+    window.set_central(page)
+    page.scenario_chosen.connect(window.scenario_requested)
+    card = page.buttons["spiral"]
+    qtbot.waitExposed(card)
+    assert card.accessibleName() == "Spiral"
+    texts = [label.text() for label in card.findChildren(QLabel)]
+    assert texts == ["Spiral", "Train a small network on a data set and watch it learn"]
+    with qtbot.waitSignal(window.scenario_requested) as chosen:
+        qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
+    assert chosen.args == ["spiral"]
+    assert card.isChecked()
+    assert card.findChildren(QLabel)[0].property("selected") is True
+
+
+def test_set_central_replaces_the_previous_view(window, qtbot):
+    page = StartPage(SCENARIOS)
+    window.set_central(page)
+    replacement = QLabel("lab")
+    window.set_central(replacement)
+    assert window.centralWidget() is replacement
+    with qtbot.waitSignal(page.destroyed):
+        QApplication.sendPostedEvents(None, 0)
