@@ -1,0 +1,63 @@
+"""One gradient taken apart: the chain rule's factors, their product, and a numerical check.
+
+The analytic gradient is what backpropagation computed; the central difference only uses the
+loss, so their agreement (a small relative error) is the evidence that the factors are right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# Central-difference step: large enough that float32 rounding of the loss does not swamp the
+# difference quotient, small enough that smooth losses stay near their tangent.
+DEFAULT_STEP = 1e-4
+
+
+@dataclass(frozen=True)
+class ChainRule:
+    """dl/d(target) as a product (or a sum over samples) of labelled factors.
+
+    factors: (label in the seed's notation, value), e.g. ("dl/dy", 2.0), ("dy/da_1", 1.0).
+    For a batched model weight the factors describe one selected sample (`sample`), and `terms`
+    lists the summed pieces, e.g. ("x_s1 * dl/dz_s2 summed over samples", ...).
+    """
+
+    target: str
+    factors: list[tuple[str, float]]
+    product: float
+    numerical: float
+    relative_error: float
+    terms: list[tuple[str, float]] = field(default_factory=list)
+    sample: int | None = None
+
+    @property
+    def equation(self) -> str:
+        """The rule as the seed writes it, e.g. "dl/dw_0 = dl/da * da/dz * dz/dw_0"."""
+        labels = [label for label, _ in (self.terms or self.factors)]
+        joiner = " + " if self.terms else " * "
+        return f"{self.target} = {joiner.join(labels)}"
+
+
+def central_difference(loss_at: Callable[[float], float], value: float,
+                       step: float = DEFAULT_STEP) -> float:
+    """(loss(value + h) - loss(value - h)) / 2h, the numerical derivative at `value`."""
+    return (loss_at(value + step) - loss_at(value - step)) / (2 * step)
+
+
+def relative_error(analytic: float, numerical: float) -> float:
+    """|a - n| / max(|a|, |n|); 0 when both are 0, so an exact zero gradient counts as agreeing."""
+    scale = max(abs(analytic), abs(numerical))
+    return 0.0 if scale == 0 else abs(analytic - numerical) / scale
+
+
+def make_chain_rule(target: str, factors: list[tuple[str, float]], product: float,
+                    loss_at: Callable[[float], float], value: float,
+                    step: float = DEFAULT_STEP, terms: list[tuple[str, float]] | None = None,
+                    sample: int | None = None) -> ChainRule:
+    """A ChainRule whose numerical estimate is the central difference of `loss_at` at `value`."""
+    numerical = central_difference(loss_at, value, step)
+    return ChainRule(target=target, factors=[(label, float(v)) for label, v in factors],
+                     product=float(product), numerical=float(numerical),
+                     relative_error=relative_error(float(product), float(numerical)),
+                     terms=[(label, float(v)) for label, v in terms or []], sample=sample)
