@@ -15,6 +15,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gui.colors import CLASS_COLOR_NAMES, CLASS_COLORS_HEX, CLASS_COLORS_RGB, POINT_OUTLINE_HEX
+from gui.theme import current_theme
 
 # How strongly a cell shows its colour: from MIN_STRENGTH where all classes are equally likely
 # to MIN_STRENGTH + CONFIDENCE_STRENGTH where one class has probability 1.
@@ -63,7 +64,7 @@ class DecisionBoundaryPlot(QWidget):
         self._fill_brushes = np.array([pg.mkBrush(c) for c in CLASS_COLORS_HEX], dtype=object)
         self._ring_pens = np.array([pg.mkPen(c, width=2) for c in CLASS_COLORS_HEX], dtype=object)
 
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = pg.PlotWidget(background=current_theme().panel)
         self.plot_widget.setMinimumSize(240, 240)
         item = self.plot_widget.getPlotItem()
         item.setLabel("bottom", "X[:, 0]")

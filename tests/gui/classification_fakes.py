@@ -1,13 +1,9 @@
 """Realistic fake inputs for the classification views: a spiral and a boundary from a formula."""
 
 import os
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
-import pyqtgraph as pg
-
-from gui.theme import LIGHT
 
 
 def spiral(samples: int = 100, classes: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -46,13 +42,3 @@ def save_shot(widget, name: str, tmp_path) -> Path:
     assert path.stat().st_size > 1000
     return path
 
-
-@contextmanager
-def light_plots():
-    """Create plots in the light theme's colours (as apply_theme would), restored afterwards."""
-    saved = {key: pg.getConfigOption(key) for key in ("background", "foreground")}
-    pg.setConfigOptions(background=LIGHT.panel, foreground=LIGHT.text)
-    try:
-        yield
-    finally:
-        pg.setConfigOptions(**saved)

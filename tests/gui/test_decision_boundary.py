@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from gui.colors import CLASS_COLORS_RGB
 from gui.plots.decision_boundary import DecisionBoundaryPlot, blend_class_colors, grid_coordinates
-from tests.gui.classification_fakes import light_plots, save_shot, spiral, spiral_probabilities
+from tests.gui.classification_fakes import save_shot, spiral, spiral_probabilities
 
 EXTENT = (-1.0, 1.0, -1.0, 1.0)
 
@@ -137,11 +137,7 @@ def test_grid_coordinates_match_the_extent():
     np.testing.assert_allclose(ys, [0, 1, 2, 3])
 
 
-def test_render(qtbot, tmp_path):
-    with light_plots():
-        plot = DecisionBoundaryPlot()
-    qtbot.addWidget(plot)
-    plot.resize(520, 560)
+def test_render(plot, tmp_path):
     points, labels = spiral()
     val_points, val_labels = spiral(samples=30, seed=1)
     plot.set_points(points, labels, val_points, val_labels, np.array([[0.5, 0.5]]), np.array([1]))

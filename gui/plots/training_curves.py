@@ -1,0 +1,214 @@
+"""Loss, accuracy and learning rate per epoch, stacked on one shared epoch axis.
+
+Training is solid, validation dashed, so the two stay apart without relying on colour. Moving
+the mouse over any of the plots puts a vertical line at that epoch in all three and reads out
+every value there. However long the run, each curve draws at most MAX_DRAWN_POINTS points, so
+a redraw costs what the screen can show, not what the run has done.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from gui.colors import CLASS_COLORS_HEX
+from gui.theme import current_theme
+
+MAX_DRAWN_POINTS = 2000
+TRAINING_COLOR = CLASS_COLORS_HEX[0]
+VALIDATION_COLOR = CLASS_COLORS_HEX[1]
+LEARNING_RATE_COLOR = CLASS_COLORS_HEX[2]
+
+
+def thinned_indices(length: int, max_points: int = MAX_DRAWN_POINTS) -> np.ndarray:
+    """Every k-th index (k as small as keeps the count <= max_points), always ending on the last."""
+    if length <= max_points:
+        return np.arange(length)
+    stride = math.ceil((length - 1) / (max_points - 1))
+    indices = np.arange(0, length, stride)
+    if indices[-1] != length - 1:
+        indices = np.append(indices[: max_points - 1], length - 1)
+    return indices
+
+
+class _PlotStack(pg.GraphicsLayoutWidget):
+    """The plots' canvas, telling when the mouse leaves so the readout can return to the end."""
+
+    # () the mouse left the canvas
+    mouse_left = Signal()
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        super().leaveEvent(event)
+        self.mouse_left.emit()
+
+
+class TrainingCurves(QWidget):
+    """Three stacked plots fed by set_history; hover anywhere for the values at an epoch."""
+
+    # (bool) the learner switched the logarithmic loss axis on or off
+    log_scale_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        theme = current_theme()
+        self._history = {name: np.zeros(0) for name in _SERIES}
+        self.graphics = _PlotStack()
+        self.graphics.setBackground(theme.panel)
+        self.graphics.setMinimumSize(300, 300)
+        self.loss_plot = self.graphics.addPlot(row=0, col=0)
+        self.accuracy_plot = self.graphics.addPlot(row=1, col=0)
+        self.rate_plot = self.graphics.addPlot(row=2, col=0)
+        self.plots = (self.loss_plot, self.accuracy_plot, self.rate_plot)
+        for plot, label in zip(self.plots, ("loss", "accuracy", "learning rate"), strict=True):
+            plot.setLabel("left", label)
+            plot.showGrid(x=True, y=True, alpha=0.25)
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            plot.getAxis("left").setWidth(60)  # equal widths keep the three epoch axes aligned
+            if plot is not self.loss_plot:
+                plot.setXLink(self.loss_plot)
+        self.rate_plot.setLabel("bottom", "epoch")
+        # A learner compares this axis with the learning rate they typed, not with "x0.001".
+        self.rate_plot.getAxis("left").enableAutoSIPrefix(False)
+        self.accuracy_plot.setYRange(0.0, 1.0, padding=0.02)
+        self.accuracy_plot.enableAutoRange(axis="y", enable=False)
+        self.loss_plot.addLegend(offset=(-10, 10))
+        self.curves = {
+            "loss": self._curve(self.loss_plot, TRAINING_COLOR, "training"),
+            "val_loss": self._curve(self.loss_plot, VALIDATION_COLOR, "validation", dashed=True),
+            "accuracy": self._curve(self.accuracy_plot, TRAINING_COLOR),
+            "val_accuracy": self._curve(self.accuracy_plot, VALIDATION_COLOR, dashed=True),
+            "learning_rate": self._curve(self.rate_plot, LEARNING_RATE_COLOR),
+        }
+        self.cursors = []
+        for plot in self.plots:
+            line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(theme.muted_text))
+            line.setVisible(False)
+            plot.addItem(line, ignoreBounds=True)
+            self.cursors.append(line)
+        self.graphics.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+        self.graphics.mouse_left.connect(self._show_latest)
+
+        self.readout = QLabel()
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Room for both lines from the start, so the plots do not jump when the first epoch lands.
+        self.readout.setMinimumHeight(2 * self.readout.fontMetrics().lineSpacing() + 4)
+        self.log_box = QCheckBox("log-scale loss")
+        self.log_box.setToolTip("Show the loss on a logarithmic axis")
+        self.log_box.toggled.connect(self._on_log_box_changed)
+        header = QHBoxLayout()
+        header.addWidget(self.readout, 1)
+        header.addWidget(self.log_box, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(header)
+        layout.addWidget(self.graphics, 1)
+        self._show_latest()
+
+    def set_history(
+        self,
+        epochs: np.ndarray,
+        loss: np.ndarray,
+        accuracy: np.ndarray,
+        val_loss: np.ndarray | None = None,
+        val_accuracy: np.ndarray | None = None,
+        learning_rate: np.ndarray | None = None,
+    ) -> None:
+        """Show the run so far: every argument (n_epochs,); validation entries may be NaN."""
+        epochs = np.asarray(epochs, dtype=np.float64)
+        missing = np.full(len(epochs), np.nan)
+        given = {
+            "epochs": epochs,
+            "loss": loss,
+            "accuracy": accuracy,
+            "val_loss": missing if val_loss is None else val_loss,
+            "val_accuracy": missing if val_accuracy is None else val_accuracy,
+            "learning_rate": missing if learning_rate is None else learning_rate,
+        }
+        for name, values in given.items():
+            values = np.asarray(values, dtype=np.float64)
+            if values.shape != epochs.shape:
+                raise ValueError(f"{name} has shape {values.shape}, epochs {epochs.shape}")
+            self._history[name] = values
+        self._draw()
+        self._show_latest()
+
+    def set_log_scale(self, on: bool) -> None:
+        """Switch the loss axis from code, without echoing `log_scale_changed`."""
+        blocked = self.log_box.blockSignals(True)
+        try:
+            self.log_box.setChecked(on)
+        finally:
+            self.log_box.blockSignals(blocked)
+        self.loss_plot.setLogMode(x=False, y=on)
+
+    def epoch_to_viewport(self, epoch: float, plot_index: int = 0) -> QPoint:
+        """The viewport pixel of `epoch` at mid-height of one of the plots (tests hover here)."""
+        view_box = self.plots[plot_index].getViewBox()
+        middle = view_box.viewRect().center().y()
+        return self.graphics.mapFromScene(view_box.mapViewToScene(QPointF(epoch, middle)))
+
+    def readout_at(self, epoch: float) -> str:
+        """The values at the recorded epoch nearest `epoch`, as the hover label shows them."""
+        epochs = self._history["epochs"]
+        if len(epochs) == 0:
+            return "No epochs yet."
+        i = int(np.argmin(np.abs(epochs - epoch)))
+        values = {name: series[i] for name, series in self._history.items()}
+        return (
+            f"epoch {values['epochs']:.0f}, learning rate {_fmt(values['learning_rate'])}\n"
+            f"loss {_fmt(values['loss'])} (validation {_fmt(values['val_loss'])}), "
+            f"accuracy {_fmt(values['accuracy'], 3)} "
+            f"(validation {_fmt(values['val_accuracy'], 3)})"
+        )
+
+    def _curve(self, plot, color: str, name: str | None = None, dashed: bool = False):
+        style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
+        curve = plot.plot(pen=pg.mkPen(color, width=2, style=style), name=name, connect="finite")
+        curve.setClipToView(True)
+        return curve
+
+    def _draw(self) -> None:
+        epochs = self._history["epochs"]
+        keep = thinned_indices(len(epochs))
+        for name, curve in self.curves.items():
+            curve.setData(epochs[keep], self._history[name][keep])
+
+    def _show_latest(self) -> None:
+        epochs = self._history["epochs"]
+        for line in self.cursors:
+            line.setVisible(False)
+        self.readout.setText(self.readout_at(epochs[-1]) if len(epochs) else "No epochs yet.")
+
+    def _on_scene_mouse_moved(self, scene_pos: QPointF) -> None:
+        """Move the epoch cursor to the mouse and read out the values there."""
+        for plot in self.plots:
+            view_box = plot.getViewBox()
+            if view_box.sceneBoundingRect().contains(scene_pos):
+                epoch = view_box.mapSceneToView(scene_pos).x()
+                break
+        else:
+            self._show_latest()
+            return
+        if len(self._history["epochs"]) == 0:
+            return
+        for line in self.cursors:
+            line.setPos(epoch)
+            line.setVisible(True)
+        self.readout.setText(self.readout_at(epoch))
+
+    def _on_log_box_changed(self, on: bool) -> None:
+        """Switch the loss axis and tell the controller, which may remember the choice."""
+        self.loss_plot.setLogMode(x=False, y=on)
+        self.log_scale_changed.emit(on)
+
+
+_SERIES = ("epochs", "loss", "accuracy", "val_loss", "val_accuracy", "learning_rate")
+
+
+def _fmt(value: float, digits: int = 4) -> str:
+    return "–" if not math.isfinite(value) else f"{value:.{digits}g}"

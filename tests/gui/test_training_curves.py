@@ -1,0 +1,131 @@
+"""Training curves: what is drawn, the hover readout, the log toggle and long runs."""
+
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from gui.plots.training_curves import MAX_DRAWN_POINTS, TrainingCurves, thinned_indices
+from tests.gui.classification_fakes import save_shot
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+def fake_run(epochs: int):
+    """A plausible run: loss falls, accuracy rises, validation a little worse, lr decays."""
+    rng = np.random.default_rng(0)
+    e = np.arange(epochs, dtype=float)
+    loss = 1.1 * np.exp(-e / (epochs / 4)) + 0.05 + 0.02 * rng.random(epochs)
+    accuracy = 1 - 0.7 * np.exp(-e / (epochs / 5)) - 0.02 * rng.random(epochs)
+    return e, loss, accuracy, loss * 1.1 + 0.03, accuracy - 0.05, 0.05 / (1 + 5e-4 * e)
+
+
+@pytest.fixture
+def curves(qtbot):
+    widget = TrainingCurves()
+    qtbot.addWidget(widget)
+    widget.resize(600, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_curves_show_the_history(curves):
+    run = fake_run(300)
+    curves.set_history(*run)
+    for name, values in zip(
+        ("loss", "accuracy", "val_loss", "val_accuracy", "learning_rate"),
+        (run[1], run[2], run[3], run[4], run[5]),
+        strict=True,
+    ):
+        xs, ys = curves.curves[name].getOriginalDataset()
+        np.testing.assert_array_equal(xs, run[0])
+        np.testing.assert_array_equal(ys, values)
+    assert curves.curves["val_loss"].opts["pen"].style() == Qt.PenStyle.DashLine
+    assert curves.readout.text().startswith("epoch 299, learning rate")
+
+
+def test_missing_validation_shows_as_a_dash(curves):
+    e, loss, accuracy, *_ = fake_run(20)
+    curves.set_history(e, loss, accuracy)
+    assert "(validation –)" in curves.readout.text()
+    with pytest.raises(ValueError, match="loss has shape"):
+        curves.set_history(e, loss[:5], accuracy)
+
+
+def test_empty_history_says_so(curves):
+    curves.set_history(*fake_run(10))
+    curves.set_history(*(np.zeros(0) for _ in range(6)))
+    assert curves.readout.text() == "No epochs yet."
+    xs, _ = curves.curves["loss"].getOriginalDataset()
+    assert xs is None or len(xs) == 0
+
+
+def test_hover_reads_out_the_values_at_that_epoch(qtbot, curves):
+    run = fake_run(1000)
+    curves.set_history(*run)
+    qtbot.wait(1)  # let the plots range to the new data, as they do before the user sees them
+    qtbot.mouseMove(curves.graphics.viewport(), curves.epoch_to_viewport(400, plot_index=1))
+    text = curves.readout.text()
+    epoch = int(text.split(",")[0].split()[1])
+    assert abs(epoch - 400) <= 5  # one pixel is a few epochs wide
+    assert f"loss {run[1][epoch]:.4g} (validation {run[3][epoch]:.4g})" in text
+    assert f"learning rate {run[5][epoch]:.4g}" in text
+    assert all(line.isVisible() and line.value() == pytest.approx(400, abs=5)
+               for line in curves.cursors)
+    # The margin outside the plots goes back to the latest epoch.
+    qtbot.mouseMove(curves.graphics.viewport(), QPoint(2, 2))  # (0, 0) would mean the centre
+    assert curves.readout.text().startswith("epoch 999,")
+    assert not any(line.isVisible() for line in curves.cursors)
+
+
+def test_leaving_the_plots_goes_back_to_the_latest_epoch(qtbot, curves):
+    curves.set_history(*fake_run(1000))
+    qtbot.wait(1)
+    qtbot.mouseMove(curves.graphics.viewport(), curves.epoch_to_viewport(400))
+    assert not curves.readout.text().startswith("epoch 999,")
+    QApplication.sendEvent(curves.graphics, QEvent(QEvent.Type.Leave))
+    assert curves.readout.text().startswith("epoch 999,")
+
+
+def test_log_toggle_switches_the_loss_axis_only(qtbot, curves):
+    curves.set_history(*fake_run(100))
+    with qtbot.waitSignal(curves.log_scale_changed) as signal:
+        qtbot.mouseClick(curves.log_box, Qt.MouseButton.LeftButton)
+    assert signal.args == [True]
+    assert curves.loss_plot.getAxis("left").logMode
+    assert not curves.accuracy_plot.getAxis("left").logMode
+    with qtbot.assertNotEmitted(curves.log_scale_changed):
+        curves.set_log_scale(False)
+    assert not curves.log_box.isChecked()
+    assert not curves.loss_plot.getAxis("left").logMode
+
+
+def test_long_runs_draw_at_most_the_cap_and_stay_fast(qtbot, curves):
+    run = fake_run(100_001)
+    curves.set_history(*run)
+    start = time.perf_counter()
+    curves.set_history(*run)
+    curves.graphics.viewport().repaint()
+    elapsed = time.perf_counter() - start
+    xs, ys = curves.curves["loss"].getOriginalDataset()
+    assert len(xs) <= MAX_DRAWN_POINTS
+    assert xs[0] == 0 and xs[-1] == 100_000  # the newest epoch is always drawn
+    np.testing.assert_array_equal(ys, run[1][xs.astype(int)])
+    assert elapsed < 0.2, f"set_history + repaint of 100,001 epochs took {elapsed * 1e3:.0f} ms"
+
+
+@pytest.mark.parametrize("length", [0, 1, 2, 1999, 2000, 2001, 4001, 10_000, 123_457])
+def test_thinned_indices_keep_ends_and_the_cap(length):
+    indices = thinned_indices(length)
+    assert len(indices) == min(length, MAX_DRAWN_POINTS) or len(indices) <= MAX_DRAWN_POINTS
+    if length:
+        assert indices[0] == 0 and indices[-1] == length - 1
+        assert np.all(np.diff(indices) > 0)
+
+
+def test_render(curves, tmp_path):
+    curves.set_history(*fake_run(10_001))
+    save_shot(curves, "training_curves", tmp_path)
