@@ -105,6 +105,15 @@ class Snapshot:
         """The operation the next Step will run."""
         return self.operations[self.position] if self.operations else None
 
+    def computed(self) -> frozenset[str]:
+        """Names the current iteration has written so far; at an iteration boundary, everything
+        the iteration just finished wrote (nothing before the first one)."""
+        if self.position:
+            done = self.operations[:self.position]
+        else:
+            done = self.operations if self.iteration else ()
+        return frozenset(name for operation in done for name in operation.writes)
+
     @property
     def current_loss(self) -> float | None:
         """The latest loss the learner has seen: the last completed iteration's."""

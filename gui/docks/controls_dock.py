@@ -45,7 +45,7 @@ class ControlsPanel(QWidget):
         super().__init__(parent)
         self.step_back_button = QPushButton("◀ Step back  (Left)")
         self.step_button = QPushButton("Step ▶  (Right)")
-        self.iteration_button = QPushButton("Iteration ⏭  (Enter)")
+        self.iteration_button = QPushButton("Iteration  (Enter)")
         self.run_button = QPushButton("Run  (Space)")
         self.run_button.setCheckable(True)
         self.reset_button = QPushButton("Reset  (R)")
@@ -83,7 +83,6 @@ class ControlsPanel(QWidget):
         layout.addWidget(self.iteration_label)
         layout.addWidget(self.position_label)
         layout.addWidget(self.next_label)
-        layout.addStretch(1)
 
         self.step_button.clicked.connect(self.step_requested)
         self.step_back_button.clicked.connect(self.step_back_requested)

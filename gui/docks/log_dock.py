@@ -44,7 +44,9 @@ class LogPanel(QWidget):
             self.view.appendPlainText("\n".join(lines[len(old):]))
         else:
             self.view.setPlainText("\n".join(lines))
+        # Follow the newest line, but keep the view scrolled to the lines' beginnings.
         self.view.moveCursor(QTextCursor.MoveOperation.End)
+        self.view.moveCursor(QTextCursor.MoveOperation.StartOfLine)
         self.view.ensureCursorVisible()
 
     def lines(self) -> list[str]:

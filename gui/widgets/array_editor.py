@@ -234,14 +234,16 @@ class ArrayEditor(QWidget):
             if (self.table.rowCount(), self.table.columnCount()) != grid.shape:
                 self.table.setRowCount(grid.shape[0])
                 self.table.setColumnCount(grid.shape[1])
-                self._fit_height()
             if column_labels is not None:
                 self.table.setHorizontalHeaderLabels(column_labels)
             if row_labels is not None:
                 self.table.setVerticalHeaderLabels(row_labels)
             self.table.verticalHeader().setVisible(row_labels is not None)
             self.table.horizontalHeader().setVisible(column_labels is not None)
-            scale = float(np.max(np.abs(grid))) if grid.size else 0.0
+            self._fit_height()
+            # A lone value is tinted by its sign only: against itself it would always be "large".
+            scale = float(np.max(np.abs(grid))) * (2.5 if grid.size == 1 else 1.0) \
+                if grid.size else 0.0
             for (row, column), value in np.ndenumerate(grid):
                 self._show_cell(row, column, float(value), scale)
         finally:
@@ -313,7 +315,8 @@ class ArrayEditor(QWidget):
 
     def _fit_height(self) -> None:
         """Tables are a few cells: show them whole instead of scrolling."""
-        header = self.table.horizontalHeader().sizeHint().height()
+        horizontal = self.table.horizontalHeader()
+        header = horizontal.sizeHint().height() if not horizontal.isHidden() else 0
         rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
         self.table.setFixedHeight(header + rows + 2 * self.table.frameWidth() + 2)
 

@@ -28,8 +28,9 @@ GRADIENT_COLOUR = "#CC79A7"  # Okabe-Ito reddish purple: the colour of every dl/
 class HandNetwork:
     """What the diagram draws, in the seed's notation (W is neuron-per-row, (n_neurons, n_inputs)).
 
-    A quantity not computed yet in this iteration is None. `highlight` names the diagram parts
-    the last operation wrote ("x", "w", "b", "z", "a", "y", "loss" and "dl_" + each of them).
+    A quantity not computed yet in this iteration is None. `highlight` names the fields the last
+    operation wrote ("x", "w", "b", "z", "a", "y", "loss", "dl_dy", "dl_da", "da_dz", "dl_dz",
+    "dl_dw", "dl_db", "dl_dx").
     """
 
     x: np.ndarray  # (n_inputs,)
@@ -43,6 +44,7 @@ class HandNetwork:
     loss_text: str = "l = y²"
     dl_dy: float | None = None
     dl_da: np.ndarray | None = None
+    da_dz: np.ndarray | None = None
     dl_dz: np.ndarray | None = None
     dl_dw: np.ndarray | None = None
     dl_db: np.ndarray | None = None
@@ -51,6 +53,18 @@ class HandNetwork:
     phase: str = ""
     highlight: frozenset[str] = field(default_factory=frozenset)
     selected: tuple[str, tuple[int, ...]] | None = None  # ("w", (i, n)) | ("b", (i,)) | ("x", (n,))
+    first_index: int = 1  # the seed counts the layer's w_11 from 1, the neuron's w0 from 0
+
+    def input_sub(self, n: int) -> str:
+        return str(n + self.first_index)
+
+    def neuron_sub(self, i: int) -> str:
+        """A single neuron's z, a and b carry no subscript, as in the seed."""
+        return "" if self.n_neurons == 1 else str(i + self.first_index)
+
+    def weight_sub(self, i: int, n: int) -> str:
+        """w_in for a layer, w_n for a single neuron."""
+        return self.neuron_sub(i) + self.input_sub(n)
 
     @property
     def n_inputs(self) -> int:
@@ -70,11 +84,6 @@ class _Layout:
     loss: QPointF
     radius: float
     code_box: QRectF
-
-
-def _subscript(*indices: int) -> str:
-    """1-based, as the seed writes w_11 .. w_in."""
-    return "".join(str(i + 1) for i in indices)
 
 
 def _n(value: float) -> str:
@@ -118,12 +127,19 @@ class NetworkDiagram(QWidget):
 
         spacing = (bottom - top) / max(net.n_inputs, net.n_neurons)
         radius = max(14.0, min(30.0, spacing * 0.28))
-        inputs = column(net.n_inputs, width * 0.08)
-        neurons = column(net.n_neurons, width * (0.50 if net.has_sum else 0.55))
-        relus = column(net.n_neurons, width * (0.66 if net.has_sum else 0.74))
+        # Right to left at fixed gaps wide enough for "dl/dz1 = 35.16" under each node; the
+        # edges, whose labels need the room most, get whatever width is left.
+        gap = max(110.0, min(170.0, width * 0.14))
+        loss_x = width - 55
+        total_x = loss_x - gap
+        relu_x = (total_x if net.has_sum else loss_x) - gap
+        neuron_x = relu_x - gap
+        inputs = column(net.n_inputs, 60.0)
+        neurons = column(net.n_neurons, neuron_x)
+        relus = column(net.n_neurons, relu_x)
         middle = (top + bottom) / 2
-        total = QPointF(width * 0.80, middle) if net.has_sum else None
-        loss = QPointF(width * 0.92, middle)
+        total = QPointF(total_x, middle) if net.has_sum else None
+        loss = QPointF(loss_x, middle)
         return _Layout(inputs, neurons, relus, total, loss, radius, code_box)
 
     def hit(self, point: QPointF) -> tuple[str, tuple[int, ...]] | None:
@@ -218,7 +234,7 @@ class NetworkDiagram(QWidget):
                 colour = QColor(theme.positive if weight >= 0 else theme.negative)
                 width = 1.0 + 5.0 * abs(weight) / scale
                 selected = net.selected == ("w", (i, n))
-                if "w" in net.highlight or "dl_w" in net.highlight or selected:
+                if "w" in net.highlight or "dl_dw" in net.highlight or selected:
                     glow = QColor(theme.accent if selected else GRADIENT_COLOUR)
                     glow.setAlphaF(0.35)
                     painter.setPen(QPen(glow, width + 8))
@@ -226,10 +242,10 @@ class NetworkDiagram(QWidget):
                 painter.setPen(QPen(colour, width))
                 painter.drawLine(start, end)
                 # Stagger the labels along the edges so a full matrix stays readable.
-                t = 0.2 + 0.5 * i / (net.n_neurons - 1) if net.n_neurons > 1 else 0.45
+                t = 0.27 + 0.46 * i / (net.n_neurons - 1) if net.n_neurons > 1 else 0.45
                 labels.append((start + (end - start) * t, i, n, weight))
         for point, i, n, weight in labels:
-            lines = [(f"w{_subscript(i, n)} {_n(weight)}", QColor(theme.text))]
+            lines = [(f"w{net.weight_sub(i, n)} {_n(weight)}", QColor(theme.text))]
             if net.dl_dw is not None:
                 lines.append((f"dl/dw {_n(net.dl_dw[i, n])}", QColor(GRADIENT_COLOUR)))
             self._label_box(painter, metrics, point, lines,
@@ -239,13 +255,13 @@ class NetworkDiagram(QWidget):
                       base: QFont) -> None:
         theme = current_theme()
         for n, centre in enumerate(layout.inputs):
-            self._node(painter, centre, layout.radius, f"x{_subscript(n)}",
-                       highlighted="x" in net.highlight or "dl_x" in net.highlight,
+            self._node(painter, centre, layout.radius, f"x{net.input_sub(n)}",
+                       highlighted="x" in net.highlight or "dl_dx" in net.highlight,
                        selected=net.selected == ("x", (n,)), base=base)
-            above = [(f"x{_subscript(n)} = {_n(net.x[n])}", QColor(theme.text))]
+            above = [(f"x{net.input_sub(n)} = {_n(net.x[n])}", QColor(theme.text))]
             self._text_column(painter, base, centre, layout.radius, above, [])
             if net.dl_dx is not None:
-                below = [(f"dl/dx{_subscript(n)} = {_n(net.dl_dx[n])}",
+                below = [(f"dl/dx{net.input_sub(n)} = {_n(net.dl_dx[n])}",
                           QColor(GRADIENT_COLOUR))]
                 self._text_column(painter, base, centre, layout.radius, [], below)
 
@@ -257,10 +273,10 @@ class NetworkDiagram(QWidget):
             painter.drawLine(centre, relu)
             nxt = layout.total if layout.total is not None else layout.loss
             painter.drawLine(relu, nxt)
-            k = _subscript(i)
+            k = net.neuron_sub(i)
             selected = net.selected == ("b", (i,))
             self._node(painter, centre, layout.radius, "Σ",
-                       highlighted=bool({"z", "b", "dl_z", "dl_b"} & net.highlight),
+                       highlighted=bool({"z", "b", "dl_dz", "dl_db"} & net.highlight),
                        selected=selected, base=base)
             above = [(f"b{k} = {_n(net.b[i])}", QColor(theme.text))]
             if net.z is not None:
@@ -273,11 +289,14 @@ class NetworkDiagram(QWidget):
             self._text_column(painter, base, centre, layout.radius, above, below)
 
             self._node(painter, relu, layout.radius, "ReLU",
-                       highlighted=bool({"a", "dl_a"} & net.highlight), selected=False,
+                       highlighted=bool({"a", "dl_da", "da_dz"} & net.highlight), selected=False,
                        base=base, box=True)
             above = [] if net.a is None else [(f"a{k} = {_n(net.a[i])}", QColor(theme.text))]
-            below = [] if net.dl_da is None else \
-                [(f"dl/da{k} = {_n(net.dl_da[i])}", QColor(GRADIENT_COLOUR))]
+            below = []
+            if net.dl_da is not None:
+                below.append((f"dl/da{k} = {_n(net.dl_da[i])}", QColor(GRADIENT_COLOUR)))
+            if net.da_dz is not None:
+                below.append((f"da{k}/dz{k} = {_n(net.da_dz[i])}", QColor(GRADIENT_COLOUR)))
             self._text_column(painter, base, relu, layout.radius, above, below)
 
     def _paint_head(self, painter: QPainter, layout: _Layout, net: HandNetwork,
@@ -287,7 +306,7 @@ class NetworkDiagram(QWidget):
             painter.setPen(QPen(QColor(theme.muted_text), 2))
             painter.drawLine(layout.total, layout.loss)
             self._node(painter, layout.total, layout.radius, "y = Σa",
-                       highlighted=bool({"y", "dl_y"} & net.highlight), selected=False,
+                       highlighted=bool({"y", "dl_dy"} & net.highlight), selected=False,
                        base=base, box=True)
             above = [] if net.y is None else [(f"y = {_n(net.y)}", QColor(theme.text))]
             below = [] if net.dl_dy is None else \
@@ -298,10 +317,7 @@ class NetworkDiagram(QWidget):
         above = [(net.loss_text, QColor(theme.muted_text))]
         if net.loss is not None:
             above.append((f"l = {_n(net.loss)}", QColor(theme.text)))
-        below = []
-        if not net.has_sum and net.dl_dy is not None:
-            below.append((f"dl/da = {_n(net.dl_dy)}", QColor(GRADIENT_COLOUR)))
-        self._text_column(painter, base, layout.loss, layout.radius, above, below)
+        self._text_column(painter, base, layout.loss, layout.radius, above, [])
 
     # --- drawing helpers -------------------------------------------------------------------
 
@@ -336,13 +352,16 @@ class NetworkDiagram(QWidget):
         painter.setFont(base)
         metrics = QFontMetricsF(base)
         line = metrics.height()
-        for k, (text, colour) in enumerate(reversed(above)):
-            y = centre.y() - radius - 4 - line * (k + 1)
-            painter.setPen(colour)
-            painter.drawText(QRectF(centre.x() - 110, y, 220, line),
-                             Qt.AlignmentFlag.AlignCenter, text)
-        for k, (text, colour) in enumerate(below):
-            y = centre.y() + radius + 4 + line * k
+        placed = [(centre.y() - radius - 4 - line * (k + 1), text, colour)
+                  for k, (text, colour) in enumerate(reversed(above))]
+        placed += [(centre.y() + radius + 4 + line * k, text, colour)
+                   for k, (text, colour) in enumerate(below)]
+        background = QColor(current_theme().panel)
+        background.setAlphaF(0.8)
+        for y, text, colour in placed:
+            width = metrics.horizontalAdvance(text) + 6
+            # A backing so edges passing behind never cross out a number.
+            painter.fillRect(QRectF(centre.x() - width / 2, y, width, line), background)
             painter.setPen(colour)
             painter.drawText(QRectF(centre.x() - 110, y, 220, line),
                              Qt.AlignmentFlag.AlignCenter, text)

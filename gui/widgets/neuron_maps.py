@@ -1,0 +1,254 @@
+"""What each hidden neuron responds to: its activation over the input plane, one thumbnail each.
+
+Thumbnails are grouped by layer and each is scaled to its own range, so a neuron with small
+outputs still shows its shape; the enlarged view gives the real numbers with a colour bar.
+Hovering a thumbnail previews it large, clicking keeps it there. The colour map is viridis,
+which reads in order of brightness for colour-blind viewers and in greyscale.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QEnterEvent, QImage, QMouseEvent, QPixmap
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.theme import current_theme
+
+THUMBNAIL_SIZE = 56
+COLUMNS = 8
+COLOR_MAP = pg.colormap.get("viridis")
+_LUT = COLOR_MAP.getLookupTable(0.0, 1.0, 256, alpha=False, mode="byte")  # (256, 3) uint8
+
+NeuronMap = tuple[int, int, np.ndarray]  # (layer_index, neuron_index, (ny, nx) activations)
+Extent = tuple[float, float, float, float]  # (x_min, x_max, y_min, y_max) of the cell centres
+
+
+def map_name(layer_index: int, neuron_index: int) -> str:
+    """The book's name of what a map shows, e.g. activation1.output[:, 3] for layer 0."""
+    return f"activation{layer_index + 1}.output[:, {neuron_index}]"
+
+
+def colorize(values: np.ndarray) -> np.ndarray:
+    """Scale (ny, nx) values to their own min..max and colour them: (ny, nx, 3) uint8, row 0 on top.
+
+    A constant map (a dead ReLU, say) comes out uniformly at the low end of the colour map.
+    """
+    low, high = float(np.min(values)), float(np.max(values))
+    span = high - low
+    scaled = (values - low) / span if span > 0 else np.zeros_like(values, dtype=np.float64)
+    indices = np.clip((scaled * 255.0).astype(np.intp), 0, 255)
+    return np.ascontiguousarray(_LUT[indices[::-1]])  # the plane's y grows upward, an image's down
+
+
+class _Thumbnail(QLabel):
+    """One neuron's small map; reports hover and click by its position in the list."""
+
+    # (int) position in the list of maps of the thumbnail the mouse entered
+    entered = Signal(int)
+    # () the mouse left the thumbnail
+    left = Signal()
+    # (int) position in the list of maps of the thumbnail clicked
+    clicked = Signal(int)
+
+    def __init__(self, position: int) -> None:
+        super().__init__()
+        self.position = position
+        self.setFixedSize(THUMBNAIL_SIZE + 4, THUMBNAIL_SIZE + 4)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.set_selected(False)
+
+    def set_selected(self, selected: bool) -> None:
+        colour = current_theme().accent if selected else "transparent"
+        self.setStyleSheet(f"border: 2px solid {colour};")
+
+    def enterEvent(self, event: QEnterEvent) -> None:  # noqa: N802 (Qt's name)
+        super().enterEvent(event)
+        self.entered.emit(self.position)
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().leaveEvent(event)
+        self.left.emit()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit(self.position)
+        super().mousePressEvent(event)
+
+
+class NeuronMaps(QWidget):
+    """Thumbnails of every hidden neuron's activation, and one of them enlarged."""
+
+    # (layer_index, neuron_index) the neuron the learner clicked to keep enlarged
+    neuron_selected = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        theme = current_theme()
+        self._maps: list[NeuronMap] = []
+        self._extent: Extent = (-1.0, 1.0, -1.0, 1.0)
+        self._selected = 0
+        self._shown: int | None = None
+        self.thumbnails: list[_Thumbnail] = []
+        self._layer_headings: list[QLabel] = []
+
+        self.caption = QLabel("No hidden layers: the inputs go straight to the output.")
+        self.caption.setWordWrap(True)
+        self.large_view = pg.PlotWidget(background=theme.panel)
+        self.large_view.setMinimumSize(220, 220)
+        plot = self.large_view.getPlotItem()
+        plot.setLabel("bottom", "X[:, 0]")
+        plot.setLabel("left", "X[:, 1]")
+        plot.hideButtons()
+        plot.setMenuEnabled(False)
+        plot.getViewBox().setAspectLocked(True)
+        self.large_image = pg.ImageItem(axisOrder="row-major")
+        plot.addItem(self.large_image)
+        self.color_bar = pg.ColorBarItem(
+            values=(0.0, 1.0), colorMap=COLOR_MAP, interactive=False, width=12
+        )
+        self.color_bar.setImageItem(self.large_image, insert_in=plot)
+
+        self._grid_host = QWidget()
+        self._grid = QGridLayout(self._grid_host)
+        self._grid.setSpacing(2)
+        self._grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self._grid_host)
+        scroll.setMinimumHeight(2 * THUMBNAIL_SIZE + 40)
+        self.scroll_area = scroll
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.large_view, 3)
+        layout.addWidget(scroll, 2)
+        self.large_view.setVisible(False)
+
+    def set_maps(self, maps: list[NeuronMap], extent: Extent | None = None) -> None:
+        """Show each (layer_index, neuron_index, (ny, nx) activations), cells spanning extent."""
+        keys = [(layer, neuron) for layer, neuron, _ in maps]
+        if keys != [(layer, neuron) for layer, neuron, _ in self._maps]:
+            self._rebuild(keys)
+        self._maps = list(maps)
+        if extent is not None:
+            self._extent = extent
+        for thumbnail, (layer, neuron, values) in zip(self.thumbnails, maps, strict=True):
+            thumbnail.setPixmap(_pixmap(colorize(values)))
+            thumbnail.setToolTip(
+                f"{map_name(layer, neuron)}: {np.min(values):.3g} to {np.max(values):.3g}"
+                + (" (constant: this neuron never changes here)" if np.ptp(values) == 0 else "")
+                + "\nHover to preview, click to keep enlarged"
+            )
+        self.large_view.setVisible(bool(maps))
+        if not maps:
+            self.caption.setText("No hidden layers: the inputs go straight to the output.")
+            return
+        self._selected = min(self._selected, len(maps) - 1)
+        self._show(self._selected if self._shown is None else self._shown)
+
+    def select(self, layer_index: int, neuron_index: int) -> None:
+        """Enlarge this neuron's map (from code: no `neuron_selected` echo)."""
+        for position, (layer, neuron, _) in enumerate(self._maps):
+            if (layer, neuron) == (layer_index, neuron_index):
+                self._pin(position)
+                return
+        raise KeyError(f"no map for layer {layer_index}, neuron {neuron_index}")
+
+    def shown(self) -> tuple[int, int] | None:
+        """(layer_index, neuron_index) of the enlarged map, None when there are no maps."""
+        if not self._maps:
+            return None
+        layer, neuron, _ = self._maps[self._current()]
+        return layer, neuron
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(COLUMNS * (THUMBNAIL_SIZE + 6) + 30, 560)
+
+    def _current(self) -> int:
+        return self._selected if self._shown is None else self._shown
+
+    def _rebuild(self, keys: list[tuple[int, int]]) -> None:
+        for widget in self.thumbnails + self._layer_headings:
+            self._grid.removeWidget(widget)
+            widget.deleteLater()
+        self.thumbnails, self._layer_headings = [], []
+        self._selected, self._shown = 0, None
+        row, column, previous_layer = 0, 0, None
+        for position, (layer, _) in enumerate(keys):
+            if layer != previous_layer:
+                if previous_layer is not None:
+                    row += 1
+                heading = QLabel(f"Hidden layer {layer + 1} (activation{layer + 1})")
+                self._grid.addWidget(heading, row, 0, 1, COLUMNS)
+                self._layer_headings.append(heading)
+                row, column, previous_layer = row + 1, 0, layer
+            elif column == COLUMNS:
+                row, column = row + 1, 0
+            thumbnail = _Thumbnail(position)
+            thumbnail.entered.connect(self._on_thumbnail_entered)
+            thumbnail.left.connect(self._on_thumbnail_left)
+            thumbnail.clicked.connect(self._on_thumbnail_clicked)
+            self._grid.addWidget(thumbnail, row, column)
+            self.thumbnails.append(thumbnail)
+            column += 1
+        if self.thumbnails:
+            self.thumbnails[0].set_selected(True)
+
+    def _show(self, position: int) -> None:
+        layer, neuron, values = self._maps[position]
+        low, high = float(np.min(values)), float(np.max(values))
+        ny, nx = values.shape
+        x_min, x_max, y_min, y_max = self._extent
+        dx, dy = (x_max - x_min) / max(nx - 1, 1), (y_max - y_min) / max(ny - 1, 1)
+        self.large_image.setImage(np.asarray(values, dtype=np.float32), autoLevels=False)
+        self.large_image.setRect(QRectF(x_min - dx / 2, y_min - dy / 2, dx * nx, dy * ny))
+        self.color_bar.setLevels((low, high if high > low else low + 1.0))
+        pinned = "" if self._shown in (None, self._selected) else " (preview; click to keep)"
+        self.caption.setText(
+            f"{map_name(layer, neuron)} over the input plane: from {low:.4g} to {high:.4g}"
+            + pinned
+        )
+
+    def _pin(self, position: int) -> None:
+        self.thumbnails[self._selected].set_selected(False)
+        self._selected, self._shown = position, None
+        self.thumbnails[position].set_selected(True)
+        self._show(position)
+
+    def _on_thumbnail_entered(self, position: int) -> None:
+        """Preview the hovered neuron large, without changing the kept one."""
+        self._shown = position
+        self._show(position)
+
+    def _on_thumbnail_left(self) -> None:
+        """Go back to the kept neuron when the mouse leaves a thumbnail."""
+        self._shown = None
+        if self._maps:
+            self._show(self._selected)
+
+    def _on_thumbnail_clicked(self, position: int) -> None:
+        """Keep the clicked neuron enlarged and tell the controller which it is."""
+        self._pin(position)
+        layer, neuron, _ = self._maps[position]
+        self.neuron_selected.emit(layer, neuron)
+
+
+def _pixmap(rgb: np.ndarray) -> QPixmap:
+    height, width, _ = rgb.shape
+    image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888)
+    return QPixmap.fromImage(image).scaled(
+        THUMBNAIL_SIZE,
+        THUMBNAIL_SIZE,
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
