@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+from PySide6.QtWidgets import QApplication
 
 
 def spiral(samples: int = 100, classes: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -38,7 +39,24 @@ def save_shot(widget, name: str, tmp_path) -> Path:
     folder = Path(os.environ.get("SHOTS_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
+    QApplication.processEvents()  # queued show and layout requests, as before any real paint
     assert widget.grab().save(str(path))
     assert path.stat().st_size > 1000
     return path
 
+
+
+def neuron_maps(
+    layer_sizes: tuple[int, ...] = (16, 8), cells: int = 50, seed: int = 0
+) -> list[tuple[int, int, np.ndarray]]:
+    """(layer, neuron, (cells, cells) activations) of a random ReLU network over [-1, 1]^2."""
+    rng = np.random.default_rng(seed)
+    xs = ys = np.linspace(-1.0, 1.0, cells)
+    gx, gy = np.meshgrid(xs, ys)
+    values = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    maps = []
+    for layer, size in enumerate(layer_sizes):
+        weights = rng.normal(size=(values.shape[1], size))
+        values = np.maximum(0.0, values @ weights + rng.normal(size=size) * 0.5)
+        maps += [(layer, n, values[:, n].reshape(cells, cells)) for n in range(size)]
+    return maps

@@ -1,0 +1,130 @@
+"""Neuron maps: one thumbnail per hidden neuron, hover to preview, click to keep enlarged."""
+
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QEnterEvent
+from PySide6.QtWidgets import QApplication
+
+from gui.widgets.neuron_maps import NeuronMaps, colorize
+from tests.gui.classification_fakes import neuron_maps, save_shot
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+@pytest.fixture
+def maps_view(qtbot):
+    widget = NeuronMaps()
+    qtbot.addWidget(widget)
+    widget.resize(560, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def hover(widget):
+    QApplication.sendEvent(widget, QEnterEvent(QPointF(5, 5), QPointF(5, 5), QPointF(5, 5)))
+
+
+def unhover(widget):
+    QApplication.sendEvent(widget, QEvent(QEvent.Type.Leave))
+
+
+def test_colorize_scales_each_map_to_its_own_range_with_y_up():
+    values = np.array([[0.0, 1.0], [2.0, 4.0]])  # row 0 is the bottom of the plane
+    rgb = colorize(values)
+    assert rgb.shape == (2, 2, 3) and rgb.dtype == np.uint8
+    brightness = rgb.astype(int).sum(axis=-1)
+    assert brightness[1, 0] < brightness[0, 1]  # the minimum, bottom-left, shows at image bottom
+    np.testing.assert_array_equal(colorize(values * 100 + 7), rgb)  # only the shape matters
+    flat = colorize(np.zeros((3, 3)))
+    assert np.all(flat == flat[0, 0])
+
+
+def test_one_thumbnail_per_neuron_grouped_by_layer(maps_view):
+    maps = neuron_maps((16, 8))
+    maps_view.set_maps(maps)
+    assert len(maps_view.thumbnails) == 24
+    headings = [label.text() for label in maps_view._layer_headings]
+    assert headings == ["Hidden layer 1 (activation1)", "Hidden layer 2 (activation2)"]
+    pixmap = maps_view.thumbnails[3].pixmap()
+    assert not pixmap.isNull() and max(pixmap.width(), pixmap.height()) == 56
+    assert maps_view.thumbnails[3].toolTip().startswith("activation1.output[:, 3]: ")
+    # The first neuron is enlarged until the learner picks another.
+    assert maps_view.shown() == (0, 0)
+    np.testing.assert_array_equal(maps_view.large_image.image, maps[0][2].astype(np.float32))
+    assert maps_view.caption.text().startswith("activation1.output[:, 0] over the input plane")
+
+
+def test_click_keeps_a_neuron_enlarged_and_says_which(qtbot, maps_view):
+    maps = neuron_maps((16, 8))
+    maps_view.set_maps(maps)
+    with qtbot.waitSignal(maps_view.neuron_selected) as signal:
+        qtbot.mouseClick(maps_view.thumbnails[18], Qt.MouseButton.LeftButton)
+    assert signal.args == [1, 2]
+    assert maps_view.shown() == (1, 2)
+    np.testing.assert_array_equal(maps_view.large_image.image, maps[18][2].astype(np.float32))
+    low, high = maps_view.color_bar.levels()
+    assert (low, high) == pytest.approx((maps[18][2].min(), maps[18][2].max()))
+    assert "activation2.output[:, 2]" in maps_view.caption.text()
+    assert "#" in maps_view.thumbnails[18].styleSheet()  # the kept one is framed
+    # New values for the same neurons keep the choice.
+    maps_view.set_maps(neuron_maps((16, 8), seed=1))
+    assert maps_view.shown() == (1, 2)
+
+
+def test_hover_previews_and_leaving_returns_to_the_kept_neuron(qtbot, maps_view):
+    maps_view.set_maps(neuron_maps((16, 8)))
+    qtbot.mouseClick(maps_view.thumbnails[5], Qt.MouseButton.LeftButton)
+    hover(maps_view.thumbnails[10])
+    assert maps_view.shown() == (0, 10)
+    assert "preview" in maps_view.caption.text()
+    unhover(maps_view.thumbnails[10])
+    assert maps_view.shown() == (0, 5)
+    assert "preview" not in maps_view.caption.text()
+
+
+def test_select_from_code_does_not_echo(qtbot, maps_view):
+    maps_view.set_maps(neuron_maps((4,)))
+    with qtbot.assertNotEmitted(maps_view.neuron_selected):
+        maps_view.select(0, 3)
+    assert maps_view.shown() == (0, 3)
+    with pytest.raises(KeyError):
+        maps_view.select(2, 0)
+
+
+def test_a_new_architecture_rebuilds_and_no_hidden_layer_says_so(maps_view):
+    maps_view.set_maps(neuron_maps((16, 8)))
+    maps_view.set_maps(neuron_maps((3,)))
+    assert len(maps_view.thumbnails) == 3
+    maps_view.set_maps([])
+    assert maps_view.thumbnails == []
+    assert maps_view.caption.text().startswith("No hidden layers")
+    assert maps_view.large_view.isHidden()
+
+
+def test_dead_neuron_is_shown_flat_and_named_in_its_tooltip(maps_view):
+    maps = neuron_maps((3,))
+    maps[1] = (0, 1, np.zeros((50, 50)))
+    maps_view.set_maps(maps)
+    assert "constant" in maps_view.thumbnails[1].toolTip()
+    maps_view.select(0, 1)
+    assert "from 0 to 0" in maps_view.caption.text()
+
+
+def test_many_neurons_update_quickly(maps_view):
+    maps = neuron_maps((256, 256, 256, 256), cells=40)
+    maps_view.set_maps(maps)
+    start = time.perf_counter()
+    maps_view.set_maps(neuron_maps((256, 256, 256, 256), cells=40, seed=2))
+    elapsed = time.perf_counter() - start
+    assert len(maps_view.thumbnails) == 1024
+    assert elapsed < 0.5, f"updating 1,024 maps took {elapsed * 1e3:.0f} ms"
+
+
+def test_render(maps_view, tmp_path):
+    maps_view.set_maps(neuron_maps((16, 8)))
+    maps_view.select(0, 6)
+    save_shot(maps_view, "neuron_maps", tmp_path)
