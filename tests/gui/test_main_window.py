@@ -15,7 +15,8 @@ from gui.settings import SETTINGS_ENV, open_settings
 from gui.start_page import StartPage
 
 # Qt's offscreen platform warns that it lacks a window system to pass size hints or raises to.
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)\(\)")
+OFFSCREEN_NOISE = r"This plugin does not support (propagateSizeHints|raise)\(\)"
+pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 
 SCENARIOS = [("neuron", "Single neuron", "hand"), ("spiral", "Spiral", "classification")]
 
