@@ -57,13 +57,15 @@ class MainWindow(QMainWindow):
         return self._menus[title]
 
     def add_menu_action(self, title: str, action: QAction) -> None:
-        """Put `action` in the menu `title`, creating that menu before Help if it is new.
+        """Put `action` in the menu `title`, creating that menu if it is new.
 
+        New menus go before Help, except Edit, which goes in its customary place before View.
         In File, actions go above Quit, where Open and Save belong.
         """
         if title not in self._menus:
             menu = QMenu(f"&{title}", self)
-            self.menuBar().insertMenu(self._menus["Help"].menuAction(), menu)
+            before = self._menus["View" if title == "Edit" else "Help"]
+            self.menuBar().insertMenu(before.menuAction(), menu)
             self._menus[title] = menu
         if title == "File":
             self._menus[title].insertAction(self._quit_separator, action)
@@ -79,11 +81,13 @@ class MainWindow(QMainWindow):
         """Show a panel in a dock area (as a tab beside `tabify_with` if given).
 
         Its show/hide toggle joins View > Panels. The dock needs an objectName for the layout
-        to be remembered; one is derived from its title when missing.
+        to be remembered; one is derived from its title when missing. A panel added after the
+        remembered layout was restored (a lab opened later) goes where the user last had it.
         """
         if not dock.objectName():
             dock.setObjectName(plain_text(dock.windowTitle()).lower().replace(" ", "_") + "_dock")
-        self._place(dock, area, tabify_with)
+        if not self.restoreDockWidget(dock):
+            self._place(dock, area, tabify_with)
         self._docks.append((dock, area, tabify_with))
         self._panels_menu.addAction(dock.toggleViewAction())
         self._panels_menu.setEnabled(True)

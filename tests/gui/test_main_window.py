@@ -107,12 +107,13 @@ def test_f1_lists_every_shortcut_including_ones_added_by_panels(window, qtbot):
     dialog.reject()
 
 
-def test_panel_menus_go_before_help_and_file_actions_above_quit(window):
+def test_panel_menus_take_their_customary_places_and_file_actions_go_above_quit(window):
     open_action = QAction("&Open…", window)
     window.add_menu_action("File", open_action)
     window.add_menu_action("Scenario", QAction("Spiral", window))
+    window.add_menu_action("Edit", QAction("Undo", window))
     bar_titles = [action.text().replace("&", "") for action in window.menuBar().actions()]
-    assert bar_titles == ["File", "View", "Scenario", "Help"]
+    assert bar_titles == ["File", "Edit", "View", "Scenario", "Help"]
     assert menu_texts(window.menu("File")) == ["Open…", "Quit"]
     assert menu_texts(window.menu("Scenario")) == ["Spiral"]
 
@@ -163,6 +164,22 @@ def test_layout_is_remembered_between_runs_in_a_private_settings_file(qtbot, pri
     qtbot.waitExposed(second)
     assert (second.width(), second.height()) == (700, 520)
     assert not again.isVisible()
+
+
+def test_a_panel_added_after_restoring_goes_where_the_user_last_put_it(qtbot, private_settings):
+    first = MainWindow(open_settings())
+    qtbot.addWidget(first)
+    first.add_dock(make_dock("Chain rule"), Qt.DockWidgetArea.LeftDockWidgetArea)
+    moved = first.docks()[0]
+    first.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, moved)  # the user drags it
+    first.close()
+
+    second = MainWindow(open_settings())
+    qtbot.addWidget(second)
+    assert second.restore_layout()
+    late = make_dock("Chain rule")  # a lab that opens only when a scenario is chosen
+    second.add_dock(late, Qt.DockWidgetArea.LeftDockWidgetArea)
+    assert second.dockWidgetArea(late) == Qt.DockWidgetArea.BottomDockWidgetArea
 
 
 def test_nothing_remembered_restores_nothing(qtbot, private_settings):
