@@ -102,10 +102,14 @@ class LabController(QObject):
     status_message = Signal(str)
 
     def __init__(self, builders: Mapping[str, tuple[str, Callable[[], Trainable]]],
-                 parent: QObject | None = None):
-        """builders: scenario name -> (title, function returning a fresh Trainable)."""
+                 parent: QObject | None = None,
+                 input_name: Callable[[Mapping[str, np.ndarray]], str | None] | None = None):
+        """builders: scenario name -> (title, function returning a fresh Trainable).
+        input_name: which parameter holds the inputs, given the parameters (a Trainable's own
+        `input_name` attribute wins); their dl/dx rules are included in every snapshot."""
         super().__init__(parent)
         self.builders = dict(builders)
+        self._input_name = input_name
         self.undo_stack = QUndoStack(self)
         self.stepper: Stepper | None = None
         self.scenario = ""
@@ -335,16 +339,18 @@ class LabController(QObject):
 
     def _chain_rule(self, name: str, index: Index) -> ChainRuleInfo | None:
         try:
-            return chain_rule_info(self.trainable.chain_rule(name, index))
+            with np.errstate(all="ignore"):  # a diverged state is shown, not warned about
+                return chain_rule_info(self.trainable.chain_rule(name, index))
         except (KeyError, ValueError, IndexError):
             return None
 
     def _input_chain_rules(self) -> tuple[ChainRuleInfo, ...]:
         """dl/dx_n for every input the Trainable names, when it can take them apart."""
+        parameters = self.trainable.parameters()
         name = getattr(self.trainable, "input_name", None)
-        if name is None:
-            return ()
-        inputs = self.trainable.parameters().get(name)
+        if name is None and self._input_name is not None:
+            name = self._input_name(parameters)
+        inputs = parameters.get(name) if name is not None else None
         if inputs is None or np.size(inputs) > 16:
             return ()
         rules = (self._chain_rule(name, index) for index in np.ndindex(np.shape(inputs)))

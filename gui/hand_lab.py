@@ -19,7 +19,7 @@ from gui.docks.chain_rule_dock import ChainRulePanel
 from gui.docks.controls_dock import ControlsPanel
 from gui.docks.log_dock import LogPanel
 from gui.docks.parameters_dock import ParametersPanel
-from gui.hand_notation import HandNotation, notation_for
+from gui.hand_notation import HandNotation, input_name, notation_for
 from gui.main_window import MainWindow
 from gui.plots.loss_along_weight import LossAlongWeightPlot
 from gui.plots.loss_plot import LossPlot
@@ -46,7 +46,7 @@ class HandLab(QObject):
         super().__init__(window)
         self.window = window
         self.controller = LabController(builders if builders is not None else hand_builders(),
-                                        parent=self)
+                                        parent=self, input_name=input_name)
         self.notation: HandNotation | None = None
         self.diagram = NetworkDiagram()
         self.parameters = ParametersPanel()

@@ -149,3 +149,9 @@ def notation_for(parameters: Mapping[str, np.ndarray]) -> HandNotation | None:
         if all(notation.roles[kind] in parameters for kind in ("x", "w", "b")):
             return notation
     return None
+
+
+def input_name(parameters: Mapping[str, np.ndarray]) -> str | None:
+    """The parameter that holds the example's inputs, for their dl/dx rules."""
+    notation = notation_for(parameters)
+    return None if notation is None else notation.roles["x"]
