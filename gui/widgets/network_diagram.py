@@ -171,6 +171,9 @@ class NetworkDiagram(QWidget):
     def neuron_centre(self, i: int) -> QPointF:
         return self._layout().neurons[i]
 
+    def input_centre(self, n: int) -> QPointF:
+        return self._layout().inputs[n]
+
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         found = self.hit(event.position())
         if found is not None and event.button() == Qt.MouseButton.LeftButton:
