@@ -1,12 +1,37 @@
 """Render the window to a PNG without a screen, for the README and for tutorial stills."""
 
+import re
+import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import (
+    QEventLoop,
+    QMessageLogContext,
+    Qt,
+    QTimer,
+    QtMsgType,
+    qFormatLogMessage,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication, QWidget
 
 # Long enough for posted layout events and pyqtgraph's deferred range updates to run.
 SETTLE_MS = 150
+# What the offscreen platform says about window-system features it does not have.
+OFFSCREEN_NOISE = re.compile(r"This plugin does not support (propagateSizeHints|raise)\(\)")
+
+
+def _print_unless_offscreen_noise(
+    mode: QtMsgType, context: QMessageLogContext, message: str
+) -> None:
+    if not OFFSCREEN_NOISE.fullmatch(message):
+        print(qFormatLogMessage(mode, context, message), file=sys.stderr)
+
+
+def quiet_offscreen_noise() -> None:
+    """Keep a screenshot's terminal output to what matters: without a window system, Qt warns
+    on every window resize that it cannot forward size hints, which is expected, not a fault."""
+    qInstallMessageHandler(_print_unless_offscreen_noise)
 
 
 def settle() -> None:

@@ -11,12 +11,11 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel
 from gui import APP_NAME, app_version
 from gui.about import AboutDialog, ShortcutsDialog, library_versions
 from gui.main_window import MainWindow
+from gui.screenshot import OFFSCREEN_NOISE
 from gui.settings import SETTINGS_ENV, open_settings
 from gui.start_page import StartPage
 
-# Qt's offscreen platform warns that it lacks a window system to pass size hints or raises to.
-OFFSCREEN_NOISE = r"This plugin does not support (propagateSizeHints|raise)\(\)"
-pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
+pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE.pattern)
 
 SCENARIOS = [("neuron", "Single neuron", "hand"), ("spiral", "Spiral", "classification")]
 

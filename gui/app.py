@@ -1,0 +1,107 @@
+"""Builds the application: Qt, the theme, the labs with their controllers, and the window.
+
+`build_window` is the one place where the parts are wired together, so that tests, screenshots
+and the real app all get the same window.
+"""
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from engine.scenarios import SCENARIOS
+from gui import APP_NAME, DISTRIBUTION, app_version
+from gui.hand_lab import HandLab, install_hand_lab
+from gui.main_window import DEFAULT_SIZE, MainWindow, app_icon
+from gui.screenshot import quiet_offscreen_noise, save_screenshot
+from gui.settings import ORGANIZATION, open_settings
+from gui.start_page import StartPage
+from gui.theme import apply_theme
+
+# Scenario kind -> what puts that kind's lab (controller, panels, actions) into a window and
+# loads the named scenario. A lab follows the window's scenario requests once installed.
+LAB_INSTALLERS: dict[str, Callable[[MainWindow, str], HandLab]] = {"hand": install_hand_lab}
+
+
+def create_application() -> QApplication:
+    """The QApplication, named and themed (the existing one if Qt is already running)."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationVersion(app_version())
+    app.setDesktopFileName(DISTRIBUTION)
+    app.setWindowIcon(app_icon())
+    apply_theme(app)
+    return app
+
+
+def build_window(
+    scenario: str | None = None, *, settings: QSettings | None = None, steps: int = 0
+) -> MainWindow:
+    """The main window with everything plugged in.
+
+    scenario: open this scenario at once; None shows the start page to choose one.
+    settings: where the layout is remembered between runs; None (tests, screenshots) starts
+        from the default layout and remembers nothing.
+    steps: training iterations to run first, through the scenario's controller.
+    """
+    window = MainWindow(settings)
+    openable = [each for each in SCENARIOS.values() if each.kind in LAB_INSTALLERS]
+    start_page = StartPage(
+        [(each.name, each.title, each.kind) for each in openable], icon=window.windowIcon()
+    )
+    start_page.scenario_chosen.connect(window.scenario_requested)
+    window.set_central(start_page)
+    labs: dict[str, HandLab] = {}
+
+    def _on_window_scenario_requested(name: str) -> None:
+        """Install the scenario's lab the first time its kind is asked for."""
+        kind = SCENARIOS[name].kind
+        if kind in labs:
+            return  # the lab loads it: it listens to the window's requests itself
+        if kind not in LAB_INSTALLERS:
+            window.statusBar().showMessage(
+                f"{SCENARIOS[name].title}: this window has no {kind} lab yet"
+            )
+            return
+        labs[kind] = LAB_INSTALLERS[kind](window, name)
+
+    window.scenario_requested.connect(_on_window_scenario_requested)
+    if scenario is not None:
+        window.scenario_requested.emit(scenario)
+    if steps:
+        if scenario is None or SCENARIOS[scenario].kind not in labs:
+            raise ValueError("training steps need a scenario whose lab is installed")
+        labs[SCENARIOS[scenario].kind].controller.run_iterations(steps)
+    window.restore_layout()
+    return window
+
+
+def run(
+    scenario: str | None = None,
+    screenshot: Path | None = None,
+    size: tuple[int, int] | None = None,
+    steps: int = 0,
+) -> int:
+    """Open the window (or only render it to `screenshot`); the process's exit status."""
+    app = create_application()
+    if app.platformName() == "offscreen":
+        quiet_offscreen_noise()
+    settings = None if screenshot else open_settings()
+    window = build_window(scenario, settings=settings, steps=steps)
+    if screenshot is not None:
+        save_screenshot(window, screenshot, size or DEFAULT_SIZE)
+        return 0
+    if size is not None:
+        window.resize(*size)
+    window.show()
+    return app.exec()
+
+
+def main() -> None:
+    """Entry point of the installed `backprop-playground` command: the same as main.py."""
+    import main as command_line
+
+    sys.exit(command_line.main())

@@ -1,0 +1,106 @@
+"""Backprop Playground's command line: parse the arguments and hand over.
+
+Nothing heavy is imported before it is needed, so `--help` and `--version` answer at once;
+the work itself lives in gui.app (the window) and engine.runner (headless training).
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from gui import APP_NAME, app_version
+
+
+def scenario_name(name: str) -> str:
+    """An argparse type: a name from engine.scenarios, or a usage error naming the choices."""
+    from engine.scenarios import scenario_names
+
+    if name not in scenario_names():
+        choices = ", ".join(scenario_names())
+        raise argparse.ArgumentTypeError(f"unknown scenario {name!r} (choose from {choices})")
+    return name
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """An argparse type: 'WIDTHxHEIGHT' in pixels, e.g. 1600x1000."""
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit() and int(width) > 0 and int(height) > 0):
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1600x1000, got {text!r}")
+    return int(width), int(height)
+
+
+def iteration_count(text: str) -> int:
+    """An argparse type: a whole number of training iterations, 0 or more."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of iterations, got {text!r}")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="main.py",
+        description=f"{APP_NAME}: learn backpropagation by touching it. "
+        "Without arguments, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {app_version()}")
+    parser.add_argument(
+        "--scenario", type=scenario_name, metavar="NAME", help="start in this scenario"
+    )
+    parser.add_argument(
+        "--list-scenarios", action="store_true", help="print the scenario names and exit"
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="PATH",
+        help="lay the window out (no screen needed with QT_QPA_PLATFORM=offscreen), "
+        "save it as a PNG and exit",
+    )
+    parser.add_argument(
+        "--size",
+        type=window_size,
+        metavar="WxH",
+        help="window size in pixels (default 1600x1000, or the size remembered from last time)",
+    )
+    parser.add_argument(
+        "--steps",
+        type=iteration_count,
+        default=0,
+        metavar="N",
+        help="first run N training iterations of the scenario",
+    )
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    # Everything after `train` belongs to engine.runner, --help included.
+    train = commands.add_parser(
+        "train",
+        help="train headless, without a window (see `main.py train --help`)",
+        add_help=False,
+        prefix_chars="\0",
+    )
+    train.add_argument("train_args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the process's exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.steps and args.scenario is None:
+        parser.error("--steps needs --scenario: which scenario should it train?")
+    if args.command == "train":
+        from engine.runner import main as train
+
+        return train(args.train_args)
+    if args.list_scenarios:
+        from engine.scenarios import SCENARIOS
+
+        for name, scenario in SCENARIOS.items():
+            print(f"{name:<10} {scenario.title}")
+        return 0
+    from gui.app import run
+
+    return run(scenario=args.scenario, screenshot=args.screenshot, size=args.size, steps=args.steps)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
