@@ -43,7 +43,7 @@ class IntBox(QSpinBox):
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         stripped = text.strip()
         if not _PARTIAL_INT.fullmatch(stripped):
-            self.refused.emit(f"{self.name}: {stripped!r} is not a whole number.")
+            self.refused.emit(f"{self.name}: type a whole number ({text.strip()!r} is not one).")
             return QValidator.State.Invalid, text, pos
         if stripped in ("", "+", "-"):
             return QValidator.State.Intermediate, text, pos
@@ -100,7 +100,9 @@ class RealBox(QDoubleSpinBox):
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         stripped = text.strip()
         if not _PARTIAL_FLOAT.fullmatch(stripped):
-            self.refused.emit(f"{self.name}: {stripped!r} is not a number.")
+            self.refused.emit(
+                f"{self.name}: type a number such as 0.05 or 5e-7 ({text.strip()!r} is not one)."
+            )
             return QValidator.State.Invalid, text, pos
         try:
             number = float(stripped)

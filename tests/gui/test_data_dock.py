@@ -51,7 +51,7 @@ def test_out_of_range_or_non_numeric_input_is_refused_with_a_message(qtbot, dock
     assert dock.samples_box.value() == 100
     assert dock.message.text() == "Samples per class: 5000 is not between 10 and 1000; kept 100."
     type_into(qtbot, dock.classes_box, "x")
-    assert dock.message.text() == "Classes: 'x' is not a whole number."
+    assert dock.message.text() == "Classes: type a whole number ('x' is not one)."
     assert dock.classes_box.value() == 3
     type_into(qtbot, dock.classes_box, "7")
     assert dock.classes_box.value() == 3
