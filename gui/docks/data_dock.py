@@ -28,7 +28,9 @@ from gui.theme import current_theme
 from gui.widgets.number_boxes import IntBox
 
 DATASETS = (("spiral", "Spiral"), ("vertical", "Vertical"))
-DEFAULT_SPEC = {"dataset": "spiral", "samples": 100, "classes": 3, "seed": 0}
+# The data part of an engine.model spec: {"data": {...}, "seed": ...}; the seed also draws the
+# weights, so a new seed gives new data and a new start, as the book's nnfs.init() does.
+DEFAULT_SPEC = {"data": {"kind": "spiral", "samples": 100, "classes": 3}, "seed": 0}
 MAX_SEED = 2**31 - 1
 CSV_FILTER = "CSV files (*.csv);;All files (*)"
 
@@ -36,8 +38,8 @@ CSV_FILTER = "CSV files (*.csv);;All files (*)"
 class DataDock(QWidget):
     """Data set inputs, the class a click adds, and the added points' file buttons."""
 
-    # (dict) {"dataset": "spiral" | "vertical", "samples": int per class, "classes": int,
-    #  "seed": int}: new data is needed
+    # (dict) {"data": {"kind": "spiral" | "vertical", "samples": int per class,
+    #  "classes": int}, "seed": int}, the data part of an engine.model spec: new data is needed
     data_spec_changed = Signal(dict)
     # (int) class index that a click on the decision boundary plot adds
     add_class_changed = Signal(int)
@@ -55,9 +57,11 @@ class DataDock(QWidget):
         for key, label in DATASETS:
             self.dataset_box.addItem(label, key)
         self.dataset_box.setToolTip("nnfs.datasets: spiral_data or vertical_data")
-        self.samples_box = IntBox("Samples per class", 10, 1000, DEFAULT_SPEC["samples"])
-        self.classes_box = IntBox("Classes", 2, MAX_CLASSES, DEFAULT_SPEC["classes"])
+        data = DEFAULT_SPEC["data"]
+        self.samples_box = IntBox("Samples per class", 10, 1000, data["samples"])
+        self.classes_box = IntBox("Classes", 2, MAX_CLASSES, data["classes"])
         self.seed_box = IntBox("Seed", 0, MAX_SEED, DEFAULT_SPEC["seed"])
+        self.seed_box.setToolTip("Seed of the data and of the starting weights (0 to 2^31-1)")
         self.add_class_box = QComboBox()
         self.add_class_box.setToolTip(
             "The class of the points you add by clicking on the decision boundary"
@@ -87,7 +91,7 @@ class DataDock(QWidget):
         layout.addWidget(self.message)
         layout.addStretch(1)
 
-        self._fill_add_classes(DEFAULT_SPEC["classes"])
+        self._fill_add_classes(data["classes"])
         self.set_user_point_count(0)
         self.dataset_box.currentIndexChanged.connect(self._on_spec_input_changed)
         for box in (self.samples_box, self.classes_box, self.seed_box):
@@ -101,9 +105,11 @@ class DataDock(QWidget):
     def spec(self) -> dict:
         """The data set the inputs describe, as `data_spec_changed` sends it."""
         return {
-            "dataset": self.dataset_box.currentData(),
-            "samples": self.samples_box.value(),
-            "classes": self.classes_box.value(),
+            "data": {
+                "kind": self.dataset_box.currentData(),
+                "samples": self.samples_box.value(),
+                "classes": self.classes_box.value(),
+            },
             "seed": self.seed_box.value(),
         }
 
@@ -112,16 +118,17 @@ class DataDock(QWidget):
         return max(self.add_class_box.currentIndex(), 0)
 
     def set_spec(self, spec: dict) -> None:
-        """Show a data spec set from code (a loaded session, a preset) without echoing it."""
+        """Show a spec set from code (a whole model spec will do) without echoing it."""
         widgets = (self.dataset_box, self.samples_box, self.classes_box, self.seed_box,
                    self.add_class_box)
         blocked = [widget.blockSignals(True) for widget in widgets]
         try:
-            self.dataset_box.setCurrentIndex(self.dataset_box.findData(spec["dataset"]))
-            self.samples_box.setValue(spec["samples"])
-            self.classes_box.setValue(spec["classes"])
-            self.seed_box.setValue(spec["seed"])
-            self._fill_add_classes(spec["classes"])
+            data = spec["data"]
+            self.dataset_box.setCurrentIndex(self.dataset_box.findData(data["kind"]))
+            self.samples_box.setValue(data["samples"])
+            self.classes_box.setValue(data["classes"])
+            self.seed_box.setValue(spec.get("seed", 0))
+            self._fill_add_classes(data["classes"])
         finally:
             for widget, was in zip(widgets, blocked, strict=True):
                 widget.blockSignals(was)

@@ -1,11 +1,12 @@
 """The network to train: hidden layers, optimizer, numerics, and when training should stop.
 
-Two kinds of change leave this dock. A change of shape (layers, neurons, activations, dropout),
-of optimizer kind or of numerics needs a new model, built again from the same seed:
-`architecture_changed` carries the whole network part of the spec. A change of a number the
-book's objects read at every step (learning rate, decay, momentum, epsilon, rho, betas, L1/L2
-strengths) takes effect at the next step with no reset: `hyperparameters_changed` carries only
-what changed, by the book's attribute names, ready for `Stepper.set_hyperparameters(**values)`.
+Two kinds of change leave this dock, matching what engine.model.Model can do. A change of
+shape (layers, neurons, activations, dropout), of L1/L2 strength (the model decides at build
+time whether its loss has a regularization term), of optimizer kind or of numerics needs a new
+model, built again from the same seed: `architecture_changed` carries the whole network part of
+the spec. A change of an optimizer setting (learning rate, decay, momentum, epsilon, rho, betas)
+takes effect at the next step with no reset: `hyperparameters_changed` carries only what
+changed, by the book's attribute names, ready for `Stepper.set_hyperparameters(**values)`.
 
 Ranges (the boxes refuse anything else with a message and keep their value): learning rate
 1e-6 to 100 and epsilon 1e-10 to 1, stepping 1-2-5 per decade; decay and L1/L2 0 to 1, same
@@ -36,11 +37,12 @@ from gui.widgets.number_boxes import IntBox, RealBox
 
 MAX_HIDDEN_LAYERS = 4
 ACTIVATIONS = (("relu", "ReLU"), ("sigmoid", "Sigmoid"), ("linear", "Linear"), ("tanh", "Tanh"))
+# engine.model's keys for Layer_Dense's weight_regularizer_l1, bias_regularizer_l1, ...
 REGULARIZERS = (
-    ("weight_regularizer_l1", "L1 weights"),
-    ("bias_regularizer_l1", "L1 biases"),
-    ("weight_regularizer_l2", "L2 weights"),
-    ("bias_regularizer_l2", "L2 biases"),
+    ("weight_l1", "L1 weights"),
+    ("bias_l1", "L1 biases"),
+    ("weight_l2", "L2 weights"),
+    ("bias_l2", "L2 biases"),
 )
 NUMERICS = (("book", "Book (float32)"), ("native", "Native (float64)"))
 
@@ -72,6 +74,18 @@ OPTIMIZERS = (
 DEFAULT_OPTIMIZER = "adam"
 
 
+def _regularizer_boxes(where: str) -> dict[str, RealBox]:
+    return {key: RealBox(f"{where} {label}", 0.0, 1.0, 0.0, log_steps=True)
+            for key, label in REGULARIZERS}
+
+
+def _add_regularizer_rows(grid: QGridLayout, boxes: dict[str, RealBox], first_row: int) -> None:
+    for position, (key, label) in enumerate(REGULARIZERS):
+        row, column = first_row + position // 2, 2 * (position % 2)
+        grid.addWidget(QLabel(label), row, column)
+        grid.addWidget(boxes[key], row, column + 1)
+
+
 class _LayerInputs(QGroupBox):
     """One hidden layer's neurons, activation, dropout and regularization strengths."""
 
@@ -84,10 +98,7 @@ class _LayerInputs(QGroupBox):
         self.dropout = RealBox(f"Layer {index + 1} dropout", 0.0, 0.9, 0.0, step=0.05)
         self.dropout.setToolTip("Fraction of this layer's outputs dropped in each training step "
                                 "(0 = no dropout layer)")
-        self.regularizers = {
-            key: RealBox(f"Layer {index + 1} {label}", 0.0, 1.0, 0.0, log_steps=True)
-            for key, label in REGULARIZERS
-        }
+        self.regularizers = _regularizer_boxes(f"Layer {index + 1}")
         grid = QGridLayout(self)
         grid.addWidget(QLabel("Neurons"), 0, 0)
         grid.addWidget(self.neurons, 0, 1)
@@ -95,10 +106,7 @@ class _LayerInputs(QGroupBox):
         grid.addWidget(self.activation, 0, 3)
         grid.addWidget(QLabel("Dropout"), 1, 0)
         grid.addWidget(self.dropout, 1, 1)
-        for position, (key, label) in enumerate(REGULARIZERS):
-            row, column = 2 + position // 2, 2 * (position % 2)
-            grid.addWidget(QLabel(label), row, column)
-            grid.addWidget(self.regularizers[key], row, column + 1)
+        _add_regularizer_rows(grid, self.regularizers, 2)
 
     def spec(self) -> dict:
         layer = {"neurons": self.neurons.value(), "activation": self.activation.currentData(),
@@ -120,12 +128,13 @@ class _LayerInputs(QGroupBox):
 class NetworkDock(QWidget):
     """Inputs for the network's shape, its optimizer, its numerics and the stop conditions."""
 
-    # (dict) {"hidden": [{"neurons", "activation", "dropout", "weight_regularizer_l1", ...}],
-    #  "optimizer": {"name", "learning_rate", "decay", ...}, "numerics": "book" | "native"}:
-    # a new model is needed
+    # (dict) {"hidden": [{"neurons", "activation", "dropout", "weight_l1", "weight_l2",
+    #  "bias_l1", "bias_l2"}], "output": {"weight_l1", ...}, "optimizer": {"name",
+    #  "learning_rate", "decay", ...}, "numerics": "book" | "native"}, the network part of an
+    #  engine.model spec: a new model is needed
     architecture_changed = Signal(dict)
-    # (dict) {book attribute name: float} of what changed, e.g. {"learning_rate": 0.02} or
-    # {"dense1.weight_regularizer_l2": 5e-4}: applies at the next step, no reset
+    # (dict) {optimizer setting: float} of what changed, e.g. {"learning_rate": 0.02}:
+    # applies at the next step, no reset
     hyperparameters_changed = Signal(dict)
     # (dict) {"max_epochs": int | None, "target_loss": float | None,
     #  "target_accuracy": float | None}: None means that condition is off
@@ -135,9 +144,14 @@ class NetworkDock(QWidget):
         super().__init__(parent)
         self.hidden_count = IntBox("Hidden layers", 0, MAX_HIDDEN_LAYERS, 1)
         self.layers = [_LayerInputs(index) for index in range(MAX_HIDDEN_LAYERS)]
-        self.output_note = QLabel("Output: Dense to one neuron per class, Softmax, "
+        self.output_group = QGroupBox("Output layer")
+        self.output_note = QLabel("Dense to one neuron per class, Softmax, "
                                   "categorical cross-entropy")
         self.output_note.setWordWrap(True)
+        self.output_regularizers = _regularizer_boxes("Output layer")
+        output_grid = QGridLayout(self.output_group)
+        output_grid.addWidget(self.output_note, 0, 0, 1, 4)
+        _add_regularizer_rows(output_grid, self.output_regularizers, 1)
 
         self.optimizer_box = QComboBox()
         self.optimizer_pages = QStackedWidget()
@@ -190,17 +204,15 @@ class NetworkDock(QWidget):
         optimizer.update({key: box.value() for key, box in self.optimizer_inputs[name].items()})
         return {
             "hidden": [layer.spec() for layer in self.layers[: self.hidden_count.value()]],
+            "output": {key: box.value() for key, box in self.output_regularizers.items()},
             "optimizer": optimizer,
             "numerics": self.numerics_box.currentData(),
         }
 
     def hyperparameters(self) -> dict[str, float]:
-        """Every value that can change between steps, by book attribute name."""
+        """The chosen optimizer's settings, which can change between steps."""
         values = dict(self.architecture()["optimizer"])
         del values["name"]
-        for index, layer in enumerate(self.layers[: self.hidden_count.value()]):
-            for key, box in layer.regularizers.items():
-                values[f"dense{index + 1}.{key}"] = box.value()
         return values
 
     def stop_conditions(self) -> dict:
@@ -215,14 +227,17 @@ class NetworkDock(QWidget):
     def set_architecture(self, spec: dict) -> None:
         """Show a network spec set from code (a preset, a loaded session) without echoing it.
 
-        Accepts a whole model spec too: keys other than hidden, optimizer and numerics are
-        ignored; missing per-layer keys get their defaults.
+        Accepts a whole model spec too: keys other than hidden, output, optimizer and numerics
+        are ignored; missing per-layer keys get their defaults.
         """
         with _Blocked(self._all_inputs()):
             hidden = spec.get("hidden", [])
             self.hidden_count.setValue(len(hidden))
             for layer, layer_spec in zip(self.layers, hidden, strict=False):
                 layer.set_spec(layer_spec)
+            output = spec.get("output", {})
+            for key, box in self.output_regularizers.items():
+                box.setValue(output.get(key, 0.0))
             optimizer = spec.get("optimizer", {})
             name = optimizer.get("name", self.optimizer_box.currentData())
             self.optimizer_box.setCurrentIndex(self.optimizer_box.findData(name))
@@ -262,7 +277,7 @@ class NetworkDock(QWidget):
         network_layout.addLayout(count_row)
         for layer in self.layers:
             network_layout.addWidget(layer)
-        network_layout.addWidget(self.output_note)
+        network_layout.addWidget(self.output_group)
 
         optimizer = QGroupBox("Optimizer")
         optimizer_layout = QFormLayout(optimizer)
@@ -305,7 +320,9 @@ class NetworkDock(QWidget):
             layer.activation.currentIndexChanged.connect(self._on_structure_changed)
             layer.dropout.valueChanged.connect(self._on_structure_changed)
             for box in layer.regularizers.values():
-                box.valueChanged.connect(self._on_hyperparameter_changed)
+                box.valueChanged.connect(self._on_structure_changed)
+        for box in self.output_regularizers.values():
+            box.valueChanged.connect(self._on_structure_changed)
         for boxes in self.optimizer_inputs.values():
             for box in boxes.values():
                 box.valueChanged.connect(self._on_hyperparameter_changed)
@@ -317,7 +334,8 @@ class NetworkDock(QWidget):
             box.refused.connect(self._on_box_refused)
 
     def _number_boxes(self) -> list[IntBox | RealBox]:
-        boxes = [self.hidden_count, self.max_epochs, self.target_loss, self.target_accuracy]
+        boxes = [self.hidden_count, self.max_epochs, self.target_loss, self.target_accuracy,
+                 *self.output_regularizers.values()]
         for layer in self.layers:
             boxes += [layer.neurons, layer.dropout, *layer.regularizers.values()]
         for inputs in self.optimizer_inputs.values():
@@ -325,7 +343,8 @@ class NetworkDock(QWidget):
         return boxes
 
     def _all_inputs(self) -> list[QWidget]:
-        widgets: list[QWidget] = [self.hidden_count, self.optimizer_box, self.numerics_box]
+        widgets: list[QWidget] = [self.hidden_count, self.optimizer_box, self.numerics_box,
+                                  *self.output_regularizers.values()]
         for layer in self.layers:
             widgets += layer.widgets()
         for inputs in self.optimizer_inputs.values():
@@ -338,6 +357,7 @@ class NetworkDock(QWidget):
     def _show_layer_count(self) -> None:
         for index, layer in enumerate(self.layers):
             layer.setVisible(index < self.hidden_count.value())
+        self.output_group.setTitle(f"Output layer (dense{self.hidden_count.value() + 1})")
 
     def _sync_stop_inputs(self) -> None:
         self.max_epochs.setEnabled(self.max_epochs_on.isChecked())

@@ -36,6 +36,16 @@ def map_name(layer_index: int, neuron_index: int) -> str:
     return f"activation{layer_index + 1}.output[:, {neuron_index}]"
 
 
+def maps_from_layers(layers: list[np.ndarray]) -> list[NeuronMap]:
+    """Split per-layer grids into per-neuron maps.
+
+    layers[i]: (ny, nx, neurons) activations of hidden layer i + 1 over the grid, as
+    engine.model.Model.hidden_activations_grid(xs, ys, layer=i + 1) returns them.
+    """
+    return [(index, neuron, grid[:, :, neuron])
+            for index, grid in enumerate(layers) for neuron in range(grid.shape[-1])]
+
+
 def colorize(values: np.ndarray) -> np.ndarray:
     """Scale (ny, nx) values to their own min..max and colour them: (ny, nx, 3) uint8, row 0 on top.
 

@@ -27,8 +27,8 @@ def type_into(qtbot, box, text):
 
 
 def test_starts_with_the_books_spiral(dock):
-    assert dock.spec() == DEFAULT_SPEC == {"dataset": "spiral", "samples": 100, "classes": 3,
-                                           "seed": 0}
+    assert dock.spec() == DEFAULT_SPEC == {
+        "data": {"kind": "spiral", "samples": 100, "classes": 3}, "seed": 0}
     assert [dock.add_class_box.itemText(i) for i in range(3)] == [
         "0 (blue)", "1 (orange)", "2 (bluish green)"]
     assert not dock.clear_button.isEnabled() and not dock.save_button.isEnabled()
@@ -37,7 +37,7 @@ def test_starts_with_the_books_spiral(dock):
 def test_typed_samples_ask_for_new_data_once_on_enter(qtbot, dock):
     with qtbot.waitSignal(dock.data_spec_changed) as signal:
         type_into(qtbot, dock.samples_box, "250")
-    assert signal.args == [{"dataset": "spiral", "samples": 250, "classes": 3, "seed": 0}]
+    assert signal.args == [{"data": {"kind": "spiral", "samples": 250, "classes": 3}, "seed": 0}]
     # Not once per keystroke: "2", "25" never reached the controller.
     emitted = []
     dock.data_spec_changed.connect(emitted.append)
@@ -61,7 +61,7 @@ def test_out_of_range_or_non_numeric_input_is_refused_with_a_message(qtbot, dock
 def test_data_set_choice_and_class_count(qtbot, dock):
     with qtbot.waitSignal(dock.data_spec_changed) as signal:
         dock.dataset_box.setCurrentIndex(1)
-    assert signal.args[0]["dataset"] == "vertical"
+    assert signal.args[0]["data"]["kind"] == "vertical"
     type_into(qtbot, dock.classes_box, "6")
     assert dock.add_class_box.count() == 6
     assert dock.add_class_box.itemText(5) == "5 (vermillion)"
@@ -78,12 +78,14 @@ def test_class_to_add_follows_the_choice_and_shrinks_with_the_classes(qtbot, doc
 
 
 def test_set_spec_from_code_does_not_echo(qtbot, dock):
-    spec = {"dataset": "vertical", "samples": 40, "classes": 5, "seed": 7}
+    spec = {"data": {"kind": "vertical", "samples": 40, "classes": 5}, "seed": 7}
     with qtbot.assertNotEmitted(dock.data_spec_changed), \
             qtbot.assertNotEmitted(dock.add_class_changed):
         dock.set_spec(spec)
         dock.set_spec(spec)
         dock.set_add_class(4)
+    assert dock.spec() == spec
+    dock.set_spec({**spec, "hidden": [], "numerics": "book"})  # a whole model spec will do
     assert dock.spec() == spec
     assert dock.dataset_box.currentText() == "Vertical"
     assert dock.add_class_box.count() == 5 and dock.add_class() == 4

@@ -37,8 +37,8 @@ def choose(qtbot, combo, label):
 def test_starts_with_the_books_chapter_10_network(dock):
     assert dock.architecture() == {
         "hidden": [{"neurons": 64, "activation": "relu", "dropout": 0.0,
-                    "weight_regularizer_l1": 0.0, "bias_regularizer_l1": 0.0,
-                    "weight_regularizer_l2": 0.0, "bias_regularizer_l2": 0.0}],
+                    "weight_l1": 0.0, "bias_l1": 0.0, "weight_l2": 0.0, "bias_l2": 0.0}],
+        "output": {"weight_l1": 0.0, "bias_l1": 0.0, "weight_l2": 0.0, "bias_l2": 0.0},
         "optimizer": {"name": "adam", "learning_rate": 0.05, "decay": 5e-7, "epsilon": 1e-7,
                       "beta_1": 0.9, "beta_2": 0.999},
         "numerics": "book",
@@ -54,6 +54,7 @@ def test_more_layers_show_their_inputs_and_ask_for_a_rebuild(qtbot, dock):
     assert len(signal.args[0]["hidden"]) == 3
     assert [layer.isVisible() for layer in dock.layers] == [True, True, True, False]
     assert dock.layers[2].title() == "Hidden layer 3 (dense3)"
+    assert dock.output_group.title() == "Output layer (dense4)"
     with qtbot.waitSignal(dock.architecture_changed) as signal:
         type_into(qtbot, dock.hidden_count, "0")
     assert signal.args[0]["hidden"] == []
@@ -86,11 +87,38 @@ def test_learning_rate_is_a_hyperparameter_sent_alone(qtbot, dock):
     assert signal.args == [{"learning_rate": 1e-6}]
 
 
-def test_regularization_is_a_hyperparameter_named_by_layer(qtbot, dock):
+def test_regularization_strengths_rebuild(qtbot, dock):
+    """The model adds its regularization-loss operations at build time, so L1/L2 rebuild."""
     type_into(qtbot, dock.hidden_count, "2")
+    with qtbot.waitSignal(dock.architecture_changed) as signal, \
+            qtbot.assertNotEmitted(dock.hyperparameters_changed):
+        type_into(qtbot, dock.layers[1].regularizers["weight_l2"], "5e-4")
+    assert signal.args[0]["hidden"][1]["weight_l2"] == 0.0005
+    with qtbot.waitSignal(dock.architecture_changed) as signal:
+        type_into(qtbot, dock.output_regularizers["bias_l1"], "1e-3")
+    assert signal.args[0]["output"]["bias_l1"] == 0.001
+
+
+def test_what_the_docks_send_builds_the_engines_model(qtbot, dock):
+    """Merged into a spec, the dock's fragments are what engine.model accepts, and a
+    hyperparameter change is what the model's set_hyperparameters takes."""
+    from engine.model import Model
+    from gui.docks.data_dock import DataDock
+
+    data_dock = DataDock()
+    qtbot.addWidget(data_dock)
+    type_into(qtbot, dock.hidden_count, "2")
+    choose(qtbot, dock.layers[1].activation, "Tanh")
+    type_into(qtbot, dock.layers[0].dropout, "0.1")
+    type_into(qtbot, dock.layers[0].regularizers["weight_l2"], "5e-4")
+    spec = {**data_dock.spec(), **dock.architecture()}
+    spec["data"]["samples"] = 10
+    model = Model(spec)
+    assert model.dense_names == ["dense1", "dense2", "dense3"]
     with qtbot.waitSignal(dock.hyperparameters_changed) as signal:
-        type_into(qtbot, dock.layers[1].regularizers["weight_regularizer_l2"], "5e-4")
-    assert signal.args == [{"dense2.weight_regularizer_l2": 0.0005}]
+        type_into(qtbot, dock.optimizer_inputs["adam"]["beta_2"], "0.99")
+    model.set_hyperparameters(**signal.args[0])
+    assert model.hyperparameters()["beta_2"] == 0.99
 
 
 def test_arrows_step_rates_through_1_2_5(qtbot, dock):
@@ -179,7 +207,8 @@ def test_set_from_code_does_not_echo_and_accepts_a_whole_model_spec(qtbot, dock)
     spec = {"data": {"kind": "spiral", "samples": 100, "classes": 3},
             "hidden": [{"neurons": 512 // 4, "activation": "sigmoid"},
                        {"neurons": 8, "activation": "linear", "dropout": 0.2,
-                        "weight_regularizer_l2": 5e-4}],
+                        "weight_l2": 5e-4}],
+            "output": {"bias_l2": 1e-4},
             "optimizer": {"name": "sgd", "learning_rate": 0.5},
             "seed": 0, "numerics": "native"}
     with qtbot.assertNotEmitted(dock.architecture_changed), \
@@ -192,7 +221,8 @@ def test_set_from_code_does_not_echo_and_accepts_a_whole_model_spec(qtbot, dock)
     architecture = dock.architecture()
     assert [layer["neurons"] for layer in architecture["hidden"]] == [128, 8]
     assert architecture["hidden"][1]["activation"] == "linear"
-    assert architecture["hidden"][1]["weight_regularizer_l2"] == 5e-4
+    assert architecture["hidden"][1]["weight_l2"] == 5e-4
+    assert architecture["output"]["bias_l2"] == 1e-4
     assert architecture["optimizer"] == {"name": "sgd", "learning_rate": 0.5, "decay": 1e-3,
                                          "momentum": 0.9}
     assert architecture["numerics"] == "native"
@@ -208,7 +238,7 @@ def test_set_from_code_does_not_echo_and_accepts_a_whole_model_spec(qtbot, dock)
 
 def test_render(dock, tmp_path):
     dock.set_architecture({"hidden": [{"neurons": 64, "activation": "relu",
-                                       "weight_regularizer_l2": 5e-4, "bias_regularizer_l2": 5e-4},
+                                       "weight_l2": 5e-4, "bias_l2": 5e-4},
                                       {"neurons": 32, "activation": "tanh", "dropout": 0.1}],
                            "optimizer": {"name": "adam", "learning_rate": 0.02, "decay": 5e-7}})
     dock.message.setText("Layer 1 neurons: 300 is not between 1 and 256; kept 64.")

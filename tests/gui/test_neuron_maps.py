@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QEnterEvent
 from PySide6.QtWidgets import QApplication
 
-from gui.widgets.neuron_maps import NeuronMaps, colorize
+from gui.widgets.neuron_maps import NeuronMaps, colorize, maps_from_layers
 from tests.gui.classification_fakes import neuron_maps, save_shot
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -41,6 +41,14 @@ def test_colorize_scales_each_map_to_its_own_range_with_y_up():
     np.testing.assert_array_equal(colorize(values * 100 + 7), rgb)  # only the shape matters
     flat = colorize(np.zeros((3, 3)))
     assert np.all(flat == flat[0, 0])
+
+
+def test_maps_from_layer_grids_split_by_neuron():
+    first, second = np.random.default_rng(0).normal(size=(2, 5, 4, 3))
+    maps = maps_from_layers([first, second[:, :, :2]])
+    assert [(layer, neuron) for layer, neuron, _ in maps] == [(0, 0), (0, 1), (0, 2), (1, 0),
+                                                             (1, 1)]
+    np.testing.assert_array_equal(maps[4][2], second[:, :, 1])
 
 
 def test_one_thumbnail_per_neuron_grouped_by_layer(maps_view):
