@@ -47,15 +47,18 @@ def maps_from_layers(layers: list[np.ndarray]) -> list[NeuronMap]:
 
 
 def colorize(values: np.ndarray) -> np.ndarray:
-    """Scale (ny, nx) values to their own min..max and colour them: (ny, nx, 3) uint8, row 0 on top.
+    """Scale each (ny, nx) map to its own min..max and colour it, row 0 on top.
 
+    values: (ny, nx) or a stack (n_maps, ny, nx); returns the same shape plus 3 (RGB uint8).
     A constant map (a dead ReLU, say) comes out uniformly at the low end of the colour map.
     """
-    low, high = float(np.min(values)), float(np.max(values))
-    span = high - low
-    scaled = (values - low) / span if span > 0 else np.zeros_like(values, dtype=np.float64)
-    indices = np.clip((scaled * 255.0).astype(np.intp), 0, 255)
-    return np.ascontiguousarray(_LUT[indices[::-1]])  # the plane's y grows upward, an image's down
+    values = np.asarray(values, dtype=np.float32)
+    low = values.min(axis=(-2, -1), keepdims=True)
+    span = values.max(axis=(-2, -1), keepdims=True) - low
+    scale = 255.0 / np.where(span > 0, span, 1.0)
+    indices = np.clip((values - low) * scale, 0, 255).astype(np.uint8)
+    # The plane's y grows upward, an image's rows downward.
+    return np.ascontiguousarray(_LUT[indices[..., ::-1, :]])
 
 
 class _Thumbnail(QLabel):
@@ -152,11 +155,20 @@ class NeuronMaps(QWidget):
         self._maps = list(maps)
         if extent is not None:
             self._extent = extent
-        for thumbnail, (layer, neuron, values) in zip(self.thumbnails, maps, strict=True):
-            thumbnail.setPixmap(_pixmap(colorize(values)))
+        if len({values.shape for _, _, values in maps}) == 1:
+            stack = np.stack([values for _, _, values in maps])  # one pass for every map
+            images, lows, highs = colorize(stack), stack.min(axis=(1, 2)), stack.max(axis=(1, 2))
+        else:
+            images = [colorize(values) for _, _, values in maps]
+            lows = [np.min(values) for _, _, values in maps]
+            highs = [np.max(values) for _, _, values in maps]
+        for thumbnail, (layer, neuron, _), image, low, high in zip(
+            self.thumbnails, maps, images, lows, highs, strict=True
+        ):
+            thumbnail.setPixmap(_pixmap(image))
             thumbnail.setToolTip(
-                f"{map_name(layer, neuron)}: {np.min(values):.3g} to {np.max(values):.3g}"
-                + (" (constant: this neuron never changes here)" if np.ptp(values) == 0 else "")
+                f"{map_name(layer, neuron)}: {low:.3g} to {high:.3g}"
+                + (" (constant: this neuron never changes here)" if low == high else "")
                 + "\nHover to preview, click to keep enlarged"
             )
         self.large_view.setVisible(bool(maps))
