@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from engine.model import Model
+from engine.seed import LayerOfThree, SingleNeuron
 from engine.stepper import Trainable
 
 
@@ -30,18 +32,15 @@ def chapter10_spec(data: str = "spiral") -> dict:
 
 
 def _neuron() -> Trainable:
-    from engine.seed import SingleNeuron
     return SingleNeuron("book")
 
 
 def _layer() -> Trainable:
-    from engine.seed import LayerOfThree
     return LayerOfThree("book")
 
 
 def _model(data: str, title: str) -> Callable[[], Trainable]:
     def build() -> Trainable:
-        from engine.model import Model
         return Model(chapter10_spec(data), title=title)
     return build
 

@@ -32,6 +32,9 @@ from engine import state as state_codec
 from engine.chain_rule import ChainRule
 
 DEFAULT_HISTORY_OPS = 10_000
+# run_iterations keeps a checkpoint every this many iterations (a snapshot costs about an eighth
+# of a chapter-10 iteration); stepping back replays at most this many from the one before.
+CHECKPOINT_EVERY = 16
 
 
 class Operation(NamedTuple):
@@ -119,6 +122,7 @@ class Stepper:
         self._checkpoints: dict[int, dict] = {}
         self._checkpoint_bytes: dict[int, int] = {}
         self._total_bytes = 0
+        self._replaying = False
         self._checkpoint()
 
     def step(self) -> Operation:
@@ -152,18 +156,11 @@ class Stepper:
         if self.position != 0:
             self.finish_iteration()
             n -= 1
-        first_kept = self.iteration + n - self._keep_iterations
         with np.errstate(all="ignore"):
             for _ in range(n):
-                if any(e.iteration == self.iteration and e.position > 0 for e in self._edits):
-                    self._run_iteration_op_by_op()
-                    continue
-                self.trainable.run_iteration()
-                if self._first_non_finite(self._watched) is not None:
-                    self._locate_divergence()
-                self._end_iteration(keep_checkpoint=self.iteration + 1 >= first_kept)
-                self._apply_edits_at(self.iteration, 0)
-        self.last_operation = self.operations[-1]
+                self._run_whole_iteration(check=True, every=CHECKPOINT_EVERY)
+        if self.iteration not in self._checkpoints:
+            self._checkpoint()
 
     def edit(self, name: str, index: tuple[int, ...], value: float) -> None:
         """Set one element of a value, then recompute everything up to the current position."""
@@ -245,10 +242,27 @@ class Stepper:
         if keep_checkpoint:
             self._checkpoint()
 
-    def _run_iteration_op_by_op(self) -> None:
+    def _run_whole_iteration(self, check: bool, every: int) -> None:
+        """One iteration from its start through the trainable's fast path (op by op when an
+        edit is due inside it), keeping a checkpoint at every `every`-th iteration start."""
+        if any(e.iteration == self.iteration and e.position > 0 for e in self._edits):
+            self._run_iteration_op_by_op(check)
+            return
+        try:
+            self.trainable.run_iteration()
+            diverged = check and self._first_non_finite(self._watched) is not None
+        except Divergence:
+            diverged = True
+        if diverged:
+            self._locate_divergence()
+        self._end_iteration(keep_checkpoint=(self.iteration + 1) % every == 0)
+        self.last_operation = self.operations[-1]
+        self._apply_edits_at(self.iteration, 0)
+
+    def _run_iteration_op_by_op(self, check: bool = True) -> None:
         while True:
             operation = self.operations[self.position]
-            self._step(check=True)
+            self._step(check)
             if operation is self.operations[-1]:
                 return
 
@@ -270,16 +284,23 @@ class Stepper:
         return float(array[~np.isfinite(array)].flat[0])
 
     def _checkpoint(self) -> None:
-        """Remember the state at the current iteration start, dropping the oldest beyond the
-        history length or the memory cap (always keeping the newest)."""
+        """Remember the state at the current iteration start. Drop the checkpoints of the
+        future (about to be recomputed), those older than the one replays need to reach back
+        `history_ops` operations, and the oldest while over the memory cap (keeping the newest)."""
         for old in [k for k in self._checkpoints if k >= self.iteration]:
             self._drop_checkpoint(old)
         snapshot = self.trainable.snapshot()
+        size = state_codec.state_nbytes(snapshot)
+        if self._replaying and self._total_bytes + size > self.memory_cap_bytes:
+            return  # a replay's checkpoints only speed up later steps; never evict for them
         self._checkpoints[self.iteration] = snapshot
-        self._checkpoint_bytes[self.iteration] = state_codec.state_nbytes(snapshot)
-        self._total_bytes += self._checkpoint_bytes[self.iteration]
-        while len(self._checkpoints) > 1 and (len(self._checkpoints) > self._keep_iterations
-                                              or self._total_bytes > self.memory_cap_bytes):
+        self._checkpoint_bytes[self.iteration] = size
+        self._total_bytes += size
+        horizon = self.iteration - self._keep_iterations + 1
+        bases = [k for k in self._checkpoints if k <= horizon]
+        for old in [k for k in self._checkpoints if bases and k < max(bases)]:
+            self._drop_checkpoint(old)
+        while len(self._checkpoints) > 1 and self._total_bytes > self.memory_cap_bytes:
             self._drop_checkpoint(min(self._checkpoints))
         oldest = min(self._checkpoints)
         self._edits = [e for e in self._edits if e.iteration >= oldest]
@@ -289,7 +310,8 @@ class Stepper:
         self._total_bytes -= self._checkpoint_bytes.pop(iteration)
 
     def _can_reach(self, iteration: int) -> bool:
-        return iteration - 1 in self._checkpoints or (iteration == 0 and 0 in self._checkpoints)
+        return (any(k <= iteration - 1 for k in self._checkpoints)
+                or (iteration == 0 and 0 in self._checkpoints))
 
     def _restore_checkpoint(self, iteration: int) -> None:
         self.trainable.restore(state_codec.copy_state(self._checkpoints[iteration]))
@@ -299,18 +321,23 @@ class Stepper:
         self.last_operation = None
 
     def _goto(self, iteration: int, position: int) -> None:
-        """Arrive at (iteration, position) as stepping forward would have, edits included;
-        from the latest checkpoint at or before it if the one before it is gone (then values
-        the iteration has not rewritten yet are missing rather than wrong)."""
-        if iteration - 1 in self._checkpoints:
-            base = iteration - 1
-        else:
-            base = max(k for k in self._checkpoints if k <= iteration)
+        """Arrive at (iteration, position) as stepping forward would have, edits included,
+        replaying from the latest checkpoint before the iteration (from its own start if there
+        is none before; then values the iteration has not rewritten yet are missing rather
+        than wrong). Replayed iterations leave a checkpoint each, so the next step back is quick."""
+        earlier = [k for k in self._checkpoints if k <= iteration - 1]
+        base = max(earlier) if earlier else max(k for k in self._checkpoints if k <= iteration)
         self._restore_checkpoint(base)
         self._apply_edits_at(base, 0)
-        with np.errstate(all="ignore"):
-            while (self.iteration, self.position) != (iteration, position):
-                self._advance()
+        self._replaying = True
+        try:
+            with np.errstate(all="ignore"):
+                while self.iteration < iteration:
+                    self._run_whole_iteration(check=False, every=1)
+                while self.position < position:
+                    self._advance()
+        finally:
+            self._replaying = False
 
     def _apply_edits_at(self, iteration: int, position: int) -> None:
         for edit in self._edits:

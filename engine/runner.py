@@ -1,0 +1,167 @@
+"""Training without a window: `python main.py train ...` or `python -m engine.runner ...`.
+
+It drives the same Stepper and Model (or seed example) the window drives, and prints what the
+book or the seed notebook prints: epoch lines then chapter 11's validation line for a model, the
+notebook's iteration and final lines for the neuron and the layer. Exit status: 0 done,
+1 training diverged, 2 bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from engine.model import HYPERPARAMETERS, Model, normalize_spec
+from engine.scenarios import SCENARIOS, chapter10_spec
+from engine.seed import SEED_ITERATIONS, LayerOfThree, SingleNeuron
+from engine.stepper import Divergence, Stepper
+
+_MODEL_FLAGS = ("data", "samples", "classes", "hidden", "activation", "optimizer", "decay",
+                "momentum", "rho", "l1", "l2", "dropout", "print_every", "seed")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="main.py train",
+        description="Train a scenario without a window and print the book's (or the seed "
+                    "notebook's) lines.")
+    parser.add_argument("--scenario", choices=list(SCENARIOS), default="spiral",
+                        help="starting point (default: spiral, the book's chapter 10)")
+    parser.add_argument("--data", choices=["spiral", "vertical"], help="data set")
+    parser.add_argument("--samples", type=_positive_int, help="points per class")
+    parser.add_argument("--classes", type=_positive_int, help="number of classes")
+    parser.add_argument("--hidden", action="append", type=_sizes,
+                        help="hidden layer sizes, repeatable or comma-separated (64 or 64,64)")
+    parser.add_argument("--activation", choices=["relu", "sigmoid", "linear", "tanh"],
+                        help="activation of every hidden layer")
+    parser.add_argument("--optimizer", choices=list(HYPERPARAMETERS), help="optimizer")
+    parser.add_argument("--lr", type=float, help="learning rate")
+    parser.add_argument("--decay", type=float, help="learning-rate decay")
+    parser.add_argument("--momentum", type=float, help="SGD momentum")
+    parser.add_argument("--rho", type=float, help="RMSprop cache decay rate")
+    parser.add_argument("--l1", type=float, help="L1 penalty on hidden weights and biases")
+    parser.add_argument("--l2", type=float, help="L2 penalty on hidden weights and biases")
+    parser.add_argument("--dropout", type=float, help="dropout rate after each hidden layer")
+    parser.add_argument("--epochs", type=_positive_int,
+                        help="training iterations (default: 10001, or 200 for neuron/layer)")
+    parser.add_argument("--print-every", type=_positive_int, help="epochs between lines")
+    parser.add_argument("--numerics", choices=["book", "native"], default="book",
+                        help="book: float32 as under nnfs.init(); native: float64")
+    parser.add_argument("--seed", type=int, help="random seed (default 0)")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        return [_positive_int(part) for part in text.split(",")]
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"expected sizes like 64 or 64,64, got {text!r}") from None
+
+
+def model_spec(args: argparse.Namespace) -> dict:
+    """The chapter-10 spec of the chosen scenario with the command line's changes."""
+    spec = chapter10_spec(args.data or args.scenario)
+    spec["numerics"] = args.numerics
+    for key in ("samples", "classes"):
+        if getattr(args, key) is not None:
+            spec["data"][key] = getattr(args, key)
+    if args.hidden is not None:
+        spec["hidden"] = [{"neurons": size} for sizes in args.hidden for size in sizes]
+    for layer in spec["hidden"]:
+        layer["activation"] = args.activation or layer.get("activation", "relu")
+        for flag, keys in (("l1", ("weight_l1", "bias_l1")), ("l2", ("weight_l2", "bias_l2"))):
+            if getattr(args, flag) is not None:
+                layer.update(dict.fromkeys(keys, getattr(args, flag)))
+        if args.dropout is not None:
+            layer["dropout"] = args.dropout
+    spec["optimizer"] = _optimizer_settings(args, spec["optimizer"])
+    if args.seed is not None:
+        spec["seed"] = args.seed
+    if args.print_every is not None:
+        spec["print_every"] = args.print_every
+    return spec
+
+
+def _optimizer_settings(args: argparse.Namespace, chapter10: dict) -> dict:
+    name = args.optimizer or chapter10["name"]
+    settings = dict(chapter10) if name == chapter10["name"] else {"name": name}
+    for flag, key in (("lr", "learning_rate"), ("decay", "decay"), ("momentum", "momentum"),
+                      ("rho", "rho")):
+        value = getattr(args, flag)
+        if value is None:
+            continue
+        if key not in HYPERPARAMETERS[name]:
+            raise ValueError(f"--{flag} does not apply to the {name} optimizer")
+        settings[key] = value
+    return settings
+
+
+def _seed_example(args: argparse.Namespace):
+    given = [f"--{flag.replace('_', '-')}" for flag in _MODEL_FLAGS
+             if getattr(args, flag) is not None]
+    if given:
+        raise ValueError(f"{', '.join(given)} do not apply to the {args.scenario} scenario")
+    example = (SingleNeuron if args.scenario == "neuron" else LayerOfThree)(args.numerics)
+    if args.lr is not None:
+        example.set_hyperparameters(learning_rate=args.lr)
+    return example
+
+
+def train(args: argparse.Namespace, out: Callable[[str], None]) -> None:
+    """Build, train and print; raises ValueError for a bad setting, Divergence if it diverges."""
+    if SCENARIOS[args.scenario].kind == "hand":
+        trainable = _seed_example(args)
+        epochs, chunk = args.epochs or SEED_ITERATIONS, 1
+    else:
+        trainable = Model(normalize_spec(model_spec(args)))
+        epochs, chunk = args.epochs or 10001, trainable.spec["print_every"]
+    stepper = Stepper(trainable)
+    printed = 0
+    while stepper.iteration < epochs:
+        try:
+            stepper.run_iterations(min(chunk, epochs - stepper.iteration))
+        finally:
+            lines = trainable.log_lines()
+            for line in lines[printed:]:
+                out(line)
+            printed = len(lines)
+    if isinstance(trainable, Model):
+        out(trainable.validation_line())
+
+
+def main(argv: list[str]) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_request:  # argparse has printed its message (or --help)
+        return int(exit_request.code or 0)
+
+    def out(line: str) -> None:
+        print(line, flush=True)
+
+    try:
+        train(args, out)
+    except ValueError as error:
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        return 2
+    except Divergence as divergence:
+        print(f"{parser.prog}: {divergence}; lower the learning rate or check the inputs",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
