@@ -122,7 +122,8 @@ class HandLab(QObject):
         self._action("Run", "reset", "R&eset to the starting values", controller.reset, "R")
         for name, (title, _) in controller.builders.items():
             self._action("Scenario", f"scenario_{name}", title,
-                         lambda name=name: self.window.scenario_requested.emit(name))
+                         lambda _checked=False, name=name:
+                         self.window.scenario_requested.emit(name))
 
     def _connect(self) -> None:
         controller = self.controller
@@ -176,10 +177,7 @@ class HandLab(QObject):
     def _on_parameters_value_changed(self, name: str, index: Index, value: float,
                                      session: int) -> None:
         """Apply a typed or nudged value (the controller validates it)."""
-        if self.controller.edit_value(name, index, value, session):
-            editor = self.parameters.editors.get(name)
-            if editor is not None:
-                editor.clear_error()
+        self.controller.edit_value(name, index, value, session)
 
     def _on_parameters_rejection_changed(self, name: str, index: Index, message: str) -> None:
         """Text that is not a number: say so in the status bar too."""

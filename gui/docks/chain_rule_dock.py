@@ -113,4 +113,5 @@ class ChainRulePanel(QWidget):
             if label.isVisibleTo(self):
                 document.setHtml(label.text())
                 parts.append(document.toPlainText())
-        return "\n".join(parts)
+        # One space between words, as read, whatever non-breaking spacing the layout used.
+        return "\n".join(" ".join(line.split()) for line in "\n".join(parts).splitlines())

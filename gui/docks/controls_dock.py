@@ -59,6 +59,9 @@ class ControlsPanel(QWidget):
         self.speed_box.setToolTip("How fast Run goes")
         self.unit_box = QComboBox()
         self.unit_box.addItems([f"{unit} / s" for unit in SPEED_UNITS])
+        # Only a click focuses them: with keyboard focus they would swallow Space and the arrows.
+        self.speed_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.unit_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.iteration_label = QLabel()
         self.iteration_label.setObjectName("iterationCounter")
         self.iteration_label.setStyleSheet("font-size: 14pt; font-weight: 600;")
@@ -106,7 +109,9 @@ class ControlsPanel(QWidget):
             for widget, blocker in zip(widgets, blockers, strict=True):
                 widget.blockSignals(blocker)
         self.step_back_button.setEnabled(snapshot.can_step_back)
-        self.iteration_label.setText(f"Iteration {snapshot.iteration}")
+        loss = snapshot.current_loss
+        self.iteration_label.setText(f"Iteration {snapshot.iteration}" + (
+            "" if loss is None else f"   ·   loss {loss:.6g}"))
         total = len(snapshot.operations)
         last = snapshot.last_operation
         if last is None or snapshot.position == 0:

@@ -6,6 +6,7 @@ knows the window computes exactly what the book's code computes.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 
@@ -24,6 +25,7 @@ class LogPanel(QWidget):
         self.view.setMaximumBlockCount(MAX_BLOCKS)
         self.view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self._lines: tuple[str, ...] = ()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
