@@ -35,6 +35,23 @@ def thinned_indices(length: int, max_points: int = MAX_DRAWN_POINTS) -> np.ndarr
     return indices
 
 
+class _LossAxis(pg.AxisItem):
+    """A loss axis that, on a log scale spanning about a decade, labels only 1, 2 and 5 x 10^k.
+
+    pyqtgraph labels every 2..9 x 10^k when no power of ten falls in view, and in a short plot
+    those labels pile on top of each other.
+    """
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 (pyqtgraph's)
+        ticks = super().logTickValues(minVal, maxVal, size, stdTicks)
+        if len(ticks) == 1 and ticks[0][0] is None:
+            values = np.asarray(ticks[0][1], dtype=np.float64)
+            mantissas = np.round(10.0 ** (values - np.floor(values + 1e-9)))
+            labelled = np.isin(mantissas, (1.0, 2.0, 5.0))
+            ticks = [(None, values[labelled].tolist()), (None, values[~labelled].tolist())]
+        return ticks
+
+
 class _PlotStack(pg.GraphicsLayoutWidget):
     """The plots' canvas, telling when the mouse leaves so the readout can return to the end."""
 
@@ -59,7 +76,7 @@ class TrainingCurves(QWidget):
         self.graphics = _PlotStack()
         self.graphics.setBackground(theme.panel)
         self.graphics.setMinimumSize(300, 300)
-        self.loss_plot = self.graphics.addPlot(row=0, col=0)
+        self.loss_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": _LossAxis("left")})
         self.accuracy_plot = self.graphics.addPlot(row=1, col=0)
         self.rate_plot = self.graphics.addPlot(row=2, col=0)
         self.plots = (self.loss_plot, self.accuracy_plot, self.rate_plot)
@@ -144,7 +161,7 @@ class TrainingCurves(QWidget):
             self.log_box.setChecked(on)
         finally:
             self.log_box.blockSignals(blocked)
-        self.loss_plot.setLogMode(x=False, y=on)
+        self._apply_log_scale(on)
 
     def epoch_to_viewport(self, epoch: float, plot_index: int = 0) -> QPoint:
         """The viewport pixel of `epoch` at mid-height of one of the plots (tests hover here)."""
@@ -203,8 +220,14 @@ class TrainingCurves(QWidget):
 
     def _on_log_box_changed(self, on: bool) -> None:
         """Switch the loss axis and tell the controller, which may remember the choice."""
-        self.loss_plot.setLogMode(x=False, y=on)
+        self._apply_log_scale(on)
         self.log_scale_changed.emit(on)
+
+    def _apply_log_scale(self, on: bool) -> None:
+        self.loss_plot.setLogMode(x=False, y=on)
+        # On a log axis only the first tick level (powers of ten, or 1-2-5 within a decade) has
+        # room for text.
+        self.loss_plot.getAxis("left").setStyle(maxTextLevel=0 if on else 2)
 
 
 _SERIES = ("epochs", "loss", "accuracy", "val_loss", "val_accuracy", "learning_rate")

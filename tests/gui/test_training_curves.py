@@ -96,11 +96,22 @@ def test_log_toggle_switches_the_loss_axis_only(qtbot, curves):
         qtbot.mouseClick(curves.log_box, Qt.MouseButton.LeftButton)
     assert signal.args == [True]
     assert curves.loss_plot.getAxis("left").logMode
+    assert curves.loss_plot.getAxis("left").style["maxTextLevel"] == 0
     assert not curves.accuracy_plot.getAxis("left").logMode
     with qtbot.assertNotEmitted(curves.log_scale_changed):
         curves.set_log_scale(False)
     assert not curves.log_box.isChecked()
     assert not curves.loss_plot.getAxis("left").logMode
+
+
+def test_log_axis_labels_1_2_5_when_no_power_of_ten_spacing_fits(curves):
+    axis = curves.loss_plot.getAxis("left")
+    levels = axis.logTickValues(np.log10(0.07), np.log10(1.2), 120, [])
+    labelled = 10 ** np.asarray(levels[0][1])
+    np.testing.assert_allclose(labelled, [0.1, 0.2, 0.5, 1.0])
+    assert len(levels[1][1]) > 0  # the other 2..9 x 10^k ticks stay, unlabelled
+    wide = axis.logTickValues(-8.0, 3.0, 120, [(1.0, [-8.0, -7.0]), (0.5, [-7.5])])
+    assert wide[0] == (1.0, [-8.0, -7.0])  # many decades: pyqtgraph's powers of ten
 
 
 def test_long_runs_draw_at_most_the_cap_and_stay_fast(qtbot, curves):
