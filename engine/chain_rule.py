@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-# Central-difference step: large enough that float32 rounding of the loss does not swamp the
-# difference quotient, small enough that smooth losses stay near their tangent.
+# Central-difference step for a float64 loss. The fourth-order stencil's truncation error grows
+# as step**4 (negligible here) and its rounding error as 1e-16 / step, so the step can be large
+# enough for rounding to stay far below small gradients, yet rarely carries a sample's ReLU
+# input across its kink.
 DEFAULT_STEP = 1e-4
 
 
@@ -41,8 +43,11 @@ class ChainRule:
 
 def central_difference(loss_at: Callable[[float], float], value: float,
                        step: float = DEFAULT_STEP) -> float:
-    """(loss(value + h) - loss(value - h)) / 2h, the numerical derivative at `value`."""
-    return (loss_at(value + step) - loss_at(value - step)) / (2 * step)
+    """The numerical derivative at `value`, fourth order:
+    (8 (l(v + h) - l(v - h)) - (l(v + 2h) - l(v - 2h))) / 12h."""
+    near = loss_at(value + step) - loss_at(value - step)
+    far = loss_at(value + 2 * step) - loss_at(value - 2 * step)
+    return (8 * near - far) / (12 * step)
 
 
 def relative_error(analytic: float, numerical: float) -> float:

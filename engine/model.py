@@ -26,7 +26,7 @@ import numpy as np
 
 from engine import state as state_codec
 from engine.activations import Activation_Linear, Activation_ReLU, Activation_Sigmoid
-from engine.chain_rule import ChainRule, make_chain_rule
+from engine.chain_rule import DEFAULT_STEP, ChainRule, make_chain_rule
 from engine.datasets import make_dataset
 from engine.layers import Layer_Dense, Layer_Dropout
 from engine.losses import Activation_Softmax_Loss_CategoricalCrossentropy
@@ -643,23 +643,32 @@ class Model:
         native = {key: value.astype(np.float64) for key, value in self.parameters().items()}
         x64 = self.X.astype(np.float64)
 
-        def loss_at(value: float) -> float:
+        def float64_pass(value: float) -> tuple[float, bytes]:
             changed = {**native, name: native[name].copy()}
             changed[name][index] = value
-            return self._loss_of(self._probes(numerics=_native, parameters=changed), x64)
+            probes = self._probes(numerics=_native, parameters=changed)
+            return self._loss_of(probes, x64), probes.kinks()
 
         return make_chain_rule(f"dl/d({name}[{', '.join(map(str, index))}])", factors,
-                               product, loss_at, current, step=_step_for(current),
-                               terms=terms, sample=sample)
+                               product, lambda value: float64_pass(value)[0], current,
+                               step=_kink_free_step(float64_pass, current), terms=terms,
+                               sample=sample)
 
 
 HISTORY_KEYS = ("loss", "data_loss", "reg_loss", "accuracy", "learning_rate")
+
+
+def _kink_free_step(float64_pass: Callable[[float], tuple[float, bytes]], value: float) -> float:
+    """The largest of 1e-4, 1e-5, ... 1e-8 whose difference points (value +- h, +- 2h) leave
+    every ReLU input, L1 sign and probability clip on the side it is at `value`: a difference
+    across a kink measures the jump, not the slope."""
+    _, at_value = float64_pass(value)
+    step = DEFAULT_STEP
+    while step > 1e-8 and any(float64_pass(value + k * step)[1] != at_value
+                              for k in (-2, -1, 1, 2)):
+        step /= 10
+    return step
 CACHES_ALL = ("weight_momentums", "bias_momentums", "weight_cache", "bias_cache")
-
-
-def _step_for(value: float) -> float:
-    """A central-difference step for a float64 loss: small against the value, above rounding."""
-    return 1e-6 * max(1.0, abs(value))
 
 
 def _penalty_terms(dense: Layer_Dense, attribute: str, value: float) -> list[tuple[str, float]]:
@@ -699,6 +708,20 @@ class _Probes:
                 probe = type(layer)(numerics=numerics)
             self.layers[name] = probe
         self.loss_activation = Activation_Softmax_Loss_CategoricalCrossentropy(numerics=numerics)
+
+    def kinks(self) -> bytes:
+        """Which side of every kink the last forward pass is on: ReLU inputs, L1 signs and the
+        loss's probability clip."""
+        sides = [layer.inputs > 0 for layer in self.layers.values()
+                 if isinstance(layer, Activation_ReLU)]
+        for layer in self.dense:
+            if layer.weight_regularizer_l1 > 0:
+                sides.append(layer.weights < 0)
+            if layer.bias_regularizer_l1 > 0:
+                sides.append(layer.biases < 0)
+        output = self.loss_activation.output
+        sides.append((output < 1e-7) | (output > 1 - 1e-7))
+        return b"".join(np.packbits(side).tobytes() for side in sides)
 
     def backward(self, y: np.ndarray) -> dict[str, np.ndarray]:
         """The book's backward pass over the probes; returns each Dense layer's dl/dz."""
