@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from gui.colors import CLASS_COLOR_NAMES, CLASS_COLORS_HEX, MAX_CLASSES
 from gui.theme import current_theme
-from gui.widgets.number_boxes import IntBox
+from gui.widgets.input_boxes import ChoiceBox, IntBox
 
 DATASETS = (("spiral", "Spiral"), ("vertical", "Vertical"))
 # The data part of an engine.model spec: {"data": {...}, "seed": ...}; the seed also draws the
@@ -53,7 +52,7 @@ class DataDock(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._folder = str(Path.home())
-        self.dataset_box = QComboBox()
+        self.dataset_box = ChoiceBox()
         for key, label in DATASETS:
             self.dataset_box.addItem(label, key)
         self.dataset_box.setToolTip("nnfs.datasets: spiral_data or vertical_data")
@@ -62,7 +61,7 @@ class DataDock(QWidget):
         self.classes_box = IntBox("Classes", 2, MAX_CLASSES, data["classes"])
         self.seed_box = IntBox("Seed", 0, MAX_SEED, DEFAULT_SPEC["seed"])
         self.seed_box.setToolTip("Seed of the data and of the starting weights (0 to 2^31-1)")
-        self.add_class_box = QComboBox()
+        self.add_class_box = ChoiceBox()
         self.add_class_box.setToolTip(
             "The class of the points you add by clicking on the decision boundary"
         )

@@ -19,7 +19,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -33,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.theme import current_theme
-from gui.widgets.number_boxes import IntBox, RealBox
+from gui.widgets.input_boxes import ChoiceBox, IntBox, RealBox
 
 MAX_HIDDEN_LAYERS = 4
 ACTIVATIONS = (("relu", "ReLU"), ("sigmoid", "Sigmoid"), ("linear", "Linear"), ("tanh", "Tanh"))
@@ -92,7 +91,7 @@ class _LayerInputs(QGroupBox):
     def __init__(self, index: int) -> None:
         super().__init__(f"Hidden layer {index + 1} (dense{index + 1})")
         self.neurons = IntBox(f"Layer {index + 1} neurons", 1, 256, 64)
-        self.activation = QComboBox()
+        self.activation = ChoiceBox()
         for key, label in ACTIVATIONS:
             self.activation.addItem(label, key)
         self.dropout = RealBox(f"Layer {index + 1} dropout", 0.0, 0.9, 0.0, step=0.05)
@@ -153,7 +152,7 @@ class NetworkDock(QWidget):
         output_grid.addWidget(self.output_note, 0, 0, 1, 4)
         _add_regularizer_rows(output_grid, self.output_regularizers, 1)
 
-        self.optimizer_box = QComboBox()
+        self.optimizer_box = ChoiceBox()
         self.optimizer_pages = QStackedWidget()
         self.optimizer_inputs: dict[str, dict[str, RealBox]] = {}
         for key, label, parameters in OPTIMIZERS:
@@ -168,7 +167,7 @@ class NetworkDock(QWidget):
                 form.addRow(text, boxes[name])
             self.optimizer_inputs[key] = boxes
             self.optimizer_pages.addWidget(page)
-        self.numerics_box = QComboBox()
+        self.numerics_box = ChoiceBox()
         for key, label in NUMERICS:
             self.numerics_box.addItem(label, key)
         self.numerics_box.setToolTip("Book: the same float32 numbers the book prints. "

@@ -1,7 +1,9 @@
 """The network dock: shape changes ask for a rebuild, step-time numbers for an update only."""
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from gui.docks.network_dock import NetworkDock
 from tests.gui.classification_fakes import save_shot
@@ -188,6 +190,28 @@ def test_nan_and_inf_are_not_numbers_here(qtbot, dock):
     type_into(qtbot, box, "nan")
     assert box.value() == 0.05
     assert "type a number" in dock.message.text()
+
+
+def wheel_up(widget):
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(centre, widget.mapToGlobal(centre), QPoint(0, 0), QPoint(0, 120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_wheel_over_an_unclicked_box_scrolls_the_dock_not_the_network(qtbot, dock):
+    neurons, optimizer = dock.layers[0].neurons, dock.optimizer_box
+    dock.setFocus()
+    with qtbot.assertNotEmitted(dock.architecture_changed):
+        wheel_up(neurons)
+        wheel_up(optimizer)
+    assert neurons.value() == 64 and optimizer.currentText() == "Adam"
+    neurons.setFocus()
+    with qtbot.waitSignal(dock.architecture_changed) as signal:
+        wheel_up(neurons)
+    assert signal.args[0]["hidden"][0]["neurons"] == 65
+    assert neurons.focusPolicy() == Qt.FocusPolicy.ClickFocus  # Tab leaves the shortcuts alone
 
 
 def test_stop_conditions(qtbot, dock):

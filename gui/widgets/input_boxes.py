@@ -1,4 +1,4 @@
-"""Spin boxes that refuse bad input out loud and keep the previous value.
+"""Input boxes for docks: spin boxes that refuse bad input out loud, and wheel-safe choices.
 
 Qt's spin boxes drop an invalid keystroke silently and turn a too-large "300" into "30"; a
 learner then trains a network they did not ask for. These boxes let any number be typed,
@@ -6,6 +6,10 @@ commit only on Enter or leaving the box (never per keystroke, which would rebuil
 for "3" on the way to "300"), and when the typed text is not a number in range they say why in
 `refused` and go back to the value they had. Real-valued boxes show and accept scientific
 notation (5e-07), so one box spans learning rates from 1e-6 to 100 without a sea of zeros.
+
+All boxes take focus only by a click, as the lab's other inputs do, so the window's one-key
+shortcuts keep working, and a mouse wheel turning over a box that was not clicked scrolls the
+dock instead of silently changing the network (and rebuilding it).
 """
 
 from __future__ import annotations
@@ -13,14 +17,38 @@ from __future__ import annotations
 import math
 import re
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QValidator, QWheelEvent
+from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QDoubleSpinBox, QSpinBox, QWidget
 
 _PARTIAL_INT = re.compile(r"[+-]?\d*")
 _PARTIAL_FLOAT = re.compile(r"[+-]?(\d+\.?\d*|\.\d*)?([eE][+-]?\d*)?")
 # A log box steps through 1, 2, 5, 10, 20, 50, ... : round numbers a learner would type.
 _MANTISSAS = (1.0, 2.0, 5.0)
+
+
+def _wheel_only_when_focused(widget: QWidget, event: QWheelEvent, handle) -> None:
+    if widget.hasFocus():
+        handle(event)
+    else:
+        event.ignore()  # let the scroll area around the box have it
+
+
+class ChoiceBox(QComboBox):
+    """A combo box that changes by wheel only once clicked."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt's name)
+        _wheel_only_when_focused(self, event, super().wheelEvent)
+
+
+def _settle(box: QAbstractSpinBox) -> None:
+    box.setKeyboardTracking(False)
+    box.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
+    box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
 
 class IntBox(QSpinBox):
@@ -36,9 +64,11 @@ class IntBox(QSpinBox):
         self.name = name
         self.setRange(minimum, maximum)
         self.setValue(value)
-        self.setKeyboardTracking(False)
-        self.setCorrectionMode(QSpinBox.CorrectionMode.CorrectToPreviousValue)
+        _settle(self)
         self.setToolTip(f"{name}: a whole number from {minimum} to {maximum}")
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt's name)
+        _wheel_only_when_focused(self, event, super().wheelEvent)
 
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         stripped = text.strip()
@@ -84,12 +114,14 @@ class RealBox(QDoubleSpinBox):
         self.setRange(minimum, maximum)
         self.setSingleStep(step)
         self.setValue(value)
-        self.setKeyboardTracking(False)
-        self.setCorrectionMode(QDoubleSpinBox.CorrectionMode.CorrectToPreviousValue)
+        _settle(self)
         self.setToolTip(
             f"{name}: a number from {_fmt(minimum)} to {_fmt(maximum)}"
             " (scientific notation such as 5e-7 works)"
         )
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt's name)
+        _wheel_only_when_focused(self, event, super().wheelEvent)
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt's name)
         return _fmt(value)
