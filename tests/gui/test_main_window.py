@@ -6,10 +6,12 @@ import PySide6
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QPlainTextEdit
 
+from engine.scenarios import SCENARIOS, scenario_names
 from gui import APP_NAME, app_version
 from gui.about import AboutDialog, ShortcutsDialog, library_versions
+from gui.app import LAB_INSTALLERS, build_window
 from gui.main_window import MainWindow
 from gui.screenshot import OFFSCREEN_NOISE
 from gui.settings import SETTINGS_ENV, open_settings
@@ -17,16 +19,23 @@ from gui.start_page import StartPage
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE.pattern)
 
-SCENARIOS = [("neuron", "Single neuron", "hand"), ("spiral", "Spiral", "classification")]
+FAKE_SCENARIOS = [("neuron", "Single neuron", "hand"), ("spiral", "Spiral", "classification")]
+
+
+def show(qtbot, window: MainWindow) -> MainWindow:
+    """On screen and active, as after a user starts the app: shortcuts only reach the
+    active window."""
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
 
 
 @pytest.fixture
 def window(qtbot):
-    shown = MainWindow()
-    qtbot.addWidget(shown)
-    shown.show()
-    qtbot.waitExposed(shown)
-    return shown
+    return show(qtbot, MainWindow())
 
 
 @pytest.fixture
@@ -189,7 +198,7 @@ def test_nothing_remembered_restores_nothing(qtbot, private_settings):
 
 
 def test_start_page_cards_ask_the_window_for_a_scenario(window, qtbot):
-    page = StartPage(SCENARIOS)
+    page = StartPage(FAKE_SCENARIOS)
     window.set_central(page)
     page.scenario_chosen.connect(window.scenario_requested)
     card = page.buttons["spiral"]
@@ -205,10 +214,52 @@ def test_start_page_cards_ask_the_window_for_a_scenario(window, qtbot):
 
 
 def test_set_central_replaces_the_previous_view(window, qtbot):
-    page = StartPage(SCENARIOS)
+    page = StartPage(FAKE_SCENARIOS)
     window.set_central(page)
     replacement = QLabel("lab")
     window.set_central(replacement)
     assert window.centralWidget() is replacement
     with qtbot.waitSignal(page.destroyed):
         QApplication.sendPostedEvents(None, 0)
+
+
+def scenario_cards(window) -> list[str]:
+    page = window.centralWidget()
+    assert isinstance(page, StartPage)
+    return list(page.buttons)
+
+
+def test_build_window_without_a_scenario_offers_every_scenario_a_lab_can_open(qtbot):
+    window = show(qtbot, build_window())
+    openable = [n for n in scenario_names() if SCENARIOS[n].kind in LAB_INSTALLERS]
+    assert openable and scenario_cards(window) == openable
+    assert window.docks() == []
+
+
+def test_choosing_a_card_opens_its_lab(qtbot):
+    window = show(qtbot, build_window())
+    qtbot.mouseClick(window.centralWidget().buttons["layer"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not isinstance(window.centralWidget(), StartPage))
+    assert window.docks()
+    assert "Layer of 3 neurons" in window.statusBar().currentMessage()
+
+
+def test_build_window_opens_a_scenario_and_trains_it_through_the_lab(qtbot):
+    window = show(qtbot, build_window("neuron", steps=2))
+    assert not isinstance(window.centralWidget(), StartPage)
+    bar_titles = [action.text().replace("&", "") for action in window.menuBar().actions()]
+    assert bar_titles[0] == "File" and bar_titles[-1] == "Help"
+    panels = window.menu("View").actions()[0].menu()
+    assert len(panels.actions()) == len(window.docks()) > 0
+    assert "Single neuron" in window.windowTitle()
+    log = "\n".join(each.toPlainText() for each in window.findChildren(QPlainTextEdit))
+    assert log.count("Iteration ") == 2  # the notebook's printout of the two iterations run
+
+
+def test_f1_in_the_lab_lists_its_stepping_keys(qtbot):
+    window = show(qtbot, build_window("neuron"))
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    dialog = window.findChild(ShortcutsDialog)
+    keys = {dialog.table.item(row, 1).text() for row in range(dialog.table.rowCount())}
+    assert {"Ctrl+Q", "F1", "Right", "Left", "Space"} <= keys
+    dialog.reject()

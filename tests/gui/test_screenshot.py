@@ -1,0 +1,67 @@
+"""Screenshots: the asked size, and a real picture rather than an empty grey rectangle."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QImage
+
+from gui.main_window import MainWindow
+from gui.screenshot import OFFSCREEN_NOISE, save_screenshot
+from gui.settings import SETTINGS_ENV
+from gui.start_page import StartPage
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE.pattern)
+
+
+def pixels(path: Path) -> np.ndarray:
+    """(height, width, 3) RGB values of a PNG."""
+    image = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB888)
+    assert not image.isNull()
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), -1)
+    # Copied: the buffer belongs to `image`, which is gone once this returns.
+    return rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3).copy()
+
+
+def assert_looks_like_a_window(rgb: np.ndarray) -> None:
+    """Many colours (text is anti-aliased, the icon has gradients), and text that stands out
+    from the background: some pixels, but not most, far from the commonest colour."""
+    colours, counts = np.unique(rgb.reshape(-1, 3), axis=0, return_counts=True)
+    assert len(colours) > 50
+    background = colours[counts.argmax()].astype(int)
+    contrasting = (np.abs(rgb.astype(int) - background).max(axis=2) > 100).mean()
+    assert 0.001 < contrasting < 0.5
+
+
+def test_save_screenshot_writes_the_asked_size(qtbot, tmp_path):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.set_central(StartPage([("neuron", "Single neuron", "hand")], window.windowIcon()))
+    target = tmp_path / "window.png"
+    save_screenshot(window, target, (900, 560))
+    rgb = pixels(target)
+    assert rgb.shape == (560, 900, 3)
+    assert_looks_like_a_window(rgb)
+
+
+def test_command_line_screenshot_is_a_png_of_the_asked_size(tmp_path):
+    target = tmp_path / "shot.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", SETTINGS_ENV: str(tmp_path / "s.ini")}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--screenshot", str(target), "--size", "1024x640"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert target.read_bytes().startswith(b"\x89PNG")
+    rgb = pixels(target)
+    assert rgb.shape == (640, 1024, 3)
+    assert_looks_like_a_window(rgb)
+    assert not (tmp_path / "s.ini").exists()  # a screenshot neither reads nor writes settings
