@@ -85,7 +85,7 @@ class TrainingCurves(QWidget):
             plot.showGrid(x=True, y=True, alpha=0.25)
             plot.setMenuEnabled(False)
             plot.hideButtons()
-            plot.getAxis("left").setWidth(60)  # equal widths keep the three epoch axes aligned
+            plot.getAxis("left").setWidth(72)  # equal widths keep the three epoch axes aligned
             if plot is not self.loss_plot:
                 plot.setXLink(self.loss_plot)
         self.rate_plot.setLabel("bottom", "epoch")
@@ -178,10 +178,20 @@ class TrainingCurves(QWidget):
         values = {name: series[i] for name, series in self._history.items()}
         return (
             f"epoch {values['epochs']:.0f}, learning rate {_fmt(values['learning_rate'])}\n"
-            f"loss {_fmt(values['loss'])} (validation {_fmt(values['val_loss'])}), "
+            f"loss {_fmt(values['loss'])} (validation {self._validation_at('val_loss', i)}), "
             f"accuracy {_fmt(values['accuracy'], 3)} "
-            f"(validation {_fmt(values['val_accuracy'], 3)})"
+            f"(validation {self._validation_at('val_accuracy', i, 3)})"
         )
+
+    def _validation_at(self, name: str, i: int, digits: int = 4) -> str:
+        """The latest validation value measured at or before index i, with its epoch if older
+        (the controller may measure the validation set only every few epochs)."""
+        measured = np.flatnonzero(np.isfinite(self._history[name][: i + 1]))
+        if len(measured) == 0:
+            return "–"
+        j = measured[-1]
+        text = _fmt(self._history[name][j], digits)
+        return text if j == i else f"{text} at epoch {self._history['epochs'][j]:.0f}"
 
     def _curve(self, plot, color: str, name: str | None = None, dashed: bool = False):
         style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
@@ -191,9 +201,15 @@ class TrainingCurves(QWidget):
 
     def _draw(self) -> None:
         epochs = self._history["epochs"]
-        keep = thinned_indices(len(epochs))
         for name, curve in self.curves.items():
+            # Only measured values, so a validation set checked every k epochs still draws a line.
+            measured = np.flatnonzero(np.isfinite(self._history[name]))
+            keep = measured[thinned_indices(len(measured))]
             curve.setData(epochs[keep], self._history[name][keep])
+        rates = self._history["learning_rate"]
+        if np.isfinite(rates).any():
+            # From zero, so a decay of 5e-7 looks as small as it is.
+            self.rate_plot.setYRange(0.0, float(np.nanmax(rates)) * 1.05, padding=0)
 
     def _show_latest(self) -> None:
         epochs = self._history["epochs"]

@@ -55,6 +55,25 @@ def test_missing_validation_shows_as_a_dash(curves):
         curves.set_history(e, loss[:5], accuracy)
 
 
+def test_validation_measured_every_few_epochs_draws_a_line_and_reads_out(curves):
+    e, loss, accuracy, val_loss, val_accuracy, rate = fake_run(100)
+    val_loss[np.arange(100) % 10 != 0] = np.nan
+    val_accuracy[np.arange(100) % 10 != 0] = np.nan
+    curves.set_history(e, loss, accuracy, val_loss, val_accuracy, rate)
+    xs, ys = curves.curves["val_loss"].getOriginalDataset()
+    np.testing.assert_array_equal(xs, np.arange(0, 100, 10))
+    assert np.isfinite(ys).all()  # connected points, not isolated dots between gaps
+    assert f"(validation {val_loss[90]:.4g} at epoch 90)" in curves.readout.text()
+    assert f"(validation {val_loss[50]:.4g})" in curves.readout_at(50)
+
+
+def test_learning_rate_axis_starts_at_zero(qtbot, curves):
+    e, loss, accuracy, *_ = fake_run(100)
+    curves.set_history(e, loss, accuracy, learning_rate=0.05 / (1 + 5e-7 * e))
+    low, high = curves.rate_plot.getViewBox().viewRange()[1]
+    assert low == 0.0 and high == pytest.approx(0.0525)
+
+
 def test_empty_history_says_so(curves):
     curves.set_history(*fake_run(10))
     curves.set_history(*(np.zeros(0) for _ in range(6)))
