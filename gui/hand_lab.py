@@ -74,7 +74,7 @@ class HandLab(QObject):
     def _place_panels(self) -> None:
         window = self.window
         # Wide enough for a four-factor chain rule and a 4-column table on one line each.
-        self.chain_rule.setMinimumWidth(390)
+        self.chain_rule.setMinimumWidth(430)
         self.parameters.setMinimumWidth(330)
         window.set_central(self.diagram)
         controls = self._dock("controls", "Controls", self.controls, Area.LeftDockWidgetArea)
@@ -88,8 +88,8 @@ class HandLab(QObject):
         window.splitDockWidget(controls, parameters, Qt.Orientation.Vertical)
         window.splitDockWidget(chain, along, Qt.Orientation.Vertical)
         window.splitDockWidget(loss, log, Qt.Orientation.Horizontal)
-        window.resizeDocks([controls, chain], [370, 400], Qt.Orientation.Horizontal)
-        window.resizeDocks([controls, parameters], [170, 760], Qt.Orientation.Vertical)
+        window.resizeDocks([controls, chain], [340, 430], Qt.Orientation.Horizontal)
+        window.resizeDocks([controls, parameters], [200, 730], Qt.Orientation.Vertical)
         window.resizeDocks([chain, along], [430, 500], Qt.Orientation.Vertical)
         window.resizeDocks([loss], [260], Qt.Orientation.Vertical)
         window.resizeDocks([loss, log], [460, 400], Qt.Orientation.Horizontal)

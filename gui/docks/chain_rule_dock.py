@@ -34,11 +34,7 @@ def rule_html(rule: ChainRuleInfo) -> str:
                          for part in parts)
     verdict = "agree" if rule.relative_error < AGREEMENT else "differ"
     colour = "#009E73" if rule.relative_error < AGREEMENT else "#D55E00"
-    lines = [f"<b>{_escape(rule.equation)}</b>"]
-    if rule.terms and rule.factors:
-        factors = " × ".join(f"{_escape(f.label)} = {_number(f.value)}" for f in rule.factors)
-        lines.append(f"<span style='color: gray'>one sample: {factors}</span>")
-    lines.append(f"= {values}")
+    lines = [f"<b>{_escape(rule.equation)}</b>", f"= {values}"]
     lines.append(f"= <b>{_number(rule.product)}</b> &nbsp;(backpropagation)")
     lines.append(
         f"≈ {_number(rule.numerical)} &nbsp;(central difference) &nbsp;"
@@ -77,8 +73,15 @@ class ChainRulePanel(QWidget):
         layout.addWidget(self.inputs_heading)
         layout.addWidget(self.inputs_label)
         layout.addStretch(1)
+        self.note = QLabel("Evaluated at the parameters' current values, as the next forward "
+                           "pass will see them.")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: gray;")
+        layout.insertWidget(2, self.note)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        # Wrap long equations at the panel's width instead of scrolling sideways.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
         outer = QVBoxLayout(self)

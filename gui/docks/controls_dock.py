@@ -43,7 +43,7 @@ class ControlsPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.step_back_button = QPushButton("◀ Step back  (Left)")
+        self.step_back_button = QPushButton("◀ Back  (Left)")
         self.step_button = QPushButton("Step ▶  (Right)")
         self.iteration_button = QPushButton("Iteration  (Enter)")
         self.run_button = QPushButton("Run  (Space)")
@@ -77,12 +77,13 @@ class ControlsPanel(QWidget):
         buttons.addWidget(self.run_button, 1, 0)
         buttons.addWidget(self.reset_button, 1, 2)
         speed = QHBoxLayout()
-        speed.addWidget(self.speed_box)
-        speed.addWidget(self.unit_box)
-        buttons.addLayout(speed, 1, 1)
+        speed.addWidget(QLabel("speed"))
+        speed.addWidget(self.speed_box, 1)
+        speed.addWidget(self.unit_box, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(buttons)
+        layout.addLayout(speed)
         layout.addWidget(self.iteration_label)
         layout.addWidget(self.position_label)
         layout.addWidget(self.next_label)
@@ -110,8 +111,8 @@ class ControlsPanel(QWidget):
                 widget.blockSignals(blocker)
         self.step_back_button.setEnabled(snapshot.can_step_back)
         loss = snapshot.current_loss
-        self.iteration_label.setText(f"Iteration {snapshot.iteration}" + (
-            "" if loss is None else f"   ·   loss {loss:.6g}"))
+        self.iteration_label.setText(f"Iterations done: {snapshot.iteration}" + (
+            "" if loss is None else f"   ·   last loss {loss:.6g}"))
         total = len(snapshot.operations)
         last = snapshot.last_operation
         if last is None or snapshot.position == 0:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from gui.snapshot import Index, Snapshot
@@ -50,7 +50,7 @@ class ParametersPanel(QWidget):
         self.descriptions = dict(descriptions or {})
         self.editors: dict[str, ArrayEditor] = {}
         self.titles: dict[str, QLabel] = {}
-        self.transpose_box = QCheckBox("Show W as Layer_Dense stores it (weights = W.T)")
+        self.transpose_box = QCheckBox("Show W as Layer_Dense stores it (W.T)")
         self.transpose_box.setToolTip(
             "The seed writes W with one row per neuron; the book's Layer_Dense keeps its "
             "transpose so that np.dot(inputs, weights) needs no .T in the forward pass.")
@@ -62,6 +62,7 @@ class ParametersPanel(QWidget):
         self._form.setContentsMargins(6, 6, 6, 6)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self._body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -106,6 +107,7 @@ class ParametersPanel(QWidget):
             editor.setObjectName(f"editor_{name}")
             title = QLabel(description.title)
             title.setStyleSheet("font-weight: 600;")
+            title.setWordWrap(True)
             self._form.addRow(title, editor)
             self.editors[name] = editor
             self.titles[name] = title

@@ -109,9 +109,9 @@ class _CellDelegate(QStyledItemDelegate):
 
     def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:  # noqa: N802
         # Only when the editor opens: later refreshes would overwrite what is being typed.
-        if editor.property("initialised"):
+        if getattr(editor, "initialised", False):
             return
-        editor.setProperty("initialised", True)
+        editor.initialised = True
         editor.setText(repr(float(index.data(VALUE_ROLE))))
         editor.selectAll()
 

@@ -129,7 +129,7 @@ class NetworkDiagram(QWidget):
         radius = max(14.0, min(30.0, spacing * 0.28))
         # Right to left at fixed gaps wide enough for "dl/dz1 = 35.16" under each node; the
         # edges, whose labels need the room most, get whatever width is left.
-        gap = max(110.0, min(170.0, width * 0.14))
+        gap = max(108.0, min(170.0, width * 0.12))
         loss_x = width - 55
         total_x = loss_x - gap
         relu_x = (total_x if net.has_sum else loss_x) - gap
@@ -227,7 +227,7 @@ class NetworkDiagram(QWidget):
         theme = current_theme()
         scale = float(np.max(np.abs(net.w))) or 1.0
         small = QFont(base)
-        small.setPointSizeF(base.pointSizeF() * 0.9)
+        small.setPointSizeF(base.pointSizeF() * 0.88)
         painter.setFont(small)
         metrics = QFontMetricsF(small)
         labels = []
@@ -244,15 +244,22 @@ class NetworkDiagram(QWidget):
                     painter.drawLine(start, end)
                 painter.setPen(QPen(colour, width))
                 painter.drawLine(start, end)
-                # Stagger the labels along the edges so a full matrix stays readable.
-                t = 0.27 + 0.46 * i / (net.n_neurons - 1) if net.n_neurons > 1 else 0.45
+                # One column of labels per neuron, evenly spread between the input labels
+                # and the point where the edges start to crowd into the neurons.
+                t = 0.2 + 0.5 * i / (net.n_neurons - 1) if net.n_neurons > 1 else 0.45
                 labels.append((start + (end - start) * t, i, n, weight))
         for point, i, n, weight in labels:
-            lines = [(f"w{net.weight_sub(i, n)} {_n(weight)}", QColor(theme.text))]
+            # One line per edge keeps a full matrix readable: the weight until its gradient is
+            # computed, then the gradient (the weight stays in the table and the edge's width).
+            # The selected edge shows both.
+            selected = net.selected == ("w", (i, n))
+            sub = net.weight_sub(i, n)
+            lines = []
+            if net.dl_dw is None or selected:
+                lines.append((f"w{sub} {_n(weight)}", QColor(theme.text)))
             if net.dl_dw is not None:
-                lines.append((f"dl/dw {_n(net.dl_dw[i, n])}", QColor(GRADIENT_COLOUR)))
-            self._label_box(painter, metrics, point, lines,
-                            bold=net.selected == ("w", (i, n)))
+                lines.append((f"dl/dw{sub} {_n(net.dl_dw[i, n])}", QColor(GRADIENT_COLOUR)))
+            self._label_box(painter, metrics, point, lines, bold=selected)
 
     def _paint_inputs(self, painter: QPainter, layout: _Layout, net: HandNetwork,
                       base: QFont) -> None:

@@ -88,7 +88,7 @@ def test_enter_finishes_the_iteration_and_prints_the_seed_line(qtbot, neuron):
     press(qtbot, neuron, Qt.Key.Key_Right)
     press(qtbot, neuron, Qt.Key.Key_Return)
     assert neuron.log.lines() == ["Iteration 1, Loss: 36.0"]
-    assert neuron.controls.iteration_label.text() == "Iteration 1   ·   loss 36"
+    assert neuron.controls.iteration_label.text() == "Iterations done: 1   ·   last loss 36"
     assert neuron.loss_plot.curve_data()[1].tolist() == [36.0]
 
 
@@ -142,7 +142,7 @@ def test_reset_button_brings_back_exactly_the_starting_values(qtbot, neuron):
     assert {name: value.tolist() for name, value in snapshot.parameters.items()} == start
     assert neuron.parameters.editors["inputs"].cell_text((1,)) == "-2"
     assert neuron.log.lines() == []
-    assert neuron.controls.iteration_label.text() == "Iteration 0"
+    assert neuron.controls.iteration_label.text() == "Iterations done: 0"
     press(qtbot, neuron, Qt.Key.Key_R)  # and the key does the same
     assert neuron.controller.snapshot.iteration == 0
 
