@@ -13,7 +13,11 @@ Spec (every key but "data" and "hidden" optional; `normalize_spec` fills the def
      "output": {"weight_l1": 0, "weight_l2": 0, "bias_l1": 0, "bias_l2": 0},
      "optimizer": {"name": "sgd" | "adagrad" | "rmsprop" | "adam", "learning_rate": ...,
                    "decay": ..., plus momentum (sgd), epsilon, rho (rmsprop), beta_1, beta_2},
-     "seed": 0, "numerics": "book" | "native", "print_every": 100}
+     "seed": 0, "numerics": "book" | "native", "print_every": 100,
+     "points": [[x, y, class], ...]}
+
+"points" are added to the training data after it is drawn (they draw no random numbers), for
+the points a learner places by hand.
 """
 
 from __future__ import annotations
@@ -80,7 +84,7 @@ def normalize_spec(spec: dict) -> dict:
     if not isinstance(spec, dict):
         raise ValueError(f"a model spec must be a dict, got {type(spec).__name__}")
     unknown = set(spec) - {"data", "hidden", "output", "optimizer", "seed", "numerics",
-                           "print_every"}
+                           "print_every", "points"}
     if unknown:
         raise ValueError(f"unknown spec keys: {', '.join(sorted(unknown))}")
     data = dict(spec.get("data", {}))
@@ -108,7 +112,25 @@ def normalize_spec(spec: dict) -> dict:
         raise ValueError(f"numerics must be 'book' or 'native', got {numerics!r}")
     normalized["numerics"] = numerics
     normalized["print_every"] = _positive_int(spec.get("print_every", 100), "print_every")
+    normalized["points"] = _points(spec.get("points", []), normalized["data"]["classes"])
     return normalized
+
+
+def _points(points, classes: int) -> list[list]:
+    if not isinstance(points, list):
+        raise ValueError("points must be a list of [x, y, class]")
+    checked = []
+    for number, point in enumerate(points, start=1):
+        if not isinstance(point, (list, tuple)) or len(point) != 3:
+            raise ValueError(f"point {number} must be [x, y, class], got {point!r}")
+        x = _number(point[0], f"point {number} x", low=-math.inf)
+        y = _number(point[1], f"point {number} y", low=-math.inf)
+        label = point[2]
+        if isinstance(label, bool) or not isinstance(label, (int, np.integer)) \
+                or not 0 <= label < classes:
+            raise ValueError(f"point {number} class must be in 0..{classes - 1}, got {label!r}")
+        checked.append([x, y, int(label)])
+    return checked
 
 
 def _positive_int(value, name: str) -> int:
@@ -182,6 +204,10 @@ class Model:
         data = self.spec["data"]
         self.X, self.y = make_dataset(data["kind"], data["samples"], data["classes"],
                                       numerics=self.numerics)
+        if self.spec["points"]:
+            points = np.array(self.spec["points"], dtype=np.float64)
+            self.X = np.concatenate([self.X, points[:, :2].astype(self.X.dtype)])
+            self.y = np.concatenate([self.y, points[:, 2].astype(self.y.dtype)])
         self._build_layers()
         # The book draws its test set from the stream after training; training without dropout
         # draws nothing, so a set drawn now is the book's. The stream is then put back, so
@@ -389,30 +415,43 @@ class Model:
         return {key: np.array(values) for key, values in self._history.items()}
 
     def validation_metrics(self) -> dict[str, float]:
-        """Data loss and accuracy on X_val as the book's chapter 11 computes them; pure."""
-        probes = self._probes()
-        output = self._run_forward(probes, self.X_val, training=False)
-        loss = probes.loss_activation.forward(output, self.y_val)
-        predictions = np.argmax(probes.loss_activation.output, axis=1)
-        return {"loss": float(loss), "accuracy": float(np.mean(predictions == self.y_val))}
+        """Data loss and accuracy on X_val as the book's chapter 11 computes them; pure.
+        NaN for both once the network has overflowed."""
+        def compute() -> dict[str, float]:
+            probes = self._probes()
+            output = self._run_forward(probes, self.X_val, training=False)
+            loss = probes.loss_activation.forward(output, self.y_val)
+            predictions = np.argmax(probes.loss_activation.output, axis=1)
+            return {"loss": float(loss), "accuracy": float(np.mean(predictions == self.y_val))}
+        return _or_nan(compute, lambda: {"loss": math.nan, "accuracy": math.nan})
 
     def predict_grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-        """Softmax probabilities at every (x, y): (len(ys), len(xs), classes); no dropout, pure."""
+        """Softmax probabilities at every (x, y): (len(ys), len(xs), classes); no dropout, pure.
+        All NaN once the network has overflowed."""
         points = self._grid(xs, ys)
-        probes = self._probes()
-        output = self._run_forward(probes, points, training=False)
-        probes.loss_activation.activation.forward(output)
-        return probes.loss_activation.activation.output.reshape(len(ys), len(xs), -1)
+
+        def compute() -> np.ndarray:
+            probes = self._probes()
+            output = self._run_forward(probes, points, training=False)
+            probes.loss_activation.activation.forward(output)
+            return probes.loss_activation.activation.output.reshape(len(ys), len(xs), -1)
+        return _or_nan(compute, lambda: np.full((len(ys), len(xs), self.spec["data"]["classes"]),
+                                                np.nan))
 
     def hidden_activations_grid(self, xs: np.ndarray, ys: np.ndarray,
                                 layer: int = 1) -> np.ndarray:
-        """activation{layer}.output at every (x, y): (len(ys), len(xs), neurons); pure."""
+        """activation{layer}.output at every (x, y): (len(ys), len(xs), neurons); pure.
+        All NaN once the network has overflowed."""
         if not 1 <= layer <= len(self.spec["hidden"]):
             raise ValueError(f"layer must be in 1..{len(self.spec['hidden'])}, got {layer}")
-        probes = self._probes()
-        self._run_forward(probes, self._grid(xs, ys), training=False,
-                          stop_after=f"activation{layer}")
-        return probes.layers[f"activation{layer}"].output.reshape(len(ys), len(xs), -1)
+        points = self._grid(xs, ys)
+
+        def compute() -> np.ndarray:
+            probes = self._probes()
+            self._run_forward(probes, points, training=False, stop_after=f"activation{layer}")
+            return probes.layers[f"activation{layer}"].output.reshape(len(ys), len(xs), -1)
+        neurons = self.spec["hidden"][layer - 1]["neurons"]
+        return _or_nan(compute, lambda: np.full((len(ys), len(xs), neurons), np.nan))
 
     def _grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
@@ -599,7 +638,8 @@ class Model:
         """The total loss on X with parameters()[name][index] = value, as this model computes
         it (its numerics; dropout with the current masks); no state changes."""
         parameters = self._replaced(name, index, value)
-        return self._loss_of(self._probes(parameters=parameters), self.X)
+        return _or_nan(lambda: self._loss_of(self._probes(parameters=parameters), self.X),
+                       lambda: math.nan)
 
     def _replaced(self, name: str, index: tuple[int, ...], value: float,
                   dtype=None) -> dict[str, np.ndarray]:
@@ -616,6 +656,10 @@ class Model:
         dl/db_j = sum over s of dl/dz_sj. The factors are those of the sample contributing most,
         with dl/dz split into dl/da * da/dz for a hidden layer. The numerical estimate is a
         central difference of the same network in float64 (dropout masks held)."""
+        with np.errstate(all="ignore"):
+            return self._chain_rule(name, index)
+
+    def _chain_rule(self, name: str, index: tuple[int, ...]) -> ChainRule:
         array = self._parameter(name)
         index = _check_index(array.shape, index, name)
         layer_name, _, attribute = name.partition(".")
@@ -656,6 +700,17 @@ class Model:
 
 
 HISTORY_KEYS = ("loss", "data_loss", "reg_loss", "accuracy", "learning_rate")
+
+
+def _or_nan(compute: Callable, nan: Callable):
+    """compute() without numpy warnings; nan() if a value overflowed on the way, which the book
+    classes refuse with a ValueError (their arguments are the model's own, so nothing else
+    can be wrong)."""
+    with np.errstate(all="ignore"):
+        try:
+            return compute()
+        except ValueError:
+            return nan()
 
 
 def _kink_free_step(float64_pass: Callable[[float], tuple[float, bytes]], value: float) -> float:

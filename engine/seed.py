@@ -84,6 +84,7 @@ class _SeedExample:
 
     title: str
     loss_name: str
+    input_name: str  # the parameter that holds the inputs, for dl/dx
     _parameters: tuple[str, ...]
     _steps: list[tuple[Operation, _Step]]
 
@@ -171,7 +172,9 @@ class _SeedExample:
 
     def loss_with(self, name: str, index: tuple[int, ...], value: float) -> float:
         """The loss of a full forward pass with parameters()[name][index] = value; pure."""
-        return float(self._loss(self._replaced(name, index, value), self._dot))
+        variables = self._replaced(name, index, value)
+        with np.errstate(all="ignore"):
+            return float(self._loss(variables, self._dot))
 
     def _replaced(self, name: str, index: tuple[int, ...], value: float) -> dict:
         if name not in self._parameters:
@@ -189,7 +192,8 @@ class _SeedExample:
         def loss_at(value: float) -> float:
             variables = {key: np.asarray(v, dtype=np.float64)
                          for key, v in self._replaced(name, index, value).items()}
-            return float(self._loss(variables, notebook_dot))
+            with np.errstate(all="ignore"):
+                return float(self._loss(variables, notebook_dot))
         return loss_at
 
     @staticmethod
@@ -212,6 +216,7 @@ class SingleNeuron(_SeedExample):
 
     title = "Single neuron"
     loss_name = "loss"
+    input_name = "inputs"
     _parameters = ("weights", "bias", "inputs", "target_output", "learning_rate")
     _steps = [
         (_op("linear_output", "linear_output = np.dot(weights, inputs) + bias", "forward"),
@@ -290,6 +295,7 @@ class LayerOfThree(_SeedExample):
 
     title = "Layer of 3 neurons"
     loss_name = "l"
+    input_name = "X"
     _parameters = ("W", "B", "X", "learning_rate")
     _steps = [
         (_op("Z", "Z = np.dot(W, X) + B", "forward"),

@@ -123,6 +123,7 @@ class Stepper:
         self._checkpoint_bytes: dict[int, int] = {}
         self._total_bytes = 0
         self._replaying = False
+        self._diverged_inside = False
         self._checkpoint()
 
     def step(self) -> Operation:
@@ -178,8 +179,12 @@ class Stepper:
         self._record(_Edit(self.iteration, self.position, "hyper", dict(values)))
 
     def restore_last_good(self) -> None:
-        """After a Divergence: back to the point before the operation that diverged."""
-        self.step_back()
+        """After a Divergence: back to the point before the operation that diverged (where the
+        stepper already stands if the trainable refused to finish that operation)."""
+        if self._diverged_inside:
+            self._goto(self.iteration, self.position)
+        else:
+            self.step_back()
 
     @property
     def history_length(self) -> int:
@@ -203,6 +208,7 @@ class Stepper:
         self._edits = [_Edit(self.iteration, int(p), kind, state_codec.decode(payload))
                        for p, kind, payload in saved["edits"]]
         self._checkpoints, self._checkpoint_bytes, self._total_bytes = {}, {}, 0
+        self._diverged_inside = False
         self.trainable.restore(state_codec.decode(saved["start"]))
         self.position = 0
         self._checkpoint()
@@ -215,12 +221,17 @@ class Stepper:
     # -- internals -----------------------------------------------------------------------------
 
     def _step(self, check: bool) -> Operation:
-        with np.errstate(all="ignore"):
-            operation = self._advance()
+        try:
+            with np.errstate(all="ignore"):
+                operation = self._advance()
+        except Divergence:
+            self._diverged_inside = True  # the trainable refused to finish the operation
+            raise
         if check:
             bad = self._first_non_finite([w for w in operation.writes if w in self._watched])
             if bad is not None:
                 iteration = self.iteration - (1 if self.position == 0 else 0)
+                self._diverged_inside = False
                 raise Divergence(iteration, bad, float(self._bad_value(bad)))
         return operation
 

@@ -343,3 +343,45 @@ def test_normalize_spec_fills_the_books_defaults():
     assert spec["optimizer"]["name"] == "adam" and spec["optimizer"]["beta_2"] == 0.999
     assert (spec["numerics"], spec["seed"], spec["print_every"]) == ("book", 0, 100)
     assert json.loads(json.dumps(spec)) == spec
+
+
+def test_added_points_join_the_training_data_without_moving_the_stream():
+    plain = Model(chapter10_spec())
+    model = Model({**chapter10_spec(), "points": [[0.5, 0.5, 2], [-0.25, 0.125, 0]]})
+    assert model.X.shape == (302, 2) and model.X.dtype == np.float32
+    assert model.y[-2:].tolist() == [2, 0] and model.X[-1].tolist() == [-0.25, 0.125]
+    assert np.array_equal(model.X[:300], plain.X)
+    assert np.array_equal(model.dense[0].weights, plain.dense[0].weights)
+    assert np.array_equal(model.X_val, plain.X_val)
+    for points, message in (([[0, 0, 3]], "class"), ([[0, 0]], r"\[x, y, class\]"),
+                            ([[float("nan"), 0, 1]], "x"), ("1,2,3", "list")):
+        with pytest.raises(ValueError, match=message):
+            normalize_spec({**chapter10_spec(), "points": points})
+
+
+def test_pure_passes_of_an_overflowed_network_give_nan_not_errors():
+    model = Model(small_spec(hidden=[{"neurons": 8}]))
+    model.dense[0].weights[:] = 3e38
+    model.dense[1].weights[:] = 3e38
+    xs = np.linspace(-1, 1, 4)
+    with np.errstate(all="raise"):  # no numpy warning may leak either
+        assert np.isnan(model.predict_grid(xs, xs)).all()
+        assert model.predict_grid(xs, xs).shape == (4, 4, 3)
+        assert np.isnan(model.validation_metrics()["loss"])
+        assert np.isnan(model.loss_with("dense2.weights", (0, 0), 1.0))
+    assert model.hidden_activations_grid(xs, xs).shape == (4, 4, 8)
+
+
+def test_divergence_inside_an_operation_keeps_the_stepper_before_it():
+    model = Model(small_spec(hidden=[{"neurons": 8}]))
+    stepper = Stepper(model)
+    stepper.run_iterations(1)
+    model.dense[0].weights[:] = 3e38  # the next forward pass overflows
+    with pytest.raises(Divergence) as caught:
+        for _ in range(len(stepper.operations)):
+            stepper.step()
+    assert caught.value.iteration == 1
+    position = stepper.position
+    assert stepper.operations[position].name != "dense1.forward"
+    stepper.restore_last_good()
+    assert stepper.position == position

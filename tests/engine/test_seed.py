@@ -161,6 +161,17 @@ def test_chain_rule_labels_follow_the_seed_notation():
     assert input_rule.relative_error < 1e-6
 
 
+def test_input_names_point_at_the_inputs():
+    assert SingleNeuron.input_name == "inputs" and LayerOfThree.input_name == "X"
+    for cls in (SingleNeuron, LayerOfThree):
+        assert cls.input_name in cls().parameters()
+
+
+def test_loss_with_overflow_gives_inf_without_warnings():
+    with np.errstate(all="raise"):
+        assert SingleNeuron("native").loss_with("bias", (), 1e300) == float("inf")
+
+
 def test_chain_rule_of_a_dead_relu_is_zero_and_agrees():
     neuron = SingleNeuron("native")
     neuron.set_value("bias", (), -10.0)
