@@ -64,7 +64,8 @@ class DecisionBoundaryPlot(QWidget):
         self._fill_brushes = np.array([pg.mkBrush(c) for c in CLASS_COLORS_HEX], dtype=object)
         self._ring_pens = np.array([pg.mkPen(c, width=2) for c in CLASS_COLORS_HEX], dtype=object)
 
-        self.plot_widget = pg.PlotWidget(background=current_theme().panel)
+        theme = current_theme()
+        self.plot_widget = pg.PlotWidget(background=theme.panel)
         self.plot_widget.setMinimumSize(240, 240)
         item = self.plot_widget.getPlotItem()
         item.setLabel("bottom", "X[:, 0]")
@@ -75,10 +76,23 @@ class DecisionBoundaryPlot(QWidget):
         self.image.setZValue(-10)
         item.addItem(self.image)
         outline = pg.mkPen(POINT_OUTLINE_HEX, width=0.8)
-        self.training_points = pg.ScatterPlotItem(size=POINT_SIZE, pen=outline, symbol="o")
-        self.validation_points = pg.ScatterPlotItem(size=POINT_SIZE, symbol="o")
+        # The items' own (grey) pens and brushes only show in the legend: every point gets its
+        # class colour in set_points.
+        grey = theme.muted_text
+        self.training_points = pg.ScatterPlotItem(
+            size=POINT_SIZE, pen=outline, brush=pg.mkBrush(grey), symbol="o", name="training"
+        )
+        self.validation_points = pg.ScatterPlotItem(
+            size=POINT_SIZE, pen=pg.mkPen(grey, width=2), brush=pg.mkBrush(None), symbol="o",
+            name="validation",
+        )
         self.user_points = pg.ScatterPlotItem(
-            size=USER_POINT_SIZE, pen=pg.mkPen(POINT_OUTLINE_HEX, width=2), symbol="star"
+            size=USER_POINT_SIZE, pen=pg.mkPen(POINT_OUTLINE_HEX, width=2),
+            brush=pg.mkBrush(grey), symbol="star", name="added by you",
+        )
+        self.legend = item.addLegend(
+            offset=(-4, 4), brush=pg.mkBrush(theme.panel + "cc"), labelTextColor=theme.text,
+            labelTextSize="8pt", verSpacing=-6,
         )
         for scatter in (self.training_points, self.validation_points, self.user_points):
             item.addItem(scatter)
@@ -127,7 +141,6 @@ class DecisionBoundaryPlot(QWidget):
         self.validation_points.setData(
             pos=np.asarray(validation_points).reshape(-1, 2),
             pen=self._ring_pens[np.asarray(validation_labels)],
-            brush=pg.mkBrush(None),
         )
         if user_points is None:
             user_points, user_labels = np.zeros((0, 2)), np.zeros(0, dtype=int)
@@ -164,6 +177,8 @@ class DecisionBoundaryPlot(QWidget):
         scene_pos = event.scenePos()
         if not view_box.sceneBoundingRect().contains(scene_pos):
             return
+        if self.legend.sceneBoundingRect().contains(scene_pos):
+            return  # a click on a legend entry shows or hides those points instead
         if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self._remove_nearest(scene_pos)
             return

@@ -110,6 +110,18 @@ def test_click_outside_the_plot_area_adds_nothing(qtbot, plot):
         qtbot.mouseClick(plot.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=corner)
 
 
+def test_click_on_the_legend_adds_nothing(qtbot, plot):
+    plot.set_boundary(spiral_probabilities(), EXTENT)
+    plot.set_points(*spiral())
+    qtbot.wait(1)
+    legend = plot.legend.sceneBoundingRect().center()
+    with qtbot.assertNotEmitted(plot.point_added):
+        qtbot.mouseClick(plot.plot_widget.viewport(), Qt.MouseButton.LeftButton,
+                         pos=plot.plot_widget.mapFromScene(legend))
+    assert [label.text for _, label in plot.legend.items] == ["training", "validation",
+                                                              "added by you"]
+
+
 def test_shift_click_removes_the_nearest_added_point(qtbot, plot):
     plot.set_boundary(spiral_probabilities(), EXTENT)
     user = np.array([[0.5, 0.5], [-0.5, 0.2], [0.0, -0.6]])
