@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from engine import gradcheck
+
 # Central-difference step for a float64 loss. The fourth-order stencil's truncation error grows
 # as step**4 (negligible here) and its rounding error as 1e-16 / step, so the step can be large
 # enough for rounding to stay far below small gradients, yet rarely carries a sample's ReLU
@@ -43,17 +47,17 @@ class ChainRule:
 
 def central_difference(loss_at: Callable[[float], float], value: float,
                        step: float = DEFAULT_STEP) -> float:
-    """The numerical derivative at `value`, fourth order:
-    (8 (l(v + h) - l(v - h)) - (l(v + 2h) - l(v - 2h))) / 12h."""
-    near = loss_at(value + step) - loss_at(value - step)
-    far = loss_at(value + 2 * step) - loss_at(value - 2 * step)
-    return (8 * near - far) / (12 * step)
+    """The numerical derivative at `value` by engine.gradcheck's fourth-order central
+    difference, (8 (l(v + h) - l(v - h)) - (l(v + 2h) - l(v - 2h))) / 12h."""
+    box = np.array([value], dtype=np.float64)
+    return float(gradcheck.numerical_gradient(lambda: loss_at(float(box[0])), box, eps=step,
+                                              order=4)[0])
 
 
 def relative_error(analytic: float, numerical: float) -> float:
-    """|a - n| / max(|a|, |n|); 0 when both are 0, so an exact zero gradient counts as agreeing."""
-    scale = max(abs(analytic), abs(numerical))
-    return 0.0 if scale == 0 else abs(analytic - numerical) / scale
+    """engine.gradcheck's |a - n| / (|a| + |n|); 0 when both are 0, so an exact zero gradient
+    counts as agreeing."""
+    return float(gradcheck.relative_error(analytic, numerical))
 
 
 def make_chain_rule(target: str, factors: list[tuple[str, float]], product: float,

@@ -219,3 +219,11 @@ def test_state_roundtrip_through_json_continues_identically():
     assert other.log_lines() == layer.log_lines()[:2]
     Stepper(other).run_iterations(50)
     assert other.get_state() == expected
+
+
+def test_chain_rule_helpers():
+    from engine.chain_rule import ChainRule, central_difference, relative_error
+    assert central_difference(lambda v: v ** 3, 2.0) == pytest.approx(12.0, rel=1e-10)
+    assert relative_error(0.0, 0.0) == 0.0 and relative_error(1.0, -1.0) == 1.0
+    rule = ChainRule("dl/dx_1", [("a", 2.0)], 2.0, 2.0, 0.0, terms=[("t1", 1.0), ("t2", 1.0)])
+    assert rule.equation == "dl/dx_1 = t1 + t2"
