@@ -30,8 +30,8 @@ from gui.snapshot import (
     frozen_arrays,
 )
 
-TICK_MS = 16  # one run slice per frame
-SLICE_BUDGET_S = 0.010  # at most this much computing per slice, the rest of the frame is Qt's
+TICK_MS = 30  # one run slice, and one snapshot, per tick: about 30 a second
+SLICE_BUDGET_S = 0.012  # at most this much computing per slice, the rest of the tick is Qt's
 CURVE_POINTS = 61
 CURVE_REFRESH_S = 0.1  # while running, the loss-along-weight curve is recomputed at most this often
 EDIT_COMMAND_ID = 4041
@@ -341,7 +341,8 @@ class LabController(QObject):
         try:
             with np.errstate(all="ignore"):  # a diverged state is shown, not warned about
                 return chain_rule_info(self.trainable.chain_rule(name, index))
-        except (KeyError, ValueError, IndexError):
+        except (KeyError, ValueError, IndexError, ArithmeticError):
+            # No rule for this value, or none computable at a diverged state.
             return None
 
     def _input_chain_rules(self) -> tuple[ChainRuleInfo, ...]:

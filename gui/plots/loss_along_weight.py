@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from gui.plots.throttle import Throttle
 from gui.snapshot import LossCurve, Snapshot
 from gui.theme import current_theme
 
@@ -38,6 +39,7 @@ class LossAlongWeightPlot(QWidget):
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self._curve: LossCurve | None = None
+        self._throttle = Throttle(self.set_curve, self)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -46,8 +48,8 @@ class LossAlongWeightPlot(QWidget):
         self.set_curve(None)
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
-        """Show the loss along the selected parameter."""
-        self.set_curve(snapshot.loss_curve)
+        """Show the loss along the selected parameter (ten times a second while running)."""
+        self._throttle.submit(snapshot.loss_curve, snapshot.running)
 
     def set_curve(self, curve: LossCurve | None) -> None:
         if curve is self._curve:

@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from gui.plots.throttle import Throttle
 from gui.snapshot import Snapshot
 from gui.theme import current_theme
 
@@ -28,7 +29,7 @@ class LossPlot(QWidget):
         self.plot_item = self.plot_widget.getPlotItem()
         self.plot_item.setLabel("bottom", "iteration")
         self.plot_item.setLabel("left", "loss")
-        self.plot_item.showGrid(x=True, y=True, alpha=0.25)
+        # No grid: it would double the cost of the redraws that follow a run.
         self.plot_item.setMenuEnabled(False)
         self.curve = self.plot_item.plot(pen=pg.mkPen(theme.accent, width=2))
         self.curve.setDownsampling(auto=True, method="peak")
@@ -36,6 +37,7 @@ class LossPlot(QWidget):
         self.log_box = QCheckBox("log scale")
         self.summary = QLabel()
         self._losses = np.zeros(0)
+        self._throttle = Throttle(self.set_losses, self)
 
         header = QHBoxLayout()
         header.addWidget(self.summary, 1)
@@ -47,8 +49,8 @@ class LossPlot(QWidget):
         self.log_box.toggled.connect(self._on_log_box_changed)
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
-        """Show the losses of the completed iterations."""
-        self.set_losses(snapshot.losses)
+        """Show the losses of the completed iterations (ten times a second while running)."""
+        self._throttle.submit(snapshot.losses, snapshot.running)
 
     def set_losses(self, losses: np.ndarray) -> None:
         losses = np.asarray(losses, dtype=float)
