@@ -15,6 +15,8 @@ from gui.plots.throttle import Throttle
 from gui.snapshot import Snapshot
 from gui.theme import current_theme
 
+MARKED_POINTS = 50
+
 
 class LossPlot(QWidget):
     """Loss per iteration; set_snapshot feeds the one curve created at construction."""
@@ -31,7 +33,8 @@ class LossPlot(QWidget):
         self.plot_item.setLabel("left", "loss")
         # No grid: it would double the cost of the redraws that follow a run.
         self.plot_item.setMenuEnabled(False)
-        self.curve = self.plot_item.plot(pen=pg.mkPen(theme.accent, width=2))
+        self.curve = self.plot_item.plot(pen=pg.mkPen(theme.accent, width=2), symbolSize=6,
+                                         symbolBrush=theme.accent, symbolPen=None)
         self.curve.setDownsampling(auto=True, method="peak")
         self.curve.setClipToView(True)
         self.log_box = QCheckBox("log scale")
@@ -83,6 +86,8 @@ class LossPlot(QWidget):
         if log:
             # A loss of exactly 0 has no logarithm: leave a gap rather than warn.
             ys = np.where(ys > 0, ys, np.nan)
+        # Dots while there are few iterations, so the first ones are visible at all.
+        self.curve.setSymbol("o" if len(xs) <= MARKED_POINTS else None)
         self.curve.setData(xs, ys, connect="finite")
 
     def _on_log_box_changed(self, on: bool) -> None:

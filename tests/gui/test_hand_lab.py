@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
+from gui.app import build_window
 from gui.hand_lab import HandLab, install_hand_lab
 from gui.main_window import MainWindow
 from gui.widgets.array_editor import format_value
@@ -246,3 +247,16 @@ def test_loss_plot_log_scale_toggle(qtbot, layer):
     assert layer.loss_plot.plot_item.getAxis("left").logMode
     xs, ys = layer.loss_plot.curve_data()
     assert len(xs) == 50 and np.all(np.diff(ys) < 0)
+
+
+def test_the_app_opens_the_lab_from_the_start_page_and_the_command_line(qtbot):
+    window = build_window()
+    qtbot.addWidget(window)
+    assert not window.findChildren(HandLab)
+    window.scenario_requested.emit("layer")  # what choosing the start page's card does
+    (lab,) = window.findChildren(HandLab)
+    assert lab.controller.snapshot.title == "Layer of 3 neurons"
+    assert window.centralWidget() is lab.diagram
+    direct = build_window("neuron")
+    qtbot.addWidget(direct)
+    assert direct.findChildren(HandLab)[0].controller.snapshot.title == "Single neuron"
