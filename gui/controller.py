@@ -103,13 +103,17 @@ class LabController(QObject):
 
     def __init__(self, builders: Mapping[str, tuple[str, Callable[[], Trainable]]],
                  parent: QObject | None = None,
-                 input_name: Callable[[Mapping[str, np.ndarray]], str | None] | None = None):
+                 input_name: Callable[[Mapping[str, np.ndarray]], str | None] | None = None,
+                 preview: bool = False):
         """builders: scenario name -> (title, function returning a fresh Trainable).
         input_name: which parameter holds the inputs, given the parameters (a Trainable's own
-        `input_name` attribute wins); their dl/dx rules are included in every snapshot."""
+        `input_name` attribute wins); their dl/dx rules are included in every snapshot.
+        preview: at an iteration start, include the values the next iteration's forward and
+        backward pass will compute, so an edit shows its whole effect at once."""
         super().__init__(parent)
         self.builders = dict(builders)
         self._input_name = input_name
+        self._preview_enabled = preview
         self.undo_stack = QUndoStack(self)
         self.stepper: Stepper | None = None
         self.scenario = ""
@@ -327,6 +331,7 @@ class LabController(QObject):
             chain_rule=rule,
             input_chain_rules=self._input_chain_rules(),
             loss_curve=self._loss_curve(rule),
+            preview=self._preview(),
             running=self.is_running(),
             speed=self.speed,
             speed_unit=self.speed_unit,
@@ -336,6 +341,26 @@ class LabController(QObject):
         self.snapshot_changed.emit(snapshot)
         if message:
             self.status_message.emit(message)
+
+    def _preview(self) -> Mapping[str, np.ndarray] | None:
+        """At an iteration start: every value the next forward and backward pass computes at the
+        current parameters. The operations run on the trainable itself, which is then restored
+        to the same iteration start, so nothing the stepper relies on changes."""
+        if not self._preview_enabled or self.stepper.position != 0:
+            return None
+        trainable = self.trainable
+        saved = trainable.snapshot()
+        try:
+            with np.errstate(all="ignore"):
+                for index, operation in enumerate(self.stepper.operations):
+                    if operation.phase == "update":
+                        break
+                    trainable.run_operation(index)
+            return frozen_arrays(trainable.values())
+        except (ArithmeticError, ValueError):
+            return None
+        finally:
+            trainable.restore(saved)
 
     def _chain_rule(self, name: str, index: Index) -> ChainRuleInfo | None:
         try:

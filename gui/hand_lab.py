@@ -46,7 +46,7 @@ class HandLab(QObject):
         super().__init__(window)
         self.window = window
         self.controller = LabController(builders if builders is not None else hand_builders(),
-                                        parent=self, input_name=input_name)
+                                        parent=self, input_name=input_name, preview=True)
         self.notation: HandNotation | None = None
         self.diagram = NetworkDiagram()
         self.parameters = ParametersPanel()

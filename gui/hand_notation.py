@@ -16,6 +16,9 @@ from gui.docks.parameters_dock import ParameterDescription
 from gui.snapshot import Index, Snapshot
 from gui.widgets.network_diagram import HandNetwork
 
+PREVIEW_NOTE = ("Values: the next iteration's forward and backward pass at the current "
+                "numbers. Step (Right) runs it line by line.")
+
 
 @dataclass(frozen=True)
 class HandNotation:
@@ -38,7 +41,7 @@ class HandNotation:
 
     def network(self, snapshot: Snapshot, selected_kind: tuple[str, Index] | None) -> HandNetwork:
         """The diagram's view of `snapshot`: parameters always, other values once computed."""
-        values, computed = snapshot.values, snapshot.computed()
+        values, computed = snapshot.displayed()
 
         def get(role: str) -> np.ndarray | None:
             name = self.roles.get(role)
@@ -75,7 +78,8 @@ class HandNotation:
             dl_da=vector(dl_da), da_dz=vector(get("da_dz")), dl_dz=vector(get("dl_dz")),
             dl_dw=dl_dw, dl_db=vector(get("dl_db")), dl_dx=vector(get("dl_dx")),
             code=last.code if last else "", phase=last.phase if last else "",
-            highlight=highlight, selected=selected_kind, first_index=self.first_index)
+            highlight=highlight, selected=selected_kind, first_index=self.first_index,
+            note=PREVIEW_NOTE if values is snapshot.preview else "")
 
     def diagram_selection(self, selected: tuple[str, Index] | None) -> tuple[str, Index] | None:
         """The book's (name, index) as the diagram's ("w", (i, n)) / ("b", (i,)) / ("x", (n,))."""

@@ -99,6 +99,7 @@ class Snapshot:
     speed: float = 10.0
     speed_unit: str = "iterations"
     can_step_back: bool = False
+    preview: Mapping[str, np.ndarray] | None = None  # the next iteration's values, at its start
 
     @property
     def next_operation(self) -> OperationInfo | None:
@@ -113,6 +114,15 @@ class Snapshot:
         else:
             done = self.operations if self.iteration else ()
         return frozenset(name for operation in done for name in operation.writes)
+
+    def displayed(self) -> tuple[Mapping[str, np.ndarray], frozenset[str]]:
+        """The values to draw and which of them count as computed: inside an iteration, what it
+        has computed so far; at its start, the preview of all of it (when there is one)."""
+        if self.position == 0 and self.preview is not None:
+            return self.preview, frozenset(name for operation in self.operations
+                                           if operation.phase != "update"
+                                           for name in operation.writes)
+        return self.values, self.computed()
 
     @property
     def current_loss(self) -> float | None:

@@ -54,6 +54,7 @@ class HandNetwork:
     highlight: frozenset[str] = field(default_factory=frozenset)
     selected: tuple[str, tuple[int, ...]] | None = None  # ("w", (i, n)) | ("b", (i,)) | ("x", (n,))
     first_index: int = 1  # the seed counts the layer's w_11 from 1, the neuron's w0 from 0
+    note: str = ""  # a line under the diagram saying what the numbers are
 
     def input_sub(self, n: int) -> str:
         return str(n + self.first_index)
@@ -201,6 +202,11 @@ class NetworkDiagram(QWidget):
         self._paint_inputs(painter, layout, net, base)
         self._paint_neurons(painter, layout, net, base)
         self._paint_head(painter, layout, net, base)
+        if net.note:
+            painter.setFont(base)
+            painter.setPen(QColor(theme.muted_text))
+            painter.drawText(QRectF(10, self.height() - 28, self.width() - 20, 24),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, net.note)
         painter.end()
 
     def _paint_code(self, painter: QPainter, layout: _Layout, net: HandNetwork,

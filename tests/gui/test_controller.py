@@ -211,3 +211,37 @@ def test_speed_must_be_positive(lab):
     controller.set_speed(-1, "iterations")
     assert controller.speed == 10.0
     assert view.messages[-1].startswith("Refused speed")
+
+
+def test_preview_shows_the_next_pass_at_an_iteration_start_and_changes_nothing(qtbot):
+    controller = LabController(hand_builders(), preview=True)
+    view = FakeView(controller)
+    controller.load_scenario("layer")
+    assert view.last.preview["l"] == 466.56000000000006
+    assert "W.update" not in view.last.displayed()[1]
+    controller.edit_value("B", (2,), -20.0)  # switches the third neuron off
+    assert view.last.preview["A"][2] == 0.0
+    assert view.last.preview["l"] == pytest.approx((3.1 + 7.2) ** 2, rel=1e-6)
+    controller.step()
+    assert view.last.preview is None
+    assert view.last.displayed()[1] == {"Z"}
+    controller.undo_stack.undo()
+    controller.reset()
+    controller.run_iterations(200)
+    assert view.last.parameters["W"].tolist() == REFERENCE["layer"]["final_W"]
+    assert view.last.log_lines[:10] == tuple(
+        f"Iteration {k}, Loss: {loss}" for k, loss in
+        sorted((int(k), v) for k, v in REFERENCE["layer"]["losses_every_20"].items()))
+
+
+def test_running_in_slices_with_previews_keeps_the_notebooks_numbers(qtbot):
+    controller = LabController(hand_builders(), preview=True)
+    view = FakeView(controller)
+    controller.load_scenario("neuron")
+    controller.set_speed(5000, "iterations")
+    controller.set_running(True)
+    qtbot.waitUntil(lambda: view.last.iteration >= 200, timeout=5000)
+    controller.set_running(False)
+    assert len(view.snapshots) > 3  # it really went in slices
+    assert view.last.log_lines[:200] == tuple(
+        f"Iteration {k + 1}, Loss: {loss}" for k, loss in enumerate(REFERENCE["neuron"]["losses"]))

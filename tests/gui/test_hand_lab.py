@@ -98,6 +98,11 @@ def test_a_typed_weight_recomputes_everything_and_undo_redo_restore_it(qtbot, ne
     # z = -2*1 + -1*-2 + 2*3 + 1 = 7, so dl/dw_0 = 2*7 * 1 * x_0 = 14 and the loss is 49.
     assert neuron.parameters.editors["weights"].cell_text((0,)) == "-2"
     assert "= 14 (backpropagation)" in neuron.chain_rule.text()
+    # At the iteration's start the diagram previews the whole pass at the new value.
+    network = neuron.diagram.network
+    assert (network.z.tolist(), network.loss, network.dl_dw.tolist()) == (
+        [7.0], 49.0, [[14.0, -28.0, 42.0]])
+    assert network.note.startswith("Values: the next iteration's")
     assert neuron.loss_along_weight.caption.text().startswith(
         "loss along w_0, everything else fixed: at w_0 = -2 the loss is 49;")
     press(qtbot, neuron, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
