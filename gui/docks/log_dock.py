@@ -26,6 +26,8 @@ class LogPanel(QWidget):
         self.view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.view.setPlaceholderText("The notebook's printed lines appear here as iterations "
+                                     "finish (the layer prints every 20th).")
         self._lines: tuple[str, ...] = ()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -38,7 +38,7 @@ class LossPlot(QWidget):
         self.curve.setDownsampling(auto=True, method="peak")
         self.curve.setClipToView(True)
         self.log_box = QCheckBox("log scale")
-        self.summary = QLabel()
+        self.summary = QLabel("no iteration completed yet")
         self._losses = np.zeros(0)
         self._throttle = Throttle(self.set_losses, self)
 
