@@ -214,9 +214,9 @@ class ArrayEditor(QWidget):
 
         self.delegate.editor_opened.connect(self._on_cell_editor_changed)
         self.delegate.text_edited.connect(self._on_cell_text_changed)
-        self.delegate.text_committed.connect(self._on_cell_text_committed)
-        self.table.nudged.connect(self._on_table_nudged)
-        self.table.edit_cancelled.connect(self._on_table_edit_cancelled)
+        self.delegate.text_committed.connect(self._on_cell_commit_changed)
+        self.table.nudged.connect(self._on_table_nudge_changed)
+        self.table.edit_cancelled.connect(self._on_table_cancel_changed)
         self.table.currentCellChanged.connect(self._on_table_current_cell_changed)
 
     # --- showing values -------------------------------------------------------------------
@@ -347,7 +347,7 @@ class ArrayEditor(QWidget):
         self._session_previewed = True
         self.value_edited.emit(self._index_of(*cell), value, self._session)
 
-    def _on_cell_text_committed(self, index: QModelIndex, text: str) -> None:
+    def _on_cell_commit_changed(self, index: QModelIndex, text: str) -> None:
         """Apply the typed number, or refuse it and put the value from before typing back."""
         cell = (index.row(), index.column())
         if self._session_cell != cell or self._session_original is None:
@@ -366,7 +366,7 @@ class ArrayEditor(QWidget):
         self._session_original = None
         self._session_cell = None
 
-    def _on_table_edit_cancelled(self, row: int, column: int) -> None:
+    def _on_table_cancel_changed(self, row: int, column: int) -> None:
         """Escape: undo whatever the live typing already applied."""
         if self._session_cell == (row, column) and self._session_previewed:
             self.value_edited.emit(self._index_of(row, column), self._session_original,
@@ -374,7 +374,7 @@ class ArrayEditor(QWidget):
         self._session_original = None
         self._session_cell = None
 
-    def _on_table_nudged(self, row: int, column: int, steps: int, multiplier: float) -> None:
+    def _on_table_nudge_changed(self, row: int, column: int, steps: int, multiplier: float) -> None:
         """Wheel or arrow-key fine tuning; a quick burst on one cell is one undo step."""
         now = time.monotonic()
         if self._session_cell != (row, column) or now - self._last_nudge > NUDGE_PAUSE_S:
