@@ -79,6 +79,12 @@ class GradientCheck:
     crosses_kink: np.ndarray  # True where a difference step crossed a kink: no estimate there
 
     @property
+    def absolute_error(self) -> np.ndarray:
+        """|analytic - numerical|: where the true gradient is exactly 0 (signs cancelling in a
+        mean absolute error, say), the estimate's rounding noise makes the relative error 1."""
+        return np.abs(self.analytic - self.numerical)
+
+    @property
     def max_relative_error(self) -> float:
         """The largest relative error over the elements whose differences crossed no kink."""
         valid = self.relative_error[~self.crosses_kink]
