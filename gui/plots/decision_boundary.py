@@ -52,8 +52,10 @@ def grid_coordinates(extent: Extent, cells: int = 200) -> tuple[np.ndarray, np.n
 class DecisionBoundaryPlot(QWidget):
     """Predicted classes over the input plane; click to add a point, Shift+click to remove one."""
 
-    point_added = Signal(float, float, int)  # (x, y, class_index) where the learner clicked
-    point_removed = Signal(int)  # index into the user points of the one nearest the click
+    # (x, y, class_index) where the learner clicked, in data coordinates
+    point_added = Signal(float, float, int)
+    # (int) index into the user points (as last given to set_points) of the one nearest the click
+    point_removed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
