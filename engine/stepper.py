@@ -2,8 +2,11 @@
 
 Stepping back restores a checkpoint taken at an iteration start and replays the operations since.
 A point (k, p) is "p operations into iteration k". Values that iteration k has not yet rewritten
-still hold what iteration k-1 left, so arriving at (k, p) from behind replays from the start of
-iteration k-1: every value then equals what stepping forward showed.
+still hold what iteration k-1 left, so arriving at (k, p) from behind replays from a checkpoint
+before iteration k (the latest one; stepping keeps one per iteration, fast runs one every
+CHECKPOINT_EVERY iterations, and a replay leaves one per iteration it passes): every value then
+equals what stepping forward showed. Checkpoints reach back at least `history_ops` operations
+unless the memory cap is hit first, in which case the oldest go.
 
 Edits (a parameter or input typed in, a hyperparameter changed) are part of the timeline. Each is
 recorded at the point where it takes effect and re-applied whenever a replay passes that point, so
@@ -51,8 +54,8 @@ class Trainable(Protocol):
     """What the stepper drives: the seed's worked examples and engine.model.Model.
 
     Beyond CONTRACT.md: `loss_name` and `value(name)` (no copy) let the stepper watch the loss and
-    parameters cheaply; `snapshot()`/`restore()` are get_state/set_state without the JSON encoding
-    (get_state() == state.encode(snapshot())), and `restore` forgets the values computed inside an
+    parameters cheaply; `snapshot()`/`restore()` are get_state/set_state in memory, without the
+    JSON encoding or the printed log, and `restore` forgets the values computed inside an
     iteration; `run_iteration()` runs all operations in one call (same calls, same order);
     `set_hyperparameters(**values)` changes optimizer settings between steps.
     """
@@ -263,6 +266,8 @@ class Stepper:
             self.trainable.run_iteration()
             diverged = check and self._first_non_finite(self._watched) is not None
         except Divergence:
+            if not check:
+                raise
             diverged = True
         if diverged:
             self._locate_divergence()
