@@ -306,7 +306,9 @@ class Model:
         target = "data_loss" if self._regularized else "loss"
         steps = [(Operation("loss_activation.forward",
                             f"{target} = loss_activation.forward({last}, y)", "loss",
-                            ("loss_activation.output", target)), self._data_loss)]
+                            ("loss_activation.output", target) if self._regularized else
+                            ("loss_activation.output", "loss", "data_loss",
+                             "regularization_loss")), self._data_loss)]
         if self._regularized:
             terms = " + ".join(f"loss_activation.loss.regularization_loss({name})"
                                for name in self.dense_names)
@@ -641,25 +643,26 @@ class Model:
         return _or_nan(lambda: self._loss_of(self._probes(parameters=parameters), self.X),
                        lambda: math.nan)
 
-    def _replaced(self, name: str, index: tuple[int, ...], value: float,
-                  dtype=None) -> dict[str, np.ndarray]:
+    def _replaced(self, name: str, index: tuple[int, ...], value: float) -> dict[str, np.ndarray]:
         array = self._parameter(name)
         index = _check_index(array.shape, index, name)
         parameters = self.parameters()
-        if dtype is not None:
-            parameters = {key: array.astype(dtype) for key, array in parameters.items()}
         parameters[name][index] = value
         return parameters
 
-    def chain_rule(self, name: str, index: tuple[int, ...]) -> ChainRule:
+    def chain_rule(self, name: str, index: tuple[int, ...],
+                   sample: int | None = None) -> ChainRule:
         """dl/dw_ij = sum over samples s of x_si * dl/dz_sj (plus the regularization terms);
-        dl/db_j = sum over s of dl/dz_sj. The factors are those of the sample contributing most,
-        with dl/dz split into dl/da * da/dz for a hidden layer. The numerical estimate is a
-        central difference of the same network in float64 (dropout masks held)."""
+        dl/db_j = sum over s of dl/dz_sj. The factors are those of `sample` (by default the one
+        contributing most), with dl/dz split into dl/da * da/dz for a hidden layer. The
+        numerical estimate is a central difference of the same network in float64 (dropout
+        masks held)."""
+        if sample is not None and not 0 <= sample < len(self.X):
+            raise ValueError(f"sample must be in 0..{len(self.X) - 1}, got {sample}")
         with np.errstate(all="ignore"):
-            return self._chain_rule(name, index)
+            return self._chain_rule(name, index, sample)
 
-    def _chain_rule(self, name: str, index: tuple[int, ...]) -> ChainRule:
+    def _chain_rule(self, name: str, index: tuple[int, ...], sample: int | None) -> ChainRule:
         array = self._parameter(name)
         index = _check_index(array.shape, index, name)
         layer_name, _, attribute = name.partition(".")
@@ -675,7 +678,8 @@ class Model:
         else:
             contributions = dz[:, j].astype(np.float64)
             label = f"dl/dz[s, {j}]"
-        sample = int(np.argmax(np.abs(contributions)))
+        if sample is None:
+            sample = int(np.argmax(np.abs(contributions)))
         terms = [(f"sum over {len(contributions)} samples of {label}",
                   float(np.sum(contributions)))]
         terms += _penalty_terms(dense, attribute, array[index])

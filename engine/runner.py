@@ -9,6 +9,7 @@ notebook's iteration and final lines for the neuron and the layer. Exit status: 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 
@@ -160,6 +161,8 @@ def main(argv: list[str]) -> int:
         print(f"{parser.prog}: {divergence}; lower the learning rate or check the inputs",
               file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader stopped early (`| head`): not an error of training
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

@@ -385,3 +385,13 @@ def test_divergence_inside_an_operation_keeps_the_stepper_before_it():
     assert stepper.operations[position].name != "dense1.forward"
     stepper.restore_last_good()
     assert stepper.position == position
+
+
+def test_chain_rule_for_a_chosen_sample():
+    model = Model(small_spec(numerics="native"))
+    Stepper(model).run_iterations(2)
+    rule = model.chain_rule("dense1.weights", (0, 1), sample=5)
+    assert rule.sample == 5 and rule.factors[0][0] == "x[5, 0]"
+    assert rule.product == model.chain_rule("dense1.weights", (0, 1)).product
+    with pytest.raises(ValueError):
+        model.chain_rule("dense1.weights", (0, 1), sample=60)
