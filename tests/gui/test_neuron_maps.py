@@ -94,6 +94,14 @@ def test_hover_previews_and_leaving_returns_to_the_kept_neuron(qtbot, maps_view)
     assert "preview" not in maps_view.caption.text()
 
 
+def test_enlarged_map_covers_the_extent_given(maps_view):
+    maps_view.set_maps(neuron_maps((2,), cells=50), extent=(-2.0, 2.0, -1.0, 3.0))
+    rect = maps_view.large_image.mapRectToParent(maps_view.large_image.boundingRect())
+    half_x, half_y = 2.0 / 49, 2.0 / 49
+    assert (rect.left(), rect.right()) == pytest.approx((-2 - half_x, 2 + half_x))
+    assert (rect.top(), rect.bottom()) == pytest.approx((-1 - half_y, 3 + half_y))
+
+
 def test_select_from_code_does_not_echo(qtbot, maps_view):
     maps_view.set_maps(neuron_maps((4,)))
     with qtbot.assertNotEmitted(maps_view.neuron_selected):
