@@ -76,7 +76,7 @@ def _sequential_sum(products: np.ndarray):
     return total
 
 
-_Step = Callable[[dict, Callable], None]
+_Step = Callable[[dict, Callable], Any]  # (namespace, dot) -> the value the line assigns
 
 
 class _SeedExample:
@@ -101,7 +101,8 @@ class _SeedExample:
         return [operation for operation, _ in self._steps]
 
     def run_operation(self, index: int) -> None:
-        self._steps[index][1](self.ns, self._dot)
+        operation, compute = self._steps[index]
+        self.ns[operation.writes[0]] = compute(self.ns, self._dot)
         if index == len(self._steps) - 1:
             self._log.extend(self._iteration_lines())
             self.iteration += 1
@@ -220,34 +221,31 @@ class SingleNeuron(_SeedExample):
     _parameters = ("weights", "bias", "inputs", "target_output", "learning_rate")
     _steps = [
         (_op("linear_output", "linear_output = np.dot(weights, inputs) + bias", "forward"),
-         lambda ns, dot: ns.__setitem__("linear_output", dot(ns["weights"], ns["inputs"])
-                                        + ns["bias"])),
+         lambda ns, dot: dot(ns["weights"], ns["inputs"]) + ns["bias"]),
         (_op("output", "output = relu(linear_output)", "forward"),
-         lambda ns, dot: ns.__setitem__("output", relu(ns["linear_output"]))),
+         lambda ns, dot: relu(ns["linear_output"])),
         (_op("loss", "loss = (output - target_output) ** 2", "loss"),
-         lambda ns, dot: ns.__setitem__("loss", (ns["output"] - ns["target_output"]) ** 2)),
+         lambda ns, dot: (ns["output"] - ns["target_output"]) ** 2),
         (_op("dloss_doutput", "dloss_doutput = 2 * (output - target_output)", "backward"),
-         lambda ns, dot: ns.__setitem__("dloss_doutput", 2 * (ns["output"] - ns["target_output"]))),
+         lambda ns, dot: 2 * (ns["output"] - ns["target_output"])),
         (_op("doutput_dlinear", "doutput_dlinear = relu_derivative(linear_output)", "backward"),
-         lambda ns, dot: ns.__setitem__("doutput_dlinear", relu_derivative(ns["linear_output"]))),
+         lambda ns, dot: relu_derivative(ns["linear_output"])),
         (_op("dlinear_dweights", "dlinear_dweights = inputs", "backward"),
-         lambda ns, dot: ns.__setitem__("dlinear_dweights", ns["inputs"])),
+         lambda ns, dot: ns["inputs"]),
         (_op("dlinear_dbias", "dlinear_dbias = 1.0", "backward"),
-         lambda ns, dot: ns.__setitem__("dlinear_dbias", 1.0)),
+         lambda ns, dot: 1.0),
         (_op("dloss_dlinear", "dloss_dlinear = dloss_doutput * doutput_dlinear", "backward"),
-         lambda ns, dot: ns.__setitem__("dloss_dlinear",
-                                        ns["dloss_doutput"] * ns["doutput_dlinear"])),
+         lambda ns, dot: ns["dloss_doutput"] * ns["doutput_dlinear"]),
         (_op("dloss_dweights", "dloss_dweights = dloss_dlinear * dlinear_dweights", "backward"),
-         lambda ns, dot: ns.__setitem__("dloss_dweights",
-                                        ns["dloss_dlinear"] * ns["dlinear_dweights"])),
+         lambda ns, dot: ns["dloss_dlinear"] * ns["dlinear_dweights"]),
         (_op("dloss_dbias", "dloss_dbias = dloss_dlinear * dlinear_dbias", "backward"),
-         lambda ns, dot: ns.__setitem__("dloss_dbias", ns["dloss_dlinear"] * ns["dlinear_dbias"])),
+         lambda ns, dot: ns["dloss_dlinear"] * ns["dlinear_dbias"]),
         (_op("dloss_dinputs", "dloss_dinputs = dloss_dlinear * weights", "backward"),
-         lambda ns, dot: ns.__setitem__("dloss_dinputs", ns["dloss_dlinear"] * ns["weights"])),
+         lambda ns, dot: ns["dloss_dlinear"] * ns["weights"]),
         (_op("weights.update", "weights -= learning_rate * dloss_dweights", "update", "weights"),
-         lambda ns, dot: _subtract(ns, "weights", ns["learning_rate"] * ns["dloss_dweights"])),
+         lambda ns, dot: _isub(ns["weights"], ns["learning_rate"] * ns["dloss_dweights"])),
         (_op("bias.update", "bias -= learning_rate * dloss_dbias", "update", "bias"),
-         lambda ns, dot: _subtract(ns, "bias", ns["learning_rate"] * ns["dloss_dbias"])),
+         lambda ns, dot: _isub(ns["bias"], ns["learning_rate"] * ns["dloss_dbias"])),
     ]
 
     def __init__(self, numerics: str = "book"):
@@ -299,31 +297,31 @@ class LayerOfThree(_SeedExample):
     _parameters = ("W", "B", "X", "learning_rate")
     _steps = [
         (_op("Z", "Z = np.dot(W, X) + B", "forward"),
-         lambda ns, dot: ns.__setitem__("Z", dot(ns["W"], ns["X"]) + ns["B"])),
+         lambda ns, dot: dot(ns["W"], ns["X"]) + ns["B"]),
         (_op("A", "A = relu.forward(Z)", "forward"),
-         lambda ns, dot: ns.__setitem__("A", _RELU.forward(ns["Z"]))),
+         lambda ns, dot: _RELU.forward(ns["Z"])),
         (_op("y", "y = np.sum(A)", "forward"),
-         lambda ns, dot: ns.__setitem__("y", np.sum(ns["A"]))),
+         lambda ns, dot: np.sum(ns["A"])),
         (_op("l", "l = y**2", "loss"),
-         lambda ns, dot: ns.__setitem__("l", ns["y"] ** 2)),
+         lambda ns, dot: ns["y"] ** 2),
         (_op("dL_dy", "dL_dy = 2 * y", "backward"),
-         lambda ns, dot: ns.__setitem__("dL_dy", 2 * ns["y"])),
+         lambda ns, dot: 2 * ns["y"]),
         (_op("dy_dA", "dy_dA = np.ones_like(A)", "backward"),
-         lambda ns, dot: ns.__setitem__("dy_dA", np.ones_like(ns["A"]))),
+         lambda ns, dot: np.ones_like(ns["A"])),
         (_op("dA_dZ", "dA_dZ = relu.derivative(Z)", "backward"),
-         lambda ns, dot: ns.__setitem__("dA_dZ", _RELU.derivative(ns["Z"]))),
+         lambda ns, dot: _RELU.derivative(ns["Z"])),
         (_op("dl_dZ", "dl_dZ = dL_dy * dy_dA * dA_dZ", "backward"),
-         lambda ns, dot: ns.__setitem__("dl_dZ", ns["dL_dy"] * ns["dy_dA"] * ns["dA_dZ"])),
+         lambda ns, dot: ns["dL_dy"] * ns["dy_dA"] * ns["dA_dZ"]),
         (_op("dL_dW", "dL_dW = np.outer(X.T, dl_dZ)", "backward"),
-         lambda ns, dot: ns.__setitem__("dL_dW", np.outer(ns["X"].T, ns["dl_dZ"]))),
+         lambda ns, dot: np.outer(ns["X"].T, ns["dl_dZ"])),
         (_op("dL_dB", "dL_dB = dl_dZ", "backward"),
-         lambda ns, dot: ns.__setitem__("dL_dB", ns["dl_dZ"])),
+         lambda ns, dot: ns["dl_dZ"]),
         (_op("dl_dX", "dl_dX = np.dot(dl_dZ, W)", "backward"),
-         lambda ns, dot: ns.__setitem__("dl_dX", dot(ns["dl_dZ"], ns["W"]))),
+         lambda ns, dot: dot(ns["dl_dZ"], ns["W"])),
         (_op("W.update", "W -= learning_rate * dL_dW.T", "update", "W"),
-         lambda ns, dot: _subtract(ns, "W", ns["learning_rate"] * ns["dL_dW"].T)),
+         lambda ns, dot: _isub(ns["W"], ns["learning_rate"] * ns["dL_dW"].T)),
         (_op("B.update", "B -= learning_rate * dL_dB", "update", "B"),
-         lambda ns, dot: _subtract(ns, "B", ns["learning_rate"] * ns["dL_dB"])),
+         lambda ns, dot: _isub(ns["B"], ns["learning_rate"] * ns["dL_dB"])),
     ]
 
     def __init__(self, numerics: str = "book"):
@@ -388,9 +386,10 @@ class LayerOfThree(_SeedExample):
 _RELU = Activation_ReLU()
 
 
-def _subtract(ns: dict, name: str, amount) -> None:
-    """`name -= amount` as the notebook writes it: in place for arrays, rebinding for scalars."""
-    ns[name] -= amount
+def _isub(current, amount):
+    """`current -= amount` as the notebook writes it: in place for arrays, a new scalar else."""
+    current -= amount
+    return current
 
 
 def _printed(label: str, value) -> str:
