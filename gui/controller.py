@@ -197,8 +197,7 @@ class LabController(QObject):
         if self.selected == (name, index):
             return
         if self._chain_rule(name, index) is None:
-            self.status_message.emit(f"{parameter_label(name, index)} has no gradient to show")
-            return
+            return  # a learning rate or target: editable, but no gradient to take apart
         self.selected = (name, index)
         self._curve = None
         self._publish(None)

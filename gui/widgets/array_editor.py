@@ -260,11 +260,12 @@ class ArrayEditor(QWidget):
 
     def select(self, index: tuple[int, ...] | None) -> None:
         """Mark the cell of array element `index` as the current one (None clears it)."""
+        if self.table.state() == QAbstractItemView.State.EditingState:
+            return  # moving the current cell would close the cell being typed into
         blocker = self.table.blockSignals(True)
         try:
             if index is None:
                 self.table.clearSelection()
-                self.table.setCurrentCell(-1, -1)
             else:
                 self.table.setCurrentCell(*self._cell_of(index))
         finally:

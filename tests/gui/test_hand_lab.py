@@ -265,3 +265,13 @@ def test_the_app_opens_the_lab_from_the_start_page_and_the_command_line(qtbot):
     direct = build_window("neuron")
     qtbot.addWidget(direct)
     assert direct.findChildren(HandLab)[0].controller.snapshot.title == "Single neuron"
+
+
+def test_typing_a_learning_rate_and_a_target_keeps_the_cell_open_until_enter(qtbot, neuron):
+    type_into(qtbot, neuron, "learning_rate", (0, 0), "0.01")
+    type_into(qtbot, neuron, "target_output", (0, 0), "-1.5")
+    parameters = neuron.controller.snapshot.parameters
+    assert (float(parameters["learning_rate"]), float(parameters["target_output"])) == (0.01, -1.5)
+    assert neuron.controller.snapshot.selected == ("weights", (0,))
+    press(qtbot, neuron, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert float(neuron.controller.snapshot.parameters["target_output"]) == 0.0
