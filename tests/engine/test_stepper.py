@@ -268,3 +268,52 @@ def test_stepper_state_roundtrips_mid_iteration_with_edits():
     assert all(np.array_equal(values[k], expected[k]) for k in values)
     other.run_iterations(3)
     assert _same(other.trainable.values(), later)
+
+
+@pytest.mark.parametrize("trial", range(8))
+def test_any_mix_of_actions_keeps_back_then_forward_exact(trial):
+    """Steps, runs (sparse checkpoints), edits and hyperparameter changes in a random order;
+    wherever the stepper stands, stepping back n operations and forward n returns exactly."""
+    import random
+
+    from engine.model import Model
+
+    rnd = random.Random(trial)
+    if trial % 2:
+        trainable = Model({"data": {"kind": "spiral", "samples": 10, "classes": 3},
+                           "hidden": [{"neurons": 5, "dropout": 0.2, "weight_l1": 1e-3}],
+                           "optimizer": {"name": "sgd", "learning_rate": 0.5, "momentum": 0.5},
+                           "seed": trial})
+        rates = (0.1, 1.0)
+    else:
+        trainable, rates = LayerOfThree("book"), (0.0001, 0.002)
+    stepper = Stepper(trainable, history_ops=300)
+    for _ in range(40):
+        action = rnd.random()
+        if action < 0.3:
+            stepper.step()
+        elif action < 0.5:
+            stepper.step_back()
+        elif action < 0.65:
+            stepper.run_iterations(rnd.randint(1, 40))
+        elif action < 0.8:
+            parameters = trainable.parameters()
+            name = rnd.choice(list(parameters))
+            index = tuple(rnd.randrange(n) for n in parameters[name].shape)
+            stepper.edit(name, index, rnd.uniform(-1, 1))
+        elif action < 0.9:
+            stepper.set_hyperparameters(learning_rate=rnd.uniform(*rates))
+        else:
+            where = (stepper.iteration, stepper.position)
+            values, losses = trainable.values(), list(stepper.losses)
+            log = trainable.log_lines()
+            back, wanted = 0, rnd.randint(1, 60)
+            while back < wanted and stepper.step_back():
+                back += 1
+            for _ in range(back):
+                stepper.step()
+            assert (stepper.iteration, stepper.position) == where
+            assert _same(trainable.values(), values)
+            assert stepper.losses == losses and trainable.log_lines() == log
+    done = stepper.iteration * len(stepper.operations) + stepper.position
+    assert stepper.history_length >= min(300, done)
