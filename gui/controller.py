@@ -131,6 +131,7 @@ class LabController(QObject):
         self._curve: LossCurve | None = None
         self._curve_time = 0.0
         self.snapshot: Snapshot | None = None
+        self._notice = ""  # a warning that stays on screen (a divergence) until the next change
 
     # --- scenarios ---------------------------------------------------------------------------
 
@@ -144,6 +145,7 @@ class LabController(QObject):
     def load_trainable(self, trainable: Trainable, name: str, title: str) -> None:
         """Drive `trainable` (a seed scenario or an engine.model.Model) from here on."""
         self.pause()
+        self._notice = ""
         self.stepper = Stepper(trainable)
         self.scenario, self.title = name, title
         self._operations = tuple(operation_info(op) for op in self.stepper.operations)
@@ -184,6 +186,7 @@ class LabController(QObject):
     def _apply_edit(self, name: str, index: Index, value: float) -> None:
         """Set the value in the engine and recompute up to the current position."""
         self.stepper.edit(name, index, value)
+        self._notice = ""
         self._publish(f"{parameter_label(name, index)} = {value:.6g}; everything recomputed")
 
     def _refuse(self, name: str, index: Index, message: str) -> None:
@@ -215,6 +218,7 @@ class LabController(QObject):
         if not self.stepper.step_back():
             self._publish("Nothing earlier to step back to")
             return
+        self._notice = ""
         self._publish(None)
 
     def finish_iteration(self) -> None:
@@ -229,6 +233,7 @@ class LabController(QObject):
         """Exactly the scenario's starting values, every time."""
         self.pause()
         self.stepper.reset()
+        self._notice = ""
         self.undo_stack.clear()
         self._publish("Reset to the starting values")
 
@@ -236,11 +241,16 @@ class LabController(QObject):
         try:
             action()
         except Divergence as divergence:
-            self.pause()
-            self._publish(f"Paused: {divergence}. Step back (Left) to the last good values.")
+            self._diverged(divergence)
             return False
         self._publish(None)
         return True
+
+    def _diverged(self, divergence: Divergence) -> None:
+        """Pause and keep saying where training blew up until the learner changes something."""
+        self.pause()
+        self._notice = f"Paused: {divergence}. Step back (Left) to the last good values."
+        self._publish(self._notice)
 
     # --- running -----------------------------------------------------------------------------
 
@@ -299,8 +309,7 @@ class LabController(QObject):
                 self._seconds_per_unit = max(1e-7, (time.perf_counter() - started) / chunk)
                 done += chunk
         except Divergence as divergence:
-            self.pause()
-            self._publish(f"Paused: {divergence}. Step back (Left) to the last good values.")
+            self._diverged(divergence)
             return
         # Behind schedule: drop the backlog rather than stutter to catch up.
         self._credit = self._credit - due if done >= due else 0.0
@@ -331,6 +340,7 @@ class LabController(QObject):
             input_chain_rules=self._input_chain_rules(),
             loss_curve=self._loss_curve(rule),
             preview=self._preview(),
+            notice=self._notice,
             running=self.is_running(),
             speed=self.speed,
             speed_unit=self.speed_unit,

@@ -100,6 +100,7 @@ class Snapshot:
     speed_unit: str = "iterations"
     can_step_back: bool = False
     preview: Mapping[str, np.ndarray] | None = None  # the next iteration's values, at its start
+    notice: str = ""  # a warning to keep on screen, e.g. where training diverged
 
     @property
     def next_operation(self) -> OperationInfo | None:

@@ -69,6 +69,10 @@ class ControlsPanel(QWidget):
         self.next_label = QLabel()
         self.next_label.setTextFormat(Qt.TextFormat.RichText)
         self.next_label.setWordWrap(True)
+        self.notice_label = QLabel()
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setStyleSheet("color: #c0392b; font-weight: 600;")
+        self.notice_label.hide()
 
         buttons = QGridLayout()
         buttons.addWidget(self.step_back_button, 0, 0)
@@ -87,6 +91,7 @@ class ControlsPanel(QWidget):
         layout.addWidget(self.iteration_label)
         layout.addWidget(self.position_label)
         layout.addWidget(self.next_label)
+        layout.addWidget(self.notice_label)
 
         self.step_button.clicked.connect(self.step_requested)
         self.step_back_button.clicked.connect(self.step_back_requested)
@@ -122,6 +127,8 @@ class ControlsPanel(QWidget):
             done = f"done {snapshot.position} of {total} operations " \
                 f"({PHASE_NAMES.get(last.phase, last.phase)})"
         self.position_label.setText(done)
+        self.notice_label.setText(snapshot.notice)
+        self.notice_label.setVisible(bool(snapshot.notice))
         upcoming = snapshot.next_operation
         self.next_label.setText(
             "" if upcoming is None else

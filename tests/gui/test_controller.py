@@ -204,7 +204,10 @@ def test_divergence_pauses_and_names_iteration_and_quantity(qtbot):
     message = view.messages[-1]
     assert "diverged at iteration 0" in message and "l became infinite" in message
     assert not view.last.running
+    assert view.last.notice == message  # stays on screen until the learner changes something
     assert view.last.loss_curve is None  # nothing finite to draw
+    controller.step_back()
+    assert view.last.notice == ""
 
 
 def test_speed_must_be_positive(lab):

@@ -50,6 +50,10 @@ def test_controls_show_where_the_iteration_stands_and_do_not_echo(qtbot):
     assert panel.run_button.isChecked() and panel.run_button.text() == "Pause  (Space)"
     assert panel.speed_box.value() == 250.0 and panel.unit_box.currentIndex() == 1
     assert not panel.step_back_button.isEnabled()
+    assert not panel.notice_label.isVisibleTo(panel)
+    panel.set_snapshot(snapshot(notice="Paused: training diverged at iteration 3: l"))
+    assert panel.notice_label.isVisibleTo(panel)
+    assert panel.notice_label.text().endswith("iteration 3: l")
 
 
 def test_controls_turn_clicks_into_requests(qtbot):
