@@ -289,7 +289,13 @@ class SingleNeuron(_SeedExample):
 
 
 class LayerOfThree(_SeedExample):
-    """4 inputs, 3 neurons, ReLU, y = sum(A), loss y**2 (the notebook's cells [5] and [13])."""
+    """4 inputs, 3 neurons, ReLU, y = sum(A), loss y**2 (the notebook's cells [5] and [13]).
+
+    The lines are cell [13]'s. Cell [5], whose printout is the "book" one, computes the weight
+    gradient as inputs.reshape(-1, 1) @ dL_dneuron_output.reshape(1, -1) where cell [13] has
+    np.outer(X.T, dl_dZ): each element is the same single product, so only np.dot, the one
+    function nnfs.init() changes, makes the two printouts differ.
+    """
 
     title = "Layer of 3 neurons"
     loss_name = "l"
