@@ -86,6 +86,7 @@ class ControlsPanel(QWidget):
         speed.addWidget(self.unit_box, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+
         layout.addLayout(buttons)
         layout.addLayout(speed)
         layout.addWidget(self.iteration_label)
@@ -93,6 +94,10 @@ class ControlsPanel(QWidget):
         layout.addWidget(self.next_label)
         layout.addWidget(self.notice_label)
 
+        # Room for everything, the three-line divergence notice included, so the dock never
+        # squeezes the buttons when it appears.
+        self.setMinimumHeight(layout.sizeHint().height()
+                              + 3 * self.fontMetrics().lineSpacing())
         self.step_button.clicked.connect(self.step_requested)
         self.step_back_button.clicked.connect(self.step_back_requested)
         self.iteration_button.clicked.connect(self.iteration_requested)

@@ -39,6 +39,7 @@ class LossAlongWeightPlot(QWidget):
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self._curve: LossCurve | None = None
+        self._selected = False
         self._throttle = Throttle(self.set_curve, self)
 
         layout = QVBoxLayout(self)
@@ -49,17 +50,20 @@ class LossAlongWeightPlot(QWidget):
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         """Show the loss along the selected parameter (ten times a second while running)."""
+        self._selected = snapshot.selected is not None
         self._throttle.submit(snapshot.loss_curve, snapshot.running)
 
     def set_curve(self, curve: LossCurve | None) -> None:
-        if curve is self._curve:
+        if curve is not None and curve is self._curve:
             return
         self._curve = curve
         if curve is None:
             self.curve.setData([], [])
             self.tangent.setData([], [])
             self.point.setData([], [])
-            self.caption.setText("Click a weight or bias to see the loss along it.")
+            self.caption.setText(
+                "The loss is not finite around the selected value: nothing to draw."
+                if self._selected else "Click a weight or bias to see the loss along it.")
             return
         self.plot_item.setLabel("bottom", curve.label)
         self.curve.setData(curve.xs, curve.ys)

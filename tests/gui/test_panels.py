@@ -121,6 +121,8 @@ def test_loss_along_weight_draws_curve_point_and_tangent(qtbot):
     tangent_x, tangent_y = plot.tangent_data()
     assert tangent_x.tolist() == [0.0, 2.0] and tangent_y.tolist() == [-1.0, 3.0]
     plot.set_snapshot(snapshot(loss_curve=None))
+    assert plot.caption.text().startswith("The loss is not finite")
+    plot.set_snapshot(snapshot(loss_curve=None, selected=None))
     assert plot.caption.text().startswith("Click a weight or bias")
 
 
