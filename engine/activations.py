@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.layers import check_array, check_called
+from engine.layers import check_array, check_called, check_numerics
 from engine.numerics import GLOBAL_NUMPY, Numerics
 
 
@@ -17,7 +17,7 @@ class _Activation:
     """The forward bookkeeping shared by the four activations."""
 
     def __init__(self, *, numerics: Numerics = GLOBAL_NUMPY):
-        self.numerics = numerics
+        self.numerics = check_numerics(numerics)
 
     def _check_inputs(self, inputs: np.ndarray) -> None:
         check_array(inputs, f"{type(self).__name__} inputs")

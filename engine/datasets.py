@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from nnfs import datasets as nnfs_datasets
 
-from engine.layers import check_positive_int
+from engine.layers import check_numerics, check_positive_int
 from engine.numerics import GLOBAL_NUMPY, Numerics
 
 
@@ -27,7 +27,7 @@ def spiral_data(samples: int, classes: int,
     """
     samples = check_positive_int(samples, "samples")
     classes = check_positive_int(classes, "classes")
-    if type(numerics) is Numerics:
+    if type(check_numerics(numerics)) is Numerics:
         return nnfs_datasets.spiral_data(samples, classes)
     x = numerics.zeros((samples * classes, 2))
     y = np.zeros(samples * classes, dtype='uint8')
@@ -49,7 +49,7 @@ def vertical_data(samples: int, classes: int,
     """
     samples = check_positive_int(samples, "samples")
     classes = check_positive_int(classes, "classes")
-    if type(numerics) is Numerics:
+    if type(check_numerics(numerics)) is Numerics:
         return nnfs_datasets.vertical_data(samples, classes)
     x = numerics.zeros((samples * classes, 2))
     y = np.zeros(samples * classes, dtype='uint8')
@@ -70,6 +70,7 @@ def sine_data(samples: int = 1000,
     so all three data sets are called alike.
     """
     samples = check_positive_int(samples, "samples")
+    check_numerics(numerics)
     return nnfs_datasets.sine_data(samples)
 
 

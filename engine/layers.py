@@ -64,6 +64,14 @@ def check_array(values, name: str, *, ndim: int | None = None,
         raise ValueError(f"{name} contains NaN or infinite values")
 
 
+def check_numerics(numerics) -> Numerics:
+    """The `numerics` argument: a Numerics object, not its name."""
+    if not isinstance(numerics, Numerics):
+        raise ValueError(f"numerics must be a Numerics object such as GLOBAL_NUMPY or "
+                         f"make_numerics('book'), got {numerics!r}")
+    return numerics
+
+
 def check_called(obj, attribute: str, method: str, before: str) -> None:
     """Backward needs what forward stored: name the missing call instead of an AttributeError."""
     if not hasattr(obj, attribute):
@@ -92,7 +100,7 @@ class Layer_Dense:
                             ("bias_regularizer_l2", bias_regularizer_l2)):
             check_number(value, name, low=0)
         check_number(weight_scale, "weight_scale", low=0)
-        self.numerics = numerics
+        self.numerics = check_numerics(numerics)
         # A Python float keeps the product float32 under book numerics, as the book's literal does.
         self.weights = float(weight_scale) * self.numerics.randn(n_inputs, n_neurons)
         self.biases = self.numerics.zeros((1, n_neurons))
@@ -144,7 +152,7 @@ class Layer_Dropout:
 
     def __init__(self, rate, *, numerics: Numerics = GLOBAL_NUMPY):
         check_number(rate, "dropout rate", low=0, high=1, high_open=True)
-        self.numerics = numerics
+        self.numerics = check_numerics(numerics)
         self.rate = 1 - rate
 
     def forward(self, inputs: np.ndarray, training: bool = True) -> None:
@@ -171,7 +179,7 @@ class Layer_Input:
     """Chapter 18's first "layer": hands the data on, so every layer has a previous one."""
 
     def __init__(self, *, numerics: Numerics = GLOBAL_NUMPY):
-        self.numerics = numerics
+        self.numerics = check_numerics(numerics)
 
     def forward(self, inputs: np.ndarray, training: bool = True) -> None:
         """inputs: (n_samples, n_features) -> self.output, the same array."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.activations import Activation_Softmax
-from engine.layers import check_array
+from engine.layers import check_array, check_numerics
 from engine.numerics import GLOBAL_NUMPY, Numerics
 
 
@@ -23,7 +23,7 @@ class Loss:
     """
 
     def __init__(self, *, numerics: Numerics = GLOBAL_NUMPY):
-        self.numerics = numerics
+        self.numerics = check_numerics(numerics)
 
     def regularization_loss(self, layer) -> float:
         """The L1 and L2 penalties of one Layer_Dense, each only when its factor is > 0."""
@@ -111,7 +111,7 @@ class Activation_Softmax_Loss_CategoricalCrossentropy:
     inputs is (y_hat - y_one_hot) / n_samples, so backward needs no Jacobians."""
 
     def __init__(self, *, numerics: Numerics = GLOBAL_NUMPY):
-        self.numerics = numerics
+        self.numerics = check_numerics(numerics)
         self.activation = Activation_Softmax(numerics=numerics)
         self.loss = Loss_CategoricalCrossentropy(numerics=numerics)
 

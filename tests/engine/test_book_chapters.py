@@ -58,12 +58,12 @@ CHAPTERS = {
         "lr: 0.000999850522346909",
         "validation, acc: 0.590, loss: 0.667",
     ]),
-    "ch17_sine": (ch17, 301, None, [
+    "ch17_sine": (ch17, 201, None, [
         "epoch: 0, acc: 0.003, loss: 0.496 (data_loss: 0.496, reg_loss: 0.000), lr: 0.005",
+        "epoch: 100, acc: 0.017, loss: 0.048 (data_loss: 0.048, reg_loss: 0.000), "
+        "lr: 0.004549590536851684",
         "epoch: 200, acc: 0.242, loss: 0.001 (data_loss: 0.001, reg_loss: 0.000), "
         "lr: 0.004170141784820684",
-        "epoch: 300, acc: 0.786, loss: 0.000 (data_loss: 0.000, reg_loss: 0.000), "
-        "lr: 0.003849114703618168",
     ]),
 }
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import engine
 from engine import BookNumerics, Layer_Dense, Layer_Dropout, Layer_Input, NativeNumerics
 from engine.gradcheck import numerical_gradient, relative_error
 
@@ -246,3 +247,26 @@ def test_dropout_rejects_bad_inputs_and_backward_before_forward():
         layer.backward(np.ones((2, 2)))
     with pytest.raises(ValueError, match="NaN or infinite"):
         layer.forward(np.array([[np.nan]]))
+
+
+@pytest.mark.parametrize("factory", [
+    lambda numerics: Layer_Dense(2, 3, numerics=numerics),
+    lambda numerics: Layer_Dropout(0.1, numerics=numerics),
+    lambda numerics: Layer_Input(numerics=numerics),
+    lambda numerics: engine.Activation_ReLU(numerics=numerics),
+    lambda numerics: engine.Activation_Softmax_Loss_CategoricalCrossentropy(numerics=numerics),
+    lambda numerics: engine.Loss_MeanSquaredError(numerics=numerics),
+    lambda numerics: engine.spiral_data(3, 2, numerics=numerics),
+    lambda numerics: engine.sine_data(3, numerics=numerics),
+])
+def test_numerics_must_be_an_object_not_a_name(factory):
+    with pytest.raises(ValueError, match=r"numerics must be a Numerics object.*'book'"):
+        factory("book")
+
+
+def test_book_classes_by_name():
+    assert engine.book_class("Layer_Dense") is Layer_Dense
+    assert engine.book_class("Loss_CategoricalCrossEntropy") is engine.Loss_CategoricalCrossentropy
+    assert set(engine.BOOK_CLASSES) >= {"Optimizer_Adam", "Activation_Sigmoid", "Layer_Input"}
+    with pytest.raises(ValueError, match="unknown book class 'Layer_Conv2D'"):
+        engine.book_class("Layer_Conv2D")
