@@ -412,6 +412,8 @@ class LabController(QObject):
             return None
         label = rule.target[4:] if rule.target.startswith("dl/d") else \
             parameter_label(name, index)
+        if label.startswith("(") and label.endswith(")"):
+            label = label[1:-1]  # "dl/d(dense1.weights[0, 0])"
         self._curve = LossCurve(name, index, label, frozen_array(xs), frozen_array(ys), value,
                                 loss, rule.product)
         self._curve_time = now

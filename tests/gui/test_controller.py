@@ -249,3 +249,19 @@ def test_running_in_slices_with_previews_keeps_the_notebooks_numbers(qtbot):
     assert len(view.snapshots) > 3  # it really went in slices
     assert view.last.log_lines[:200] == tuple(
         f"Iteration {k + 1}, Loss: {loss}" for k, loss in enumerate(REFERENCE["neuron"]["losses"]))
+
+
+def test_the_same_controller_drives_a_book_model_without_knowing_it(qtbot):
+    spiral = SCENARIOS["spiral"]
+    controller = LabController({"spiral": (spiral.title, spiral.build)})
+    view = FakeView(controller)
+    controller.load_scenario("spiral")
+    assert view.last.selected == ("dense1.weights", (0, 0))
+    controller.step()
+    assert view.last.last_operation.code == "dense1.forward(X)"
+    controller.finish_iteration()
+    assert view.last.log_lines[0] == "epoch: 0, acc: 0.360, loss: 1.099, lr: 0.05"
+    assert view.last.loss_curve.label == "dense1.weights[0, 0]"
+    assert controller.edit_value("dense1.biases", (0, 1), 0.5)
+    controller.undo_stack.undo()
+    assert view.last.parameters["dense1.biases"][0, 1] != 0.5
