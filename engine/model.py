@@ -518,7 +518,11 @@ class Model:
         array = self._parameter(name)
         index = _check_index(array.shape, index, name)
         number = _number(value, name, low=-math.inf)
-        array[index] = number
+        with np.errstate(over="ignore"):
+            stored = array.dtype.type(number)
+        if not np.isfinite(stored):
+            raise ValueError(f"{name}: {number:g} is too large for {array.dtype}")
+        array[index] = stored
 
     def set_hyperparameters(self, **values: float) -> None:
         """Change optimizer settings; they apply at the optimizer's next call, without reset.

@@ -167,14 +167,24 @@ class Stepper:
             self._checkpoint()
 
     def edit(self, name: str, index: tuple[int, ...], value: float) -> None:
-        """Set one element of a value, then recompute everything up to the current position."""
+        """Set one element of a value, then recompute everything up to the current position.
+        ValueError (and nothing changed) for a bad name, index or value, or a value the
+        trainable cannot compute with (a Model's layers refuse overflowed values)."""
         index = tuple(int(i) for i in index)
         self.trainable.set_value(name, index, value)  # validates before anything is rewritten
         written = any(name in op.writes for op in self.operations[:self.position])
         position = self.position if written else 0
+        edits, here = list(self._edits), (self.iteration, self.position)
         self._record(_Edit(self.iteration, position, "value", (name, index, float(value))))
-        if position != self.position:
-            self._goto(self.iteration, self.position)
+        if position == self.position:
+            return
+        try:
+            self._goto(*here)
+        except Divergence as divergence:  # the trainable refused to recompute with it
+            self._edits = edits
+            self._goto(*here)
+            raise ValueError(f"{name}{list(index)} = {value:g} would make {divergence.quantity} "
+                             "overflow; the edit was not applied") from divergence
 
     def set_hyperparameters(self, **values: float) -> None:
         """Change optimizer settings from the current point on (recorded like an edit)."""

@@ -395,3 +395,19 @@ def test_chain_rule_for_a_chosen_sample():
     assert rule.product == model.chain_rule("dense1.weights", (0, 1)).product
     with pytest.raises(ValueError):
         model.chain_rule("dense1.weights", (0, 1), sample=60)
+
+
+def test_an_edit_the_network_cannot_compute_with_is_refused_and_changes_nothing():
+    model = Model(small_spec(hidden=[{"neurons": 8}]))
+    stepper = Stepper(model)
+    stepper.run_iterations(2)
+    for _ in range(4):
+        stepper.step()
+    with pytest.raises(ValueError, match="too large for float32"):
+        stepper.edit("dense1.weights", (0, 0), 1e39)
+    stepper.edit("dense1.weights", (0, 0), 3e38)  # large, but the network still computes
+    before = model.values()
+    with pytest.raises(ValueError, match="overflow; the edit was not applied"):
+        stepper.edit("dense2.weights", (0, 0), 3e38)  # 3e38 * 3e38 is inf in float32
+    assert _same(model.values(), before) and stepper.position == 4
+    stepper.step()
