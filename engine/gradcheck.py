@@ -1,8 +1,9 @@
 """Numerical gradients by central differences, to check what backward computes.
 
-    numerical_gradient(f, array)      d f / d array, element by element; f() reads the array
+    numerical_gradient(f, array)          d f / d array, element by element; f() reads array
+    numerical_partial(f, array, index)    the same for one element
     relative_error(analytic, numerical)   |a - n| / max(|a| + |n|, tiny), element by element
-    check_network(layers, loss, x, y) both for every parameter of a network and for its inputs
+    check_network(layers, loss, x, y)     both, for every parameter of a network and its inputs
 
 Central differences are exact for quadratics (order 2) or quartics (order 4); their error is
 truncation (grows with the step) plus rounding of f (shrinks with the step), so the default step
@@ -68,6 +69,18 @@ def numerical_gradient(f: Callable[[], float], array: np.ndarray, eps: float | N
     return gradient
 
 
+def numerical_partial(f: Callable[[], float], array: np.ndarray, index: tuple[int, ...],
+                      eps: float | None = None, *, order: int = 2) -> float:
+    """d f / d array[index] by central differences: one element of `numerical_gradient`, for
+    showing a single chain rule without nudging the whole array."""
+    _check_nudgeable(array, eps, order)
+    index = tuple(index)
+    if len(index) != array.ndim or not all(0 <= i < n for i, n in zip(index, array.shape,
+                                                                       strict=True)):
+        raise ValueError(f"index {index} is outside an array of shape {array.shape}")
+    return _partial(f, array, index, eps, order, None, None)[0]
+
+
 @dataclass(frozen=True)
 class GradientCheck:
     """Analytic and numerical gradients of one array, with their elementwise relative error."""
@@ -128,38 +141,48 @@ def _check_order(order: int) -> None:
         raise ValueError(f"order must be 2 or 4, got {order!r}")
 
 
-def _numerical_gradient(f, array, eps, order, kinks):
+def _check_nudgeable(array, eps, order) -> None:
     _check_order(order)
     check_array(array, "array")
     if array.dtype.kind != "f":
         raise ValueError(f"array must hold floats to be nudged, got dtype {array.dtype}")
     if eps is not None and not (np.isfinite(eps) and eps > 0):
         raise ValueError(f"eps must be a positive finite number, got {eps!r}")
+
+
+def _numerical_gradient(f, array, eps, order, kinks):
+    _check_nudgeable(array, eps, order)
     gradient = np.zeros(array.shape, dtype=np.float64)
     crossed = np.zeros(array.shape, dtype=bool)
+    base_kinks = None
     if kinks:
         f()
         base_kinks = kinks()
     for index in np.ndindex(array.shape):
-        original = array[index].copy()
-        step = default_step(original, array.dtype, order) if eps is None else eps
-        total = 0.0
-        try:
-            for k, weight in _STENCILS[order].items():
-                difference = 0.0
-                for side in (1, -1):
-                    array[index] = original + side * k * step
-                    difference += side * float(f())
-                    if kinks and not crossed[index]:
-                        crossed[index] = kinks() != base_kinks
-                total += weight * difference
-            # The step actually taken, after rounding to the array's dtype.
-            array[index] = original + step
-            taken = float(array[index]) - float(original)
-        finally:
-            array[index] = original
-        gradient[index] = total / taken
+        gradient[index], crossed[index] = _partial(f, array, index, eps, order, kinks, base_kinks)
     return gradient, crossed
+
+
+def _partial(f, array, index, eps, order, kinks, base_kinks) -> tuple[float, bool]:
+    """One element's central difference, and whether any step changed a kink's side."""
+    original = array[index].copy()
+    step = default_step(original, array.dtype, order) if eps is None else eps
+    total, crossed = 0.0, False
+    try:
+        for k, weight in _STENCILS[order].items():
+            difference = 0.0
+            for side in (1, -1):
+                array[index] = original + side * k * step
+                difference += side * float(f())
+                if kinks and not crossed:
+                    crossed = kinks() != base_kinks
+            total += weight * difference
+        # The step actually taken, after rounding to the array's dtype.
+        array[index] = original + step
+        taken = float(array[index]) - float(original)
+    finally:
+        array[index] = original
+    return total / taken, crossed
 
 
 class _Network:

@@ -21,7 +21,13 @@ from engine import (
     NativeNumerics,
     spiral_data,
 )
-from engine.gradcheck import check_network, default_step, numerical_gradient, relative_error
+from engine.gradcheck import (
+    check_network,
+    default_step,
+    numerical_gradient,
+    numerical_partial,
+    relative_error,
+)
 
 # --- the checker ------------------------------------------------------------------------------
 
@@ -62,6 +68,18 @@ def test_numerical_gradient_puts_every_value_back_exactly():
     with pytest.raises(RuntimeError):
         numerical_gradient(failing, x)
     assert np.array_equal(x, original)
+
+
+def test_numerical_partial_is_one_element_of_the_gradient():
+    x = np.array([[0.3, -1.2], [2.0, 0.5]])
+    f = lambda: float(np.sum(np.exp(x) * x))  # noqa: E731
+    full = numerical_gradient(f, x, order=4)
+    assert numerical_partial(f, x, (1, 0), order=4) == full[1, 0]
+    assert numerical_partial(f, x, (0, 1)) == pytest.approx(np.exp(-1.2) * (1 - 1.2), rel=1e-9)
+    with pytest.raises(ValueError, match=r"index \(2, 0\) is outside an array of shape"):
+        numerical_partial(f, x, (2, 0))
+    with pytest.raises(ValueError, match="outside"):
+        numerical_partial(f, x, (0,))
 
 
 def test_default_step_is_a_power_of_two_sized_for_the_dtype():
