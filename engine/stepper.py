@@ -207,21 +207,25 @@ class Stepper:
         return (self.iteration - first) * len(self.operations) + self.position
 
     def get_state(self) -> dict:
-        """JSON-able and exact: the current iteration's start, its edits and the position."""
+        """JSON-able and exact: the trainable's state (with its printed log), the current
+        iteration's start, that iteration's edits and the position."""
         return {"iteration": self.iteration, "position": self.position,
                 "losses": state_codec.encode(list(self.losses)),
+                "trainable": self.trainable.get_state(),
                 "start": state_codec.encode(self._checkpoints[self.iteration]),
                 "edits": [[e.position, e.kind, state_codec.encode(e.payload)]
                           for e in self._edits if e.iteration == self.iteration]}
 
     def set_state(self, saved: dict) -> None:
-        """Continue from a get_state() result; history before it is not kept."""
+        """Continue from a get_state() result. The history before it is not kept, and values
+        the current iteration has not computed yet are absent until it computes them."""
         self.iteration = int(saved["iteration"])
         self.losses = [float(loss) for loss in state_codec.decode(saved["losses"])]
         self._edits = [_Edit(self.iteration, int(p), kind, state_codec.decode(payload))
                        for p, kind, payload in saved["edits"]]
         self._checkpoints, self._checkpoint_bytes, self._total_bytes = {}, {}, 0
         self._diverged_inside = False
+        self.trainable.set_state(saved["trainable"])  # the log and history so far
         self.trainable.restore(state_codec.decode(saved["start"]))
         self.position = 0
         self._checkpoint()

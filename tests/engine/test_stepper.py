@@ -317,3 +317,29 @@ def test_any_mix_of_actions_keeps_back_then_forward_exact(trial):
             assert stepper.losses == losses and trainable.log_lines() == log
     done = stepper.iteration * len(stepper.operations) + stepper.position
     assert stepper.history_length >= min(300, done)
+
+
+def test_stepper_state_keeps_a_models_log_history_and_hyperparameters():
+    from engine.model import Model
+
+    spec = {"data": {"kind": "spiral", "samples": 10, "classes": 3},
+            "hidden": [{"neurons": 5, "dropout": 0.2}],
+            "optimizer": {"name": "adam", "learning_rate": 0.05}, "print_every": 3}
+    stepper = Stepper(Model(spec))
+    stepper.run_iterations(20)
+    for _ in range(4):
+        stepper.step()
+    stepper.edit("dense1.weights", (0, 1), 0.3)
+    stepper.set_hyperparameters(learning_rate=0.01)
+    saved = json.loads(json.dumps(stepper.get_state()))
+    log, history = stepper.trainable.log_lines(), stepper.trainable.history()
+    stepper.run_iterations(5)
+    other = Stepper(Model(spec))
+    other.set_state(saved)
+    assert other.trainable.log_lines() == log
+    assert all(np.array_equal(other.trainable.history()[k], history[k]) for k in history)
+    assert other.trainable.hyperparameters()["learning_rate"] == 0.01
+    other.run_iterations(5)
+    assert _same(other.trainable.values(), stepper.trainable.values())
+    assert other.trainable.log_lines() == stepper.trainable.log_lines()
+    assert other.losses == stepper.losses
