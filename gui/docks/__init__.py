@@ -1,0 +1,1 @@
+"""Qt docks of the window; each module holds one."""

@@ -1,0 +1,1 @@
+"""Qt plots of the window; each module holds one."""

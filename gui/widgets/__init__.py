@@ -1,0 +1,1 @@
+"""Qt widgets of the window; each module holds one."""
