@@ -142,6 +142,17 @@ class Layer_Dense:
 
         self.dinputs = self.numerics.dot(dvalues, self.weights.T)
 
+    def get_parameters(self) -> tuple[np.ndarray, np.ndarray]:
+        """Chapter 21: (weights, biases), the arrays themselves."""
+        return self.weights, self.biases
+
+    def set_parameters(self, weights: np.ndarray, biases: np.ndarray) -> None:
+        """Chapter 21: replace weights (n_inputs, n_neurons) and biases (1, n_neurons)."""
+        check_array(weights, "Layer_Dense weights", shape=self.weights.shape)
+        check_array(biases, "Layer_Dense biases", shape=self.biases.shape)
+        self.weights = weights
+        self.biases = biases
+
 
 class Layer_Dropout:
     """Zeroes a random `rate` share of its inputs while training and scales the rest by 1/(1-rate).

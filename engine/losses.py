@@ -25,26 +25,53 @@ class Loss:
     def __init__(self, *, numerics: Numerics = GLOBAL_NUMPY):
         self.numerics = check_numerics(numerics)
 
-    def regularization_loss(self, layer) -> float:
-        """The L1 and L2 penalties of one Layer_Dense, each only when its factor is > 0."""
+    def regularization_loss(self, layer=None) -> float:
+        """The L1 and L2 penalties of one Layer_Dense (chapter 14), each only when its factor
+        is > 0; without a layer, of all layers given to remember_trainable_layers (chapter 18),
+        added up term by term in one sum as the book does."""
+        if layer is not None:
+            return _add_penalties(0, layer)
+        if not hasattr(self, "trainable_layers"):
+            raise ValueError("regularization_loss() needs a layer, or "
+                             "remember_trainable_layers() first")
         regularization_loss = 0
-        if layer.weight_regularizer_l1 > 0:
-            regularization_loss += layer.weight_regularizer_l1 * np.sum(np.abs(layer.weights))
-        if layer.weight_regularizer_l2 > 0:
-            regularization_loss += layer.weight_regularizer_l2 * np.sum(
-                layer.weights * layer.weights)
-        if layer.bias_regularizer_l1 > 0:
-            regularization_loss += layer.bias_regularizer_l1 * np.sum(np.abs(layer.biases))
-        if layer.bias_regularizer_l2 > 0:
-            regularization_loss += layer.bias_regularizer_l2 * np.sum(
-                layer.biases * layer.biases)
+        for trainable in self.trainable_layers:
+            regularization_loss = _add_penalties(regularization_loss, trainable)
         return regularization_loss
 
-    def calculate(self, output: np.ndarray, y: np.ndarray) -> float:
-        """output: (n_samples, ...) and targets y -> the mean sample loss."""
+    def remember_trainable_layers(self, trainable_layers) -> None:
+        """Chapter 18: the layers whose penalties regularization_loss() adds up."""
+        self.trainable_layers = trainable_layers
+
+    def calculate(self, output: np.ndarray, y: np.ndarray, *,
+                  include_regularization: bool = False):
+        """output: (n_samples, ...) and targets y -> the mean sample loss, and with
+        include_regularization (chapter 18) the pair (data loss, regularization loss).
+
+        After new_pass() (chapter 19's batches) the sample losses are also accumulated."""
         sample_losses = self.forward(output, y)
         data_loss = np.mean(sample_losses)
-        return data_loss
+        if hasattr(self, "accumulated_sum"):
+            self.accumulated_sum += np.sum(sample_losses)
+            self.accumulated_count += len(sample_losses)
+        if not include_regularization:
+            return data_loss
+        return data_loss, self.regularization_loss()
+
+    def calculate_accumulated(self, *, include_regularization: bool = False):
+        """Chapter 19: the mean loss over every sample since new_pass()."""
+        if not getattr(self, "accumulated_count", 0):
+            raise ValueError("calculate_accumulated() needs new_pass() and at least one "
+                             "calculate() first")
+        data_loss = self.accumulated_sum / self.accumulated_count
+        if not include_regularization:
+            return data_loss
+        return data_loss, self.regularization_loss()
+
+    def new_pass(self) -> None:
+        """Chapter 19: start accumulating sample losses for a new epoch."""
+        self.accumulated_sum = 0
+        self.accumulated_count = 0
 
     def _check_same_shape(self, values: np.ndarray, y_true: np.ndarray, what: str) -> None:
         """Elementwise losses need targets shaped like the predictions; a (n,) target against
@@ -100,6 +127,19 @@ class Loss_CategoricalCrossentropy(Loss):
             y_true = self.numerics.eye(labels)[y_true]
         self.dinputs = -y_true / dvalues
         self.dinputs = self.dinputs / samples
+
+
+def _add_penalties(regularization_loss, layer):
+    """Adds one layer's L1 and L2 penalties to a running sum, in the book's order."""
+    if layer.weight_regularizer_l1 > 0:
+        regularization_loss += layer.weight_regularizer_l1 * np.sum(np.abs(layer.weights))
+    if layer.weight_regularizer_l2 > 0:
+        regularization_loss += layer.weight_regularizer_l2 * np.sum(layer.weights * layer.weights)
+    if layer.bias_regularizer_l1 > 0:
+        regularization_loss += layer.bias_regularizer_l1 * np.sum(np.abs(layer.biases))
+    if layer.bias_regularizer_l2 > 0:
+        regularization_loss += layer.bias_regularizer_l2 * np.sum(layer.biases * layer.biases)
+    return regularization_loss
 
 
 # The seed notebook and parts of the book spell it with a capital E.

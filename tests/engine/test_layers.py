@@ -270,3 +270,16 @@ def test_book_classes_by_name():
     assert set(engine.BOOK_CLASSES) >= {"Optimizer_Adam", "Activation_Sigmoid", "Layer_Input"}
     with pytest.raises(ValueError, match="unknown book class 'Layer_Conv2D'"):
         engine.book_class("Layer_Conv2D")
+
+
+def test_dense_parameters_as_chapter_21():
+    layer = dense()
+    weights, biases = layer.get_parameters()
+    assert weights is layer.weights and biases is layer.biases
+    new_weights, new_biases = WEIGHTS * 2, BIASES * 2
+    layer.set_parameters(new_weights, new_biases)
+    assert layer.weights is new_weights and layer.biases is new_biases
+    with pytest.raises(ValueError, match=r"weights must have shape \(2, 3\)"):
+        layer.set_parameters(np.ones((3, 2)), new_biases)
+    with pytest.raises(ValueError, match="biases contains NaN"):
+        layer.set_parameters(new_weights, np.full((1, 3), np.nan))

@@ -190,3 +190,33 @@ def test_elementwise_losses_reject_unreshaped_targets(loss_class):
         loss_class().backward(np.full((4, 2), 0.5), np.ones((4, 1)))
     with pytest.raises(ValueError, match="NaN or infinite"):
         loss_class().calculate(np.full((1, 1), 0.5), np.array([[np.inf]]))
+
+
+def test_chapter_18_regularization_over_remembered_layers():
+    first = Layer_Dense(2, 2, 0.1, 0.2)
+    second = Layer_Dense(2, 1, 0, 0, 0.3, 0.4)
+    for layer in (first, second):
+        layer.biases = layer.biases + 0.5
+    loss = Loss_MeanSquaredError()
+    with pytest.raises(ValueError, match=r"remember_trainable_layers\(\) first"):
+        loss.regularization_loss()
+    loss.remember_trainable_layers([first, second])
+    assert loss.regularization_loss() == pytest.approx(
+        loss.regularization_loss(first) + loss.regularization_loss(second), rel=1e-12)
+    y_pred, y_true = np.array([[1.0], [2.0]]), np.array([[0.0], [0.0]])
+    data_loss, regularization_loss = loss.calculate(y_pred, y_true, include_regularization=True)
+    assert data_loss == 2.5 and regularization_loss == loss.regularization_loss()
+
+
+def test_chapter_19_accumulates_sample_losses_over_a_pass():
+    loss = Loss_MeanAbsoluteError()
+    with pytest.raises(ValueError, match=r"new_pass\(\)"):
+        loss.calculate_accumulated()
+    loss.new_pass()
+    assert loss.calculate(np.array([[1.0], [3.0]]), np.zeros((2, 1))) == 2.0
+    assert loss.calculate(np.array([[6.0]]), np.zeros((1, 1))) == 6.0
+    assert loss.calculate_accumulated() == pytest.approx(10 / 3)
+    loss.remember_trainable_layers([])
+    assert loss.calculate_accumulated(include_regularization=True) == (pytest.approx(10 / 3), 0)
+    loss.new_pass()
+    assert loss.accumulated_count == 0
