@@ -37,8 +37,8 @@ def iteration_count(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The whole command line; what follows `train` is engine.runner's to parse."""
     parser = argparse.ArgumentParser(
-        prog="main.py",
         description=f"{APP_NAME}: learn backpropagation by touching it. "
         "Without arguments, opens the window.",
     )
