@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="WxH",
         help="window size in pixels (default 1600x1000, or the size remembered from last time)",
     )
+    parser.add_argument("--dark", action="store_true", help="light text on a dark background")
+    parser.add_argument(
+        "--large-text",
+        action="store_true",
+        help="all text a quarter larger, for screen recordings and projectors",
+    )
     parser.add_argument(
         "--steps",
         type=iteration_count,
@@ -99,7 +105,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from gui.app import run
 
-    return run(scenario=args.scenario, screenshot=args.screenshot, size=args.size, steps=args.steps)
+    return run(
+        scenario=args.scenario,
+        screenshot=args.screenshot,
+        size=args.size,
+        steps=args.steps,
+        dark=args.dark,
+        large_text=args.large_text,
+    )
 
 
 if __name__ == "__main__":

@@ -18,22 +18,25 @@ from gui.main_window import DEFAULT_SIZE, MainWindow, app_icon
 from gui.screenshot import quiet_offscreen_noise, save_screenshot
 from gui.settings import ORGANIZATION, open_settings
 from gui.start_page import StartPage
-from gui.theme import apply_theme
+from gui.theme import DARK, LIGHT, apply_theme
 
 # Scenario kind -> what puts that kind's lab (controller, panels, actions) into a window and
 # loads the named scenario. A lab follows the window's scenario requests once installed.
 LAB_INSTALLERS: dict[str, Callable[[MainWindow, str], HandLab]] = {"hand": install_hand_lab}
 
 
-def create_application() -> QApplication:
-    """The QApplication, named and themed (the existing one if Qt is already running)."""
+def create_application(dark: bool = False, large_text: bool = False) -> QApplication:
+    """The QApplication, named and themed (the existing one if Qt is already running).
+
+    The theme is chosen before any view exists, since views take their colours when built.
+    """
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(app_version())
     app.setDesktopFileName(DISTRIBUTION)
     app.setWindowIcon(app_icon())
-    apply_theme(app)
+    apply_theme(app, DARK if dark else LIGHT, presentation=large_text)
     return app
 
 
@@ -84,9 +87,11 @@ def run(
     screenshot: Path | None = None,
     size: tuple[int, int] | None = None,
     steps: int = 0,
+    dark: bool = False,
+    large_text: bool = False,
 ) -> int:
     """Open the window (or only render it to `screenshot`); the process's exit status."""
-    app = create_application()
+    app = create_application(dark, large_text)
     if app.platformName() == "offscreen":
         quiet_offscreen_noise()
     settings = None if screenshot else open_settings()

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 BASE_POINT_SIZE = 10.0
-PRESENTATION_SCALE = 1.4
+PRESENTATION_SCALE = 1.25
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ def test_help_lists_every_option_and_the_train_command(tmp_path):
     result = run_main("--help", tmp_path=tmp_path)
     assert result.returncode == 0
     for option in ("--scenario", "--list-scenarios", "--screenshot", "--size", "--steps",
-                   "--version", "train"):
+                   "--dark", "--large-text", "--version", "train"):
         assert option in result.stdout
 
 
@@ -97,9 +97,11 @@ def test_steps_without_a_scenario_exit_2(capsys):
     assert "--steps needs --scenario" in capsys.readouterr().err
 
 
-def test_size_and_steps_are_parsed():
+def test_size_steps_and_looks_are_parsed():
     args = main.build_parser().parse_args(["--size", "1280x720", "--steps", "5"])
-    assert (args.size, args.steps) == ((1280, 720), 5)
+    assert (args.size, args.steps, args.dark, args.large_text) == ((1280, 720), 5, False, False)
+    args = main.build_parser().parse_args(["--dark", "--large-text"])
+    assert (args.dark, args.large_text) == (True, True)
 
 
 def test_train_hands_every_argument_to_the_runner(monkeypatch):

@@ -16,6 +16,7 @@ from gui.main_window import MainWindow
 from gui.screenshot import OFFSCREEN_NOISE
 from gui.settings import SETTINGS_ENV, open_settings
 from gui.start_page import StartPage
+from gui.theme import BASE_POINT_SIZE, DARK, LIGHT, PRESENTATION_SCALE, apply_theme, current_theme
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE.pattern)
 
@@ -263,3 +264,28 @@ def test_f1_in_the_lab_lists_its_stepping_keys(qtbot):
     keys = {dialog.table.item(row, 1).text() for row in range(dialog.table.rowCount())}
     assert {"Ctrl+Q", "F1", "Right", "Left", "Space"} <= keys
     dialog.reject()
+
+
+@pytest.fixture
+def themed_app(qapp):
+    """The test's own theme, with the application's look put back afterwards for other tests."""
+    palette, font, theme = qapp.palette(), qapp.font(), current_theme()
+    keys = ("antialias", "background", "foreground")
+    plots = {key: pyqtgraph.getConfigOption(key) for key in keys}
+    yield qapp
+    apply_theme(qapp, theme)
+    qapp.setPalette(palette)
+    qapp.setFont(font)
+    pyqtgraph.setConfigOptions(**plots)
+
+
+@pytest.mark.parametrize(("theme", "large_text"), [(DARK, True), (LIGHT, False)])
+def test_the_chosen_colours_and_text_size_reach_the_windows_widgets(
+    qtbot, themed_app, theme, large_text
+):
+    apply_theme(themed_app, theme, presentation=large_text)
+    window = show(qtbot, MainWindow())
+    assert current_theme() is theme
+    assert window.palette().window().color().name() == theme.window
+    scale = PRESENTATION_SCALE if large_text else 1.0
+    assert window.statusBar().font().pointSizeF() == pytest.approx(BASE_POINT_SIZE * scale)

@@ -13,6 +13,7 @@ from gui.main_window import MainWindow
 from gui.screenshot import OFFSCREEN_NOISE, save_screenshot
 from gui.settings import SETTINGS_ENV
 from gui.start_page import StartPage
+from gui.theme import DARK, LIGHT
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,19 +50,37 @@ def test_save_screenshot_writes_the_asked_size(qtbot, tmp_path):
     assert_looks_like_a_window(rgb)
 
 
-def test_command_line_screenshot_is_a_png_of_the_asked_size(tmp_path):
+def screenshot_from_the_command_line(tmp_path: Path, *options: str) -> np.ndarray:
     target = tmp_path / "shot.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", SETTINGS_ENV: str(tmp_path / "s.ini")}
     result = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--screenshot", str(target), "--size", "1024x640"],
+        [sys.executable, str(ROOT / "main.py"), "--screenshot", str(target), *options],
         capture_output=True,
         text=True,
         env=env,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # the offscreen platform's expected warnings are kept quiet
     assert target.read_bytes().startswith(b"\x89PNG")
-    rgb = pixels(target)
+    assert not (tmp_path / "s.ini").exists()  # a screenshot neither reads nor writes settings
+    return pixels(target)
+
+
+def commonest_colour(rgb: np.ndarray) -> str:
+    colours, counts = np.unique(rgb.reshape(-1, 3), axis=0, return_counts=True)
+    return "#{:02x}{:02x}{:02x}".format(*colours[counts.argmax()])
+
+
+def test_command_line_screenshot_is_a_png_of_the_asked_size(tmp_path):
+    rgb = screenshot_from_the_command_line(tmp_path, "--size", "1024x640")
     assert rgb.shape == (640, 1024, 3)
     assert_looks_like_a_window(rgb)
-    assert not (tmp_path / "s.ini").exists()  # a screenshot neither reads nor writes settings
+    assert commonest_colour(rgb) == LIGHT.window
+
+
+def test_dark_screenshot_of_a_scenario_defaults_to_1600x1000(tmp_path):
+    rgb = screenshot_from_the_command_line(tmp_path, "--dark", "--scenario", "neuron")
+    assert rgb.shape == (1000, 1600, 3)
+    assert_looks_like_a_window(rgb)
+    assert commonest_colour(rgb) in (DARK.window, DARK.panel)
