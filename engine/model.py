@@ -427,6 +427,17 @@ class Model:
             return {"loss": float(loss), "accuracy": float(np.mean(predictions == self.y_val))}
         return _or_nan(compute, lambda: {"loss": math.nan, "accuracy": math.nan})
 
+    def training_metrics(self) -> dict[str, float]:
+        """Total loss and accuracy on X at the current parameters: what the book's epoch line
+        prints for the next epoch (dropout with this iteration's masks); pure. NaN for both
+        once the network has overflowed."""
+        def compute() -> dict[str, float]:
+            probes = self._probes()
+            loss = self._loss_of(probes, self.X)
+            predictions = np.argmax(probes.loss_activation.output, axis=1)
+            return {"loss": loss, "accuracy": float(np.mean(predictions == self.y))}
+        return _or_nan(compute, lambda: {"loss": math.nan, "accuracy": math.nan})
+
     def predict_grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """Softmax probabilities at every (x, y): (len(ys), len(xs), classes); no dropout, pure.
         All NaN once the network has overflowed."""
