@@ -1,5 +1,6 @@
 """The Help menu's dialogs: the keyboard shortcuts, and which versions are running."""
 
+from collections.abc import Iterator
 from importlib import metadata
 
 import numpy
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QMainWindow,
     QMenu,
     QTableWidget,
     QTableWidgetItem,
@@ -39,26 +41,44 @@ def plain_text(label: str) -> str:
     return label.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
-def shortcut_rows(window: QWidget) -> list[tuple[str, str, str]]:
-    """(action, keys, menus) for every action under `window` that has a shortcut.
+def keys_of(action: QAction) -> str:
+    """The action's shortcuts as the platform writes them, e.g. "Ctrl+Shift+Z, Ctrl+Y"."""
+    return ", ".join(
+        each.toString(QKeySequence.SequenceFormat.NativeText) for each in action.shortcuts()
+    )
 
-    Read from the live actions rather than a hand-written list, so a dock that adds an action
-    with a shortcut appears here without anyone editing the help.
+
+def menu_actions(menu: QMenu) -> Iterator[tuple[QAction, str]]:
+    """Every action in `menu` and its submenus, top to bottom, with the title it sits under."""
+    for action in menu.actions():
+        if action.menu() is not None:
+            yield from menu_actions(action.menu())
+        elif not action.isSeparator():
+            yield action, plain_text(menu.title())
+
+
+def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
+    """(action, keys, menu) for every action under `window` that has a shortcut.
+
+    Menus come in menu-bar order and their actions in menu order, then the shortcuts that are
+    in no menu. Read from the live actions rather than a hand-written list, so a panel that
+    adds an action appears here without anyone editing the help.
     """
-    rows = set()
-    for action in window.findChildren(QAction):
-        keys = ", ".join(
-            each.toString(QKeySequence.SequenceFormat.NativeText) for each in action.shortcuts()
-        )
-        if not keys:
+    rows: list[tuple[str, str, str]] = []
+    seen: set[QAction] = set()
+    for bar_entry in window.menuBar().actions():
+        if bar_entry.menu() is None:
             continue
-        menus = sorted(
-            plain_text(each.title())
-            for each in action.associatedObjects()
-            if isinstance(each, QMenu)
-        )
-        rows.add((plain_text(action.text()), keys, ", ".join(menus)))
-    return sorted(rows, key=lambda row: (row[2], row[0]))
+        for action, title in menu_actions(bar_entry.menu()):
+            seen.add(action)
+            if keys_of(action):
+                rows.append((plain_text(action.text()), keys_of(action), title))
+    unlisted = {
+        (plain_text(action.text()), keys_of(action), "")
+        for action in window.findChildren(QAction)
+        if action not in seen and keys_of(action)
+    }
+    return rows + sorted(unlisted)
 
 
 class AboutDialog(QDialog):
@@ -88,13 +108,18 @@ class AboutDialog(QDialog):
 class ShortcutsDialog(QDialog):
     """A table of every keyboard shortcut the window offers at the moment it opens."""
 
-    def __init__(self, window: QWidget) -> None:
+    def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self.setWindowTitle("Keyboard shortcuts")
         rows = shortcut_rows(window)
         self.table = QTableWidget(len(rows), 3)
         self.table.setHorizontalHeaderLabels(["Action", "Keys", "Menu"])
+        # A reference card, not a form: nothing to edit, select or tab through.
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
         self.table.verticalHeader().hide()
         for row, cells in enumerate(rows):
             for column, text in enumerate(cells):
@@ -107,4 +132,4 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(520, 360)
+        self.resize(600, 460)
