@@ -3,24 +3,34 @@
 Views send requests (signals connected to the public methods here) and receive one immutable
 `Snapshot` after every change. Training runs on a QTimer in short time-boxed slices, so the
 window keeps answering however fast the learner asks it to run. Nothing here knows a scenario
-by name: everything comes from what the Trainable reports, so the classification lab can drive
-an engine.model.Model through the same controller.
+by name: everything comes from what the Trainable reports. When the trainable is an
+engine.model.Model (the classification lab), the controller also rebuilds it from a changed
+spec, manages the points added by hand, stops at the learner's stop conditions, and adds what
+the classification views draw (the predicted plane, neuron maps, curves) to each snapshot,
+recomputing the expensive parts at most as often as a view can show them.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from engine.chain_rule import ChainRule
+from engine.model import Model, describe, normalize_spec
+from engine.points import load_points_csv, save_points_csv
 from engine.stepper import Divergence, Operation, Stepper, Trainable
 from gui.snapshot import (
     ChainRuleInfo,
+    ClassificationInfo,
+    Extent,
     GradientFactor,
     Index,
     LossCurve,
@@ -28,6 +38,7 @@ from gui.snapshot import (
     Snapshot,
     frozen_array,
     frozen_arrays,
+    sealed,
 )
 
 TICK_MS = 30  # one run slice, and one snapshot, per tick: about 30 a second
@@ -35,6 +46,12 @@ SLICE_BUDGET_S = 0.012  # at most this much computing per slice, the rest of the
 CURVE_POINTS = 61
 CURVE_REFRESH_S = 0.1  # while running, the loss-along-weight curve is recomputed at most this often
 EDIT_COMMAND_ID = 4041
+BOUNDARY_CELLS = 200  # the predicted plane: BOUNDARY_CELLS x BOUNDARY_CELLS cell centres
+MAP_CELLS = 48  # each neuron map: a thumbnail needs no more
+MAPS_REFRESH_S = 0.5  # while running, neuron maps are recomputed at most this often
+RULE_REFRESH_S = 0.5  # while running, the selected weight's chain rule likewise
+EXTENT_MARGIN = 0.1  # the plane shows the data plus this fraction of its span on each side
+NETWORK_KEYS = ("hidden", "output", "optimizer", "numerics")
 
 
 def operation_info(operation: Operation) -> OperationInfo:
@@ -57,6 +74,75 @@ def parameter_label(name: str, index: Index) -> str:
     """A short name for one element, e.g. "weights[0, 2]" (the seed's own labels come from the
     chain rule's target)."""
     return name if not index else f"{name}[{', '.join(str(i) for i in index)}]"
+
+
+def data_extent(*point_sets: np.ndarray) -> Extent:
+    """A square around every point with a margin, so the plane is not stretched and points on
+    the edge are not cut."""
+    points = np.concatenate([np.asarray(each, dtype=np.float64).reshape(-1, 2)
+                             for each in point_sets])
+    low, high = points.min(axis=0), points.max(axis=0)
+    centre, half = (low + high) / 2, float(np.max(high - low)) / 2 or 1.0
+    half *= 1 + 2 * EXTENT_MARGIN
+    return (float(centre[0] - half), float(centre[0] + half),
+            float(centre[1] - half), float(centre[1] + half))
+
+
+def _axis(extent: Extent, cells: int) -> tuple[np.ndarray, np.ndarray]:
+    x_min, x_max, y_min, y_max = extent
+    return np.linspace(x_min, x_max, cells), np.linspace(y_min, y_max, cells)
+
+
+class _Plane:
+    """A Model's picture over the input plane, recomputed only when the model changed since
+    (and, while running, the neuron maps at most every MAPS_REFRESH_S)."""
+
+    def __init__(self, model: Model):
+        self.extent = data_extent(model.X[:len(model.X) - len(model.spec["points"])],
+                                  model.X_val)
+        self.boundary: np.ndarray | None = None
+        self.boundary_frame = 0
+        self.boundary_version = -1
+        self.maps: tuple[np.ndarray, ...] = ()
+        self.maps_frame = 0
+        self.maps_version = -1
+        self.maps_time = 0.0
+        # epoch -> (loss, accuracy) on the validation set, measured once per frame
+        self.validation: dict[int, tuple[float, float]] = {}
+
+    def refresh(self, model: Model, version: int, running: bool) -> None:
+        if version != self.boundary_version:
+            self.boundary = sealed(model.predict_grid(*_axis(self.extent, BOUNDARY_CELLS)))
+            self.boundary_frame += 1
+            self.boundary_version = version
+        now = time.perf_counter()
+        if version != self.maps_version and not (running and now - self.maps_time
+                                                 < MAPS_REFRESH_S):
+            xs, ys = _axis(self.extent, MAP_CELLS)
+            self.maps = tuple(sealed(model.hidden_activations_grid(xs, ys, layer))
+                              for layer in range(1, len(model.spec["hidden"]) + 1))
+            self.maps_frame += 1
+            self.maps_version = version
+            self.maps_time = now
+
+    def measure_validation(self, model: Model, iteration: int) -> None:
+        """Record the validation loss and accuracy at the current parameters (epoch
+        `iteration`), forgetting measurements of epochs stepped back over."""
+        for epoch in [e for e in self.validation if e > iteration]:
+            del self.validation[epoch]
+        if iteration not in self.validation:
+            metrics = model.validation_metrics()
+            self.validation[iteration] = (metrics["loss"], metrics["accuracy"])
+
+    def validation_series(self, epochs: int) -> tuple[np.ndarray, np.ndarray]:
+        """(epochs,) validation loss and accuracy, NaN where not measured. A measurement at
+        the parameters after k updates goes to epoch k - 1's slot, the last one recorded."""
+        loss, accuracy = np.full(epochs, np.nan), np.full(epochs, np.nan)
+        for epoch, (value, correct) in self.validation.items():
+            slot = min(epoch, epochs) - 1
+            if slot >= 0:
+                loss[slot], accuracy[slot] = value, correct
+        return loss, accuracy
 
 
 class _EditCommand(QUndoCommand):
@@ -100,20 +186,38 @@ class LabController(QObject):
     value_refused = Signal(str, object, str)
     # (message) a sentence for the status bar
     status_message = Signal(str)
+    # (message, is_error) the outcome of a points request (add, load, save), for the data panel
+    data_message = Signal(str, bool)
 
     def __init__(self, builders: Mapping[str, tuple[str, Callable[[], Trainable]]],
                  parent: QObject | None = None,
                  input_name: Callable[[Mapping[str, np.ndarray]], str | None] | None = None,
-                 preview: bool = False):
+                 preview: bool = False, *, tick_ms: int = TICK_MS,
+                 slice_budget_s: float = SLICE_BUDGET_S, frame_s: float = 0.0,
+                 loss_curve: bool = True):
         """builders: scenario name -> (title, function returning a fresh Trainable).
         input_name: which parameter holds the inputs, given the parameters (a Trainable's own
         `input_name` attribute wins); their dl/dx rules are included in every snapshot.
         preview: at an iteration start, include the values the next iteration's forward and
-        backward pass will compute, so an edit shows its whole effect at once."""
+        backward pass will compute, so an edit shows its whole effect at once.
+        tick_ms, slice_budget_s: the run timer's interval and the computing time per tick.
+        frame_s: while running, one snapshot at most this often (0: one per tick).
+        loss_curve: compute the loss along the selected value for each snapshot."""
         super().__init__(parent)
         self.builders = dict(builders)
         self._input_name = input_name
         self._preview_enabled = preview
+        self._slice_budget_s = slice_budget_s
+        self._frame_s = frame_s
+        self._loss_curve_enabled = loss_curve
+        self._last_frame = 0.0
+        self._version = 0  # counts changes of the engine state, so caches know when to refresh
+        self._rule: tuple[tuple, ChainRuleInfo | None, float] | None = None
+        self._plane: _Plane | None = None
+        self._preset_spec: dict | None = None
+        self.stop_conditions: dict[str, float | None] = {
+            "max_epochs": None, "target_loss": None, "target_accuracy": None}
+        self._can_restore = False
         self.undo_stack = QUndoStack(self)
         self.stepper: Stepper | None = None
         self.scenario = ""
@@ -123,7 +227,7 @@ class LabController(QObject):
         self.speed_unit = "iterations"
         self._operations: tuple[OperationInfo, ...] = ()
         self._timer = QTimer(self)
-        self._timer.setInterval(TICK_MS)
+        self._timer.setInterval(tick_ms)
         self._timer.timeout.connect(self._on_timer_tick_changed)
         self._credit = 0.0
         self._last_tick = 0.0
@@ -145,19 +249,192 @@ class LabController(QObject):
     def load_trainable(self, trainable: Trainable, name: str, title: str) -> None:
         """Drive `trainable` (a seed scenario or an engine.model.Model) from here on."""
         self.pause()
+        if isinstance(trainable, Model):
+            self._preset_spec = copy.deepcopy(trainable.spec)
+        self.selected = None
+        self._install(trainable, name, title)
+        self._publish(f"{title}: ready")
+
+    def _install(self, trainable: Trainable, name: str, title: str,
+                 stepper_state: dict | None = None) -> None:
+        """A new Stepper for `trainable` (continuing from `stepper_state` if given); the
+        selection is kept where the new trainable has it."""
         self._notice = ""
+        self._can_restore = False
         self.stepper = Stepper(trainable)
+        if stepper_state is not None:
+            self.stepper.set_state(stepper_state)
         self.scenario, self.title = name, title
         self._operations = tuple(operation_info(op) for op in self.stepper.operations)
         self.undo_stack.clear()
+        self._plane = _Plane(trainable) if isinstance(trainable, Model) else None
+        self._rule = None
+        self._curve = None
         parameters = trainable.parameters()
-        first = next(iter(parameters))
-        self.selected = (first, (0,) * np.ndim(parameters[first]))
-        self._publish(f"{title}: ready")
+        kept = self.selected is not None and self.selected[0] in parameters and \
+            len(self.selected[1]) == np.ndim(parameters[self.selected[0]]) and all(
+                0 <= i < n for i, n in zip(self.selected[1],
+                                           np.shape(parameters[self.selected[0]]), strict=True))
+        if not kept:
+            first = next(iter(parameters))
+            self.selected = (first, (0,) * np.ndim(parameters[first]))
 
     @property
     def trainable(self) -> Trainable:
         return self.stepper.trainable
+
+    @property
+    def model(self) -> Model | None:
+        """The trainable when it is a classification Model, else None."""
+        trainable = self.stepper.trainable if self.stepper is not None else None
+        return trainable if isinstance(trainable, Model) else None
+
+    @property
+    def spec(self) -> dict:
+        """A copy of the Model's spec (engine.model's format), hyperparameters as now."""
+        return copy.deepcopy(self.model.spec)
+
+    # --- classification: rebuilding, hyperparameters, points, stop conditions -----------------
+
+    def set_architecture(self, network: Mapping) -> None:
+        """A new network shape, optimizer or numerics: rebuilt from the same seed, so the same
+        spec always starts from the same weights."""
+        spec = self.spec
+        spec.update({key: copy.deepcopy(network[key]) for key in NETWORK_KEYS if key in network})
+        self._rebuild(spec, "Network rebuilt from seed {seed}: training starts again")
+
+    def set_data_spec(self, data_spec: Mapping) -> None:
+        """New data (kind, samples per class, classes, seed): rebuilt from the seed; added
+        points of classes that no longer exist are dropped."""
+        spec = self.spec
+        spec["data"] = dict(data_spec["data"])
+        spec["seed"] = int(data_spec.get("seed", spec["seed"]))
+        spec["points"] = [p for p in spec["points"] if p[2] < spec["data"]["classes"]]
+        self._rebuild(spec, "New data from seed {seed}: training starts again")
+
+    def set_hyperparameters(self, values: Mapping[str, float]) -> None:
+        """Optimizer settings that apply from the next step on, without a reset."""
+        try:
+            self.stepper.set_hyperparameters(**{key: float(v) for key, v in values.items()})
+        except ValueError as error:
+            self.status_message.emit(f"Refused: {error}")
+            self._publish(None, changed=False)
+            return
+        settings = ", ".join(f"{key} = {value:g}" for key, value in values.items())
+        self._publish(f"{settings}: applies from the next step, training goes on")
+
+    def set_stop_conditions(self, conditions: Mapping[str, float | None]) -> None:
+        """When Run pauses by itself: {"max_epochs", "target_loss", "target_accuracy"},
+        None = that condition is off."""
+        self.stop_conditions = {key: conditions.get(key) for key in self.stop_conditions}
+        self._publish(None, changed=False)
+
+    def add_point(self, x: float, y: float, label: int) -> None:
+        """Add a training point of class `label` where the learner clicked; training goes on
+        from where it is, now with the point."""
+        if not (math.isfinite(x) and math.isfinite(y)):
+            self.data_message.emit("A point needs finite coordinates.", True)
+            return
+        points = self.spec["points"] + [[float(x), float(y), int(label)]]
+        if self._change_points(points):
+            self.data_message.emit(f"Added a class {label} point at ({x:.3f}, {y:.3f}).", False)
+
+    def remove_point(self, index: int) -> None:
+        """Remove added point number `index` (in the order they were added)."""
+        points = self.spec["points"]
+        if not 0 <= index < len(points):
+            self.data_message.emit(f"There is no added point {index}.", True)
+            return
+        x, y, label = points.pop(index)
+        if self._change_points(points):
+            self.data_message.emit(f"Removed the class {label} point at ({x:.3f}, {y:.3f}).",
+                                   False)
+
+    def clear_points(self) -> None:
+        """Remove every added point."""
+        count = len(self.spec["points"])
+        if count and self._change_points([]):
+            self.data_message.emit(f"Removed {count} added point{'s' if count != 1 else ''}.",
+                                   False)
+
+    def save_points(self, path: str) -> None:
+        """Write the added points to a CSV file (header x,y,class)."""
+        points = np.array(self.spec["points"], dtype=np.float64).reshape(-1, 3)
+        try:
+            save_points_csv(path, points[:, :2], points[:, 2].astype(int))
+        except (OSError, ValueError) as error:
+            self.data_message.emit(f"Could not save {Path(path).name}: {error}", True)
+            return
+        self.data_message.emit(f"Saved {len(points)} points to {Path(path).name}.", False)
+
+    def load_points(self, path: str) -> None:
+        """Replace the added points with a CSV file's; a malformed file changes nothing and
+        the message names the line."""
+        classes = self.model.spec["data"]["classes"]
+        try:
+            coordinates, labels = load_points_csv(path, classes)
+        except (OSError, ValueError) as error:
+            self.data_message.emit(f"Could not load {Path(path).name}: {error}. "
+                                   "The current data is kept.", True)
+            return
+        points = [[float(x), float(y), int(label)]
+                  for (x, y), label in zip(coordinates, labels, strict=True)]
+        if self._change_points(points):
+            self.data_message.emit(f"Loaded {len(points)} points from {Path(path).name}.",
+                                   False)
+
+    def restore_last_good(self) -> None:
+        """After a divergence: back to the last state with finite numbers, in one click."""
+        if not self._can_restore:
+            return
+        self.stepper.restore_last_good()
+        self._notice = ""
+        self._can_restore = False
+        self._publish(f"Restored the last good state: {self._epoch_word()} "
+                      f"{self.stepper.iteration}, {self.stepper.position} operations in")
+
+    def _rebuild(self, spec: dict, message: str, keep_training: bool = False) -> bool:
+        """Build a Model from `spec`; keep_training carries the current parameters, optimizer
+        state and position over (the data changed, the network did not). A spec the engine
+        refuses changes nothing and is reported."""
+        try:
+            model = Model(spec, title=self._title_for(spec))
+        except ValueError as error:
+            self.status_message.emit(f"Refused: {error}")
+            self.data_message.emit(f"Refused: {error}", True)
+            self._publish(None, changed=False)
+            return False
+        running = self.is_running()
+        self.pause()
+        state = self.stepper.get_state() if keep_training else None
+        self._install(model, self.scenario, model.title, stepper_state=state)
+        self._publish(message.format(seed=model.spec["seed"]))
+        if running:
+            self.set_running(True)
+        return True
+
+    def _change_points(self, points: list[list]) -> bool:
+        spec = self.spec
+        spec["points"] = points
+        count = len(points)
+        return self._rebuild(spec, f"{count} added point{'s' if count != 1 else ''}; "
+                                   "training goes on with them", keep_training=True)
+
+    def _title_for(self, spec: dict) -> str:
+        """The preset's title while the network and data are the preset's (optimizer settings
+        and added points aside), else a description of the spec."""
+        spec = normalize_spec(spec)
+
+        def shape(each: dict) -> tuple:
+            return ({k: v for k, v in each.items() if k not in ("optimizer", "points")},
+                    each["optimizer"]["name"])
+        if self._preset_spec is not None and shape(spec) == shape(self._preset_spec) \
+                and self.scenario in self.builders:
+            return self.builders[self.scenario][0]
+        return describe(spec)
+
+    def _epoch_word(self) -> str:
+        return "epoch" if self.model is not None else "iteration"
 
     # --- edits -------------------------------------------------------------------------------
 
@@ -192,7 +469,7 @@ class LabController(QObject):
     def _refuse(self, name: str, index: Index, message: str) -> None:
         self.value_refused.emit(name, index, message)
         self.status_message.emit(f"Refused: {message}")
-        self._publish(None)
+        self._publish(None, changed=False)
 
     def select(self, name: str, index: Index) -> None:
         """Show the chain rule and the loss curve of this weight, bias or input."""
@@ -203,7 +480,7 @@ class LabController(QObject):
             return  # a learning rate or target: editable, but no gradient to take apart
         self.selected = (name, index)
         self._curve = None
-        self._publish(None)
+        self._publish(None, changed=False)
 
     # --- stepping ----------------------------------------------------------------------------
 
@@ -216,9 +493,10 @@ class LabController(QObject):
         if self.is_running():
             self.pause()
         if not self.stepper.step_back():
-            self._publish("Nothing earlier to step back to")
+            self._publish("Nothing earlier to step back to", changed=False)
             return
         self._notice = ""
+        self._can_restore = False
         self._publish(None)
 
     def finish_iteration(self) -> None:
@@ -234,6 +512,7 @@ class LabController(QObject):
         self.pause()
         self.stepper.reset()
         self._notice = ""
+        self._can_restore = False
         self.undo_stack.clear()
         self._publish("Reset to the starting values")
 
@@ -249,7 +528,13 @@ class LabController(QObject):
     def _diverged(self, divergence: Divergence) -> None:
         """Pause and keep saying where training blew up until the learner changes something."""
         self.pause()
-        self._notice = f"Paused: {divergence}. Step back (Left) to the last good values."
+        self._can_restore = True
+        if self.model is None:
+            self._notice = f"Paused: {divergence}. Step back (Left) to the last good values."
+        else:
+            what = str(divergence).partition(": ")[2]
+            self._notice = (f"Paused: training diverged at epoch {divergence.iteration}: "
+                            f"{what}. Restore the last good state to go on.")
         self._publish(self._notice)
 
     # --- running -----------------------------------------------------------------------------
@@ -260,10 +545,15 @@ class LabController(QObject):
     def set_running(self, running: bool) -> None:
         """Run continuously at the current speed, or pause."""
         if running == self.is_running():
-            self._publish(None)
+            self._publish(None, changed=False)
             return
         if running:
+            stop = self._stop_reason(starting=True)
+            if stop is not None:
+                self._publish(stop, changed=False)
+                return
             self._credit = 0.0
+            self._last_frame = 0.0
             self._last_tick = time.perf_counter()
             self._timer.start()
             self._publish(f"Running at {self.speed:g} {self.speed_unit} per second")
@@ -283,10 +573,11 @@ class LabController(QObject):
             self.status_message.emit(f"Refused speed {per_second} {unit}")
             return
         self.speed, self.speed_unit = float(per_second), unit
-        self._publish(None)
+        self._publish(None, changed=False)
 
     def _on_timer_tick_changed(self) -> None:
-        """One run slice: as much of the due work as fits in the budget, then one snapshot."""
+        """One run slice: as much of the due work as fits in the budget, then a snapshot (at
+        most one per frame interval)."""
         now = time.perf_counter()
         self._credit = min(self._credit + self.speed * (now - self._last_tick),
                            max(1.0, self.speed * 0.25))
@@ -294,12 +585,20 @@ class LabController(QObject):
         due = int(self._credit)
         if due == 0:
             return
-        deadline = now + SLICE_BUDGET_S
+        budget = self._epochs_left()
+        if budget is not None:
+            due = min(due, budget)
+        # A target is checked after every iteration, so Run stops at the very epoch.
+        one_at_a_time = self.stop_conditions["target_loss"] is not None or \
+            self.stop_conditions["target_accuracy"] is not None
+        deadline = now + self._slice_budget_s
         done = 0
+        stop = None
         try:
-            while done < due and time.perf_counter() < deadline:
+            while done < due and time.perf_counter() < deadline and stop is None:
                 left = deadline - time.perf_counter()
-                chunk = max(1, min(due - done, int(left / self._seconds_per_unit)))
+                chunk = 1 if one_at_a_time else \
+                    max(1, min(due - done, int(left / self._seconds_per_unit)))
                 started = time.perf_counter()
                 if self.speed_unit == "operations":
                     for _ in range(chunk):
@@ -308,21 +607,64 @@ class LabController(QObject):
                     self.stepper.run_iterations(chunk)
                 self._seconds_per_unit = max(1e-7, (time.perf_counter() - started) / chunk)
                 done += chunk
+                stop = self._stop_reason()
         except Divergence as divergence:
             self._diverged(divergence)
             return
         # Behind schedule: drop the backlog rather than stutter to catch up.
         self._credit = self._credit - due if done >= due else 0.0
-        self._publish(None)
+        if stop is None and budget is not None and done >= budget:
+            stop = self._stop_reason()
+        if stop is not None:
+            self.pause()
+            self._publish(stop)
+            return
+        self._version += 1
+        if time.perf_counter() - self._last_frame >= self._frame_s:
+            self._publish(None)
+
+    def _epochs_left(self) -> int | None:
+        """Iterations Run may still do under the epoch budget (None: no budget)."""
+        budget = self.stop_conditions["max_epochs"]
+        if budget is None or self.model is None or self.speed_unit != "iterations":
+            return None
+        return max(0, int(budget) - self.stepper.iteration)
+
+    def _stop_reason(self, starting: bool = False) -> str | None:
+        """Why Run should stop now (a stop condition met), or None."""
+        if self.model is None or self.stepper.position != 0:
+            return None
+        conditions, iteration = self.stop_conditions, self.stepper.iteration
+        budget = conditions["max_epochs"]
+        if budget is not None and iteration >= budget:
+            return (f"The epoch budget of {budget} is reached: raise it or switch it off in "
+                    "the network panel to train on" if starting else
+                    f"Stopped: the epoch budget of {budget} is reached")
+        if starting or iteration == 0:
+            return None
+        loss = float(self.model.value("loss"))
+        accuracy = float(self.model.value("accuracy"))
+        if conditions["target_loss"] is not None and loss <= conditions["target_loss"]:
+            return (f"Stopped: the loss reached {loss:.4g} <= {conditions['target_loss']:g} "
+                    f"at epoch {iteration - 1}")
+        if conditions["target_accuracy"] is not None and \
+                accuracy >= conditions["target_accuracy"]:
+            return (f"Stopped: the accuracy reached {accuracy:.3f} >= "
+                    f"{conditions['target_accuracy']:g} at epoch {iteration - 1}")
+        return None
 
     # --- snapshots ---------------------------------------------------------------------------
 
-    def _publish(self, message: str | None) -> None:
-        """Build the snapshot of the current state and send it to every view."""
+    def _publish(self, message: str | None, changed: bool = True) -> None:
+        """Build the snapshot of the current state and send it to every view. changed=False:
+        the engine state is as in the last snapshot (a selection, a speed, a refusal)."""
+        if changed:
+            self._version += 1
+        self._last_frame = time.perf_counter()
         stepper = self.stepper
         trainable = stepper.trainable
         parameters = trainable.parameters()
-        rule = self._chain_rule(*self.selected) if self.selected else None
+        rule = self._selected_rule()
         snapshot = Snapshot(
             scenario=self.scenario,
             title=self.title,
@@ -338,18 +680,75 @@ class LabController(QObject):
             selected=self.selected,
             chain_rule=rule,
             input_chain_rules=self._input_chain_rules(),
-            loss_curve=self._loss_curve(rule),
+            loss_curve=self._loss_curve(rule) if self._loss_curve_enabled else None,
             preview=self._preview(),
             notice=self._notice,
             running=self.is_running(),
             speed=self.speed,
             speed_unit=self.speed_unit,
             can_step_back=stepper.history_length > 0,
+            can_restore=self._can_restore,
+            classification=self._classification(),
         )
         self.snapshot = snapshot
         self.snapshot_changed.emit(snapshot)
         if message:
             self.status_message.emit(message)
+
+    def _selected_rule(self) -> ChainRuleInfo | None:
+        """The selected value's chain rule; while running, recomputed at most every
+        RULE_REFRESH_S when the run loop publishes frames (it is a whole extra pass)."""
+        if self.selected is None:
+            return None
+        key = (self.selected, self._version)
+        now = time.perf_counter()
+        if self._rule is not None:
+            (selected, version), rule, when = self._rule
+            if version == self._version and selected == self.selected:
+                return rule
+            if self._frame_s and self.is_running() and selected == self.selected and \
+                    now - when < RULE_REFRESH_S:
+                return rule
+        rule = self._chain_rule(*self.selected)
+        self._rule = (key, rule, now)
+        return rule
+
+    def _classification(self) -> ClassificationInfo | None:
+        """The classification views' part of the snapshot (None for the hand scenarios)."""
+        model, plane = self.model, self._plane
+        if model is None or plane is None:
+            return None
+        plane.refresh(model, self._version, self.is_running())
+        plane.measure_validation(model, self.stepper.iteration)
+        history = {key: sealed(values) for key, values in model.history().items()}
+        epochs = len(history["loss"])
+        validation_loss, validation_accuracy = plane.validation_series(epochs)
+        spec = model.spec
+        added = np.array(spec["points"], dtype=np.float64).reshape(-1, 3)
+        metrics = model.training_metrics()
+        status = (f"epoch: {self.stepper.iteration}, acc: {metrics['accuracy']:.3f}, "
+                  f"loss: {metrics['loss']:.3f}, "
+                  f"lr: {model.optimizer.current_learning_rate}")
+        return ClassificationInfo(
+            spec=MappingProxyType(copy.deepcopy(spec)),
+            points=frozen_array(model.X),
+            labels=frozen_array(model.y),
+            validation_points=frozen_array(model.X_val),
+            validation_labels=frozen_array(model.y_val),
+            user_points=sealed(added[:, :2].copy()),
+            user_labels=sealed(added[:, 2].astype(int)),
+            extent=plane.extent,
+            boundary=plane.boundary,
+            boundary_frame=plane.boundary_frame,
+            hidden_maps=plane.maps,
+            maps_extent=plane.extent,
+            maps_frame=plane.maps_frame,
+            history=MappingProxyType(history),
+            validation_loss=sealed(validation_loss),
+            validation_accuracy=sealed(validation_accuracy),
+            status_line=status,
+            stop_conditions=MappingProxyType(dict(self.stop_conditions)),
+        )
 
     def _preview(self) -> Mapping[str, np.ndarray] | None:
         """At an iteration start: every value the next forward and backward pass computes at the

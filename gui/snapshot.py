@@ -28,6 +28,53 @@ def frozen_arrays(values: Mapping[str, Any]) -> Mapping[str, np.ndarray]:
     return MappingProxyType({name: frozen_array(value) for name, value in values.items()})
 
 
+def sealed(array: np.ndarray) -> np.ndarray:
+    """Make an array nobody else holds read-only without copying it (a fresh boundary grid is
+    half a megabyte, and copying it every frame would buy nothing)."""
+    array.setflags(write=False)
+    return array
+
+
+Extent = tuple[float, float, float, float]  # (x_min, x_max, y_min, y_max) of grid cell centres
+
+
+@dataclass(frozen=True)
+class ClassificationInfo:
+    """What the classification views draw: the data, the predicted plane, the run's curves.
+
+    spec: the model's JSON-able spec (engine.model), a private deep copy.
+    points, labels: (n, 2), (n,) training data (added points included); validation_points,
+    validation_labels likewise; user_points, user_labels: the points added by hand.
+    boundary: (ny, nx, classes) softmax probabilities at the cell centres spanning `extent`.
+    hidden_maps: per hidden layer (ny, nx, neurons) activations over `extent` (coarser grid).
+    boundary_frame, maps_frame: count their recomputations, so a view can skip a redraw.
+    history: per completed epoch, the model's loss, data_loss, reg_loss, accuracy and
+    learning_rate; validation_loss / validation_accuracy: (epochs,) measured every few
+    epochs, NaN between.
+    status_line: the book's epoch line for the current parameters ("epoch: 10000, acc: ...").
+    stop_conditions: {"max_epochs", "target_loss", "target_accuracy"}, None = off.
+    """
+
+    spec: Mapping[str, Any]
+    points: np.ndarray
+    labels: np.ndarray
+    validation_points: np.ndarray
+    validation_labels: np.ndarray
+    user_points: np.ndarray
+    user_labels: np.ndarray
+    extent: Extent
+    boundary: np.ndarray
+    boundary_frame: int
+    hidden_maps: tuple[np.ndarray, ...]
+    maps_extent: Extent
+    maps_frame: int
+    history: Mapping[str, np.ndarray]
+    validation_loss: np.ndarray
+    validation_accuracy: np.ndarray
+    status_line: str
+    stop_conditions: Mapping[str, float | None]
+
+
 @dataclass(frozen=True)
 class LossCurve:
     """The loss as a function of one parameter, everything else held where it is now.
@@ -101,6 +148,8 @@ class Snapshot:
     can_step_back: bool = False
     preview: Mapping[str, np.ndarray] | None = None  # the next iteration's values, at its start
     notice: str = ""  # a warning to keep on screen, e.g. where training diverged
+    can_restore: bool = False  # training diverged: "Restore last good state" can go back
+    classification: ClassificationInfo | None = None  # set when the trainable is a Model
 
     @property
     def next_operation(self) -> OperationInfo | None:
