@@ -7,22 +7,35 @@ and the real app all get the same window.
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from engine.scenarios import SCENARIOS
 from gui import APP_NAME, DISTRIBUTION, app_version
-from gui.hand_lab import HandLab, install_hand_lab
+from gui.controller import LabController
+from gui.hand_lab import install_hand_lab
 from gui.main_window import DEFAULT_SIZE, MainWindow, app_icon
 from gui.screenshot import quiet_offscreen_noise, save_screenshot
 from gui.settings import ORGANIZATION, open_settings
 from gui.start_page import StartPage
 from gui.theme import DARK, LIGHT, apply_theme
 
+
+class Lab(Protocol):
+    """What the window's wiring needs from an installed lab."""
+
+    controller: LabController
+
+
+class ScenarioUnavailableError(ValueError):
+    """A scenario was asked for that no installed lab can open."""
+
+
 # Scenario kind -> what puts that kind's lab (controller, panels, actions) into a window and
 # loads the named scenario. A lab follows the window's scenario requests once installed.
-LAB_INSTALLERS: dict[str, Callable[[MainWindow, str], HandLab]] = {"hand": install_hand_lab}
+LAB_INSTALLERS: dict[str, Callable[[MainWindow, str], Lab]] = {"hand": install_hand_lab}
 
 
 def create_application(dark: bool = False, large_text: bool = False) -> QApplication:
@@ -57,7 +70,7 @@ def build_window(
     )
     start_page.scenario_chosen.connect(window.scenario_requested)
     window.set_central(start_page)
-    labs: dict[str, HandLab] = {}
+    labs: dict[str, Lab] = {}
 
     def _on_window_scenario_requested(name: str) -> None:
         """Install the scenario's lab the first time its kind is asked for."""
@@ -76,7 +89,9 @@ def build_window(
         window.scenario_requested.emit(scenario)
     if steps:
         if scenario is None or SCENARIOS[scenario].kind not in labs:
-            raise ValueError("training steps need a scenario whose lab is installed")
+            raise ScenarioUnavailableError(
+                f"cannot train {scenario!r}: no lab in this window opens it"
+            )
         labs[SCENARIOS[scenario].kind].controller.run_iterations(steps)
     window.restore_layout()
     return window
@@ -95,7 +110,11 @@ def run(
     if app.platformName() == "offscreen":
         quiet_offscreen_noise()
     settings = None if screenshot else open_settings()
-    window = build_window(scenario, settings=settings, steps=steps)
+    try:
+        window = build_window(scenario, settings=settings, steps=steps)
+    except ScenarioUnavailableError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     if screenshot is not None:
         save_screenshot(window, screenshot, size or DEFAULT_SIZE)
         return 0

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QPlainTextEdit
 from engine.scenarios import SCENARIOS, scenario_names
 from gui import APP_NAME, app_version
 from gui.about import AboutDialog, ShortcutsDialog, library_versions
-from gui.app import LAB_INSTALLERS, build_window
+from gui.app import LAB_INSTALLERS, ScenarioUnavailableError, build_window
 from gui.main_window import MainWindow
 from gui.screenshot import OFFSCREEN_NOISE
 from gui.settings import SETTINGS_ENV, open_settings
@@ -289,3 +289,11 @@ def test_the_chosen_colours_and_text_size_reach_the_windows_widgets(
     assert window.palette().window().color().name() == theme.window
     scale = PRESENTATION_SCALE if large_text else 1.0
     assert window.statusBar().font().pointSizeF() == pytest.approx(BASE_POINT_SIZE * scale)
+
+
+def test_training_a_scenario_no_lab_opens_is_refused_by_name():
+    unopenable = [n for n in scenario_names() if SCENARIOS[n].kind not in LAB_INSTALLERS]
+    if not unopenable:
+        pytest.skip("every scenario has a lab")
+    with pytest.raises(ScenarioUnavailableError, match=repr(unopenable[0])):
+        build_window(unopenable[0], steps=1)
