@@ -17,7 +17,7 @@ from gui import APP_NAME, DISTRIBUTION, app_version
 from gui.controller import LabController
 from gui.hand_lab import install_hand_lab
 from gui.main_window import DEFAULT_SIZE, MainWindow, app_icon
-from gui.screenshot import quiet_offscreen_noise, save_screenshot
+from gui.screenshot import WindowSizeError, quiet_offscreen_noise, save_screenshot
 from gui.settings import ORGANIZATION, open_settings
 from gui.start_page import StartPage
 from gui.theme import DARK, LIGHT, apply_theme
@@ -112,12 +112,12 @@ def run(
     settings = None if screenshot else open_settings()
     try:
         window = build_window(scenario, settings=settings, steps=steps)
-    except ScenarioUnavailableError as error:
+        if screenshot is not None:
+            save_screenshot(window, screenshot, size or DEFAULT_SIZE)
+            return 0
+    except (ScenarioUnavailableError, WindowSizeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if screenshot is not None:
-        save_screenshot(window, screenshot, size or DEFAULT_SIZE)
-        return 0
     if size is not None:
         window.resize(*size)
     window.show()

@@ -43,11 +43,24 @@ def settle() -> None:
     QApplication.processEvents()
 
 
+class WindowSizeError(ValueError):
+    """The window cannot be laid out at the asked size (its panels need more room)."""
+
+
 def save_screenshot(window: QWidget, path: str | Path, size: tuple[int, int]) -> None:
-    """Show `window` at `size` (width, height) and write exactly that many pixels to `path`."""
+    """Show `window` at `size` (width, height) and write exactly that many pixels to `path`.
+
+    Raises WindowSizeError rather than squeeze a larger window into the asked pixels.
+    """
     window.resize(*size)
     window.show()
     settle()
+    if (window.width(), window.height()) != size:
+        least = window.minimumSizeHint().expandedTo(window.minimumSize())
+        raise WindowSizeError(
+            f"the window cannot be {size[0]}x{size[1]}: "
+            f"its panels need at least {least.width()}x{least.height()}"
+        )
     image = window.grab().toImage()
     if (image.width(), image.height()) != size:
         # A high-DPI screen grabs at its device pixel ratio; the caller asked for pixels.

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from gui.main_window import MainWindow
-from gui.screenshot import OFFSCREEN_NOISE, save_screenshot
+from gui.screenshot import OFFSCREEN_NOISE, WindowSizeError, save_screenshot
 from gui.settings import SETTINGS_ENV
 from gui.start_page import StartPage
 from gui.theme import DARK, LIGHT
@@ -50,16 +50,30 @@ def test_save_screenshot_writes_the_asked_size(qtbot, tmp_path):
     assert_looks_like_a_window(rgb)
 
 
-def screenshot_from_the_command_line(tmp_path: Path, *options: str) -> np.ndarray:
-    target = tmp_path / "shot.png"
+def test_a_size_the_window_cannot_take_is_refused_not_squeezed(qtbot, tmp_path):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.setMinimumSize(700, 500)
+    target = tmp_path / "window.png"
+    with pytest.raises(WindowSizeError, match="cannot be 600x400: .* at least 700x500"):
+        save_screenshot(window, target, (600, 400))
+    assert not target.exists()
+
+
+def run_main(tmp_path: Path, *options: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", SETTINGS_ENV: str(tmp_path / "s.ini")}
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--screenshot", str(target), *options],
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *options],
         capture_output=True,
         text=True,
         env=env,
         timeout=120,
     )
+
+
+def screenshot_from_the_command_line(tmp_path: Path, *options: str) -> np.ndarray:
+    target = tmp_path / "shot.png"
+    result = run_main(tmp_path, "--screenshot", str(target), *options)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""  # the offscreen platform's expected warnings are kept quiet
     assert target.read_bytes().startswith(b"\x89PNG")
@@ -84,3 +98,12 @@ def test_dark_screenshot_of_a_scenario_defaults_to_1600x1000(tmp_path):
     assert rgb.shape == (1000, 1600, 3)
     assert_looks_like_a_window(rgb)
     assert commonest_colour(rgb) in (DARK.window, DARK.panel)
+
+
+def test_command_line_refuses_a_screenshot_too_small_for_the_lab(tmp_path):
+    target = tmp_path / "shot.png"
+    result = run_main(tmp_path, "--scenario", "neuron", "--size", "400x300", "--screenshot",
+                      str(target))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: the window cannot be 400x300")
+    assert not target.exists()
