@@ -51,6 +51,7 @@ MAP_CELLS = 48  # each neuron map: a thumbnail needs no more
 MAPS_REFRESH_S = 0.5  # while running, neuron maps are recomputed at most this often
 RULE_REFRESH_S = 0.5  # while running, the selected weight's chain rule likewise
 EXTENT_MARGIN = 0.1  # the plane shows the data plus this fraction of its span on each side
+VALIDATION_EVERY = 100  # run_iterations measures the validation set this often
 NETWORK_KEYS = ("hidden", "output", "optimizer", "numerics")
 
 
@@ -505,7 +506,21 @@ class LabController(QObject):
 
     def run_iterations(self, n: int) -> None:
         """Run n whole iterations at once (used by tests and the headless path)."""
-        self._guarded(lambda: self.stepper.run_iterations(n))
+        self._guarded(lambda: self._run_measured(n))
+
+    def _run_measured(self, n: int) -> None:
+        """n iterations; for a Model, the validation set is measured every VALIDATION_EVERY
+        epochs on the way, so the validation curves have points however the run was made."""
+        plane = self._plane
+        if plane is None:
+            self.stepper.run_iterations(n)
+            return
+        target = self.stepper.iteration + n
+        while self.stepper.iteration < target:
+            stop = min(target, (self.stepper.iteration // VALIDATION_EVERY + 1)
+                       * VALIDATION_EVERY)
+            self.stepper.run_iterations(stop - self.stepper.iteration)
+            plane.measure_validation(self.model, self.stepper.iteration)
 
     def reset(self) -> None:
         """Exactly the scenario's starting values, every time."""
@@ -660,8 +675,10 @@ class LabController(QObject):
         the engine state is as in the last snapshot (a selection, a speed, a refusal)."""
         if changed:
             self._version += 1
-        self._last_frame = time.perf_counter()
         stepper = self.stepper
+        if stepper is None:
+            return  # nothing loaded yet: a setting chosen before the first scenario
+        self._last_frame = time.perf_counter()
         trainable = stepper.trainable
         parameters = trainable.parameters()
         rule = self._selected_rule()

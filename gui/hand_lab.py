@@ -20,6 +20,7 @@ from gui.docks.controls_dock import ControlsPanel
 from gui.docks.log_dock import LogPanel
 from gui.docks.parameters_dock import ParametersPanel
 from gui.hand_notation import HandNotation, input_name, notation_for
+from gui.lab_host import scenario_actions, show_central, show_lab_parts
 from gui.main_window import MainWindow
 from gui.plots.loss_along_weight import LossAlongWeightPlot
 from gui.plots.loss_plot import LossPlot
@@ -57,6 +58,7 @@ class HandLab(QObject):
         self.log = LogPanel()
         self.docks: dict[str, QDockWidget] = {}
         self.actions: dict[str, QAction] = {}
+        self.active = False
         self._place_panels()
         self._create_actions()
         self._connect()
@@ -76,7 +78,7 @@ class HandLab(QObject):
         # Wide enough for a four-factor chain rule and a 4-column table on one line each.
         self.chain_rule.setMinimumWidth(430)
         self.parameters.setMinimumWidth(330)
-        window.set_central(self.diagram)
+        show_central(window, self.diagram)
         controls = self._dock("controls", "Controls", self.controls, Area.LeftDockWidgetArea)
         parameters = self._dock("parameters", "Inputs, weights, biases",
                                 self.parameters, Area.LeftDockWidgetArea)
@@ -120,10 +122,14 @@ class HandLab(QObject):
                      "Return", "Enter")
         self._action("Run", "run", "&Run / Pause", controller.toggle_running, "Space")
         self._action("Run", "reset", "R&eset to the starting values", controller.reset, "R")
-        for name, (title, _) in controller.builders.items():
-            self._action("Scenario", f"scenario_{name}", title,
-                         lambda _checked=False, name=name:
-                         self.window.scenario_requested.emit(name))
+        from engine.scenarios import SCENARIOS
+
+        titles = {name: scenario.title for name, scenario in SCENARIOS.items()}
+        # Shared with the other lab, so they stay when this lab steps aside.
+        self.scenario_actions = dict(zip(titles, scenario_actions(self.window, titles),
+                                         strict=True))
+        self.actions.update({f"scenario_{name}": action
+                             for name, action in self.scenario_actions.items()})
 
     def _connect(self) -> None:
         controller = self.controller
@@ -140,18 +146,39 @@ class HandLab(QObject):
         self.controls.run_toggled.connect(controller.set_running)
         self.controls.reset_requested.connect(controller.reset)
         self.controls.speed_changed.connect(controller.set_speed)
+        self.controls.restore_requested.connect(controller.restore_last_good)
         self.window.scenario_requested.connect(self._on_window_scenario_changed)
 
     # --- handlers ----------------------------------------------------------------------------
 
+    def activate(self) -> None:
+        """Take over the window: this lab's diagram, panels and keys."""
+        show_central(self.window, self.diagram)
+        show_lab_parts(list(self.docks.values()), self._own_actions(), True)
+        self.active = True
+
+    def deactivate(self) -> None:
+        """Give the window to another lab: pause, hide the panels, free the keys."""
+        self.controller.pause()
+        show_lab_parts(list(self.docks.values()), self._own_actions(), False)
+        self.active = False
+
+    def _own_actions(self) -> list[QAction]:
+        shared = set(self.scenario_actions.values())
+        return [action for action in self.actions.values() if action not in shared]
+
     def load(self, name: str) -> None:
         """Open scenario `name` at its starting values."""
+        self.activate()
         self.controller.load_scenario(name)
 
     def _on_window_scenario_changed(self, name: str) -> None:
-        """Switch to a hand scenario chosen from the menu or the start page."""
+        """Switch to a hand scenario chosen from the menu or the start page, or step aside
+        for another lab's."""
         if name in self.controller.builders:
             self.load(name)
+        elif self.active:
+            self.deactivate()
 
     def _on_controller_snapshot_changed(self, snapshot: Snapshot) -> None:
         """Hand the new snapshot to every panel."""

@@ -40,6 +40,8 @@ class ControlsPanel(QWidget):
     reset_requested = Signal()
     # (float per second, unit: "iterations" | "operations")
     speed_changed = Signal(float, str)
+    # () after a divergence: back to the last state whose numbers were all finite
+    restore_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -73,6 +75,13 @@ class ControlsPanel(QWidget):
         self.notice_label.setWordWrap(True)
         self.notice_label.setStyleSheet("color: #c0392b; font-weight: 600;")
         self.notice_label.hide()
+        self.restore_button = QPushButton("Restore last good state")
+        self.restore_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.restore_button.setToolTip("Go back to the state before the numbers overflowed")
+        self.restore_button.hide()
+        self.last_label = QLabel()
+        self.last_label.setTextFormat(Qt.TextFormat.RichText)
+        self.last_label.setWordWrap(True)
 
         buttons = QGridLayout()
         buttons.addWidget(self.step_back_button, 0, 0)
@@ -91,17 +100,21 @@ class ControlsPanel(QWidget):
         layout.addLayout(speed)
         layout.addWidget(self.iteration_label)
         layout.addWidget(self.position_label)
+        layout.addWidget(self.last_label)
         layout.addWidget(self.next_label)
         layout.addWidget(self.notice_label)
+        layout.addWidget(self.restore_button)
 
-        # Room for everything, the three-line divergence notice included, so the dock never
-        # squeezes the buttons when it appears.
+        # Room for everything, the three-line divergence notice and its restore button
+        # included, so the dock never squeezes the buttons when they appear.
         self.setMinimumHeight(layout.sizeHint().height()
-                              + 3 * self.fontMetrics().lineSpacing())
+                              + 4 * self.fontMetrics().lineSpacing()
+                              + self.restore_button.sizeHint().height())
         self.step_button.clicked.connect(self.step_requested)
         self.step_back_button.clicked.connect(self.step_back_requested)
         self.iteration_button.clicked.connect(self.iteration_requested)
         self.reset_button.clicked.connect(self.reset_requested)
+        self.restore_button.clicked.connect(self.restore_requested)
         self.run_button.toggled.connect(self._on_run_button_changed)
         self.speed_box.valueChanged.connect(self._on_speed_box_changed)
         self.unit_box.currentIndexChanged.connect(self._on_unit_box_changed)
@@ -134,6 +147,9 @@ class ControlsPanel(QWidget):
         self.position_label.setText(done)
         self.notice_label.setText(snapshot.notice)
         self.notice_label.setVisible(bool(snapshot.notice))
+        self.restore_button.setVisible(snapshot.can_restore)
+        self.last_label.setText(
+            "" if last is None else f"done: <code>{_escape(last.code)}</code>")
         upcoming = snapshot.next_operation
         self.next_label.setText(
             "" if upcoming is None else

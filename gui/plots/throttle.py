@@ -16,11 +16,13 @@ RUNNING_INTERVAL_S = 0.1
 
 
 class Throttle(QObject):
-    """Calls `draw(latest)` now, or (while running) at most every RUNNING_INTERVAL_S."""
+    """Calls `draw(latest)` now, or (while running) at most every `interval` seconds."""
 
-    def __init__(self, draw: Callable[[object], None], parent: QObject | None = None):
+    def __init__(self, draw: Callable[[object], None], parent: QObject | None = None,
+                 interval: float = RUNNING_INTERVAL_S):
         super().__init__(parent)
         self._draw = draw
+        self._interval = interval
         self._latest: object = None
         self._last = 0.0
         self._timer = QTimer(self)
@@ -30,7 +32,7 @@ class Throttle(QObject):
     def submit(self, value: object, running: bool) -> None:
         """Draw `value` now unless a redraw happened within the interval while running."""
         self._latest = value
-        wait = self._last + RUNNING_INTERVAL_S - time.perf_counter()
+        wait = self._last + self._interval - time.perf_counter()
         if running and wait > 0:
             if not self._timer.isActive():
                 self._timer.start(int(wait * 1000) + 1)

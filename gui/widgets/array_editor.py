@@ -33,6 +33,9 @@ from gui.theme import current_theme
 ERROR_STYLE = "color: #c0392b; font-weight: bold;"
 NUDGE_PAUSE_S = 0.8  # wheel or key nudges closer together than this undo as one change
 VALUE_ROLE = Qt.ItemDataRole.UserRole
+EDIT_TRIGGERS = (QAbstractItemView.EditTrigger.DoubleClicked
+                 | QAbstractItemView.EditTrigger.EditKeyPressed
+                 | QAbstractItemView.EditTrigger.AnyKeyPressed)
 
 
 def format_value(value: float, digits: int = 5) -> str:
@@ -127,9 +130,12 @@ class _Table(QTableWidget):
     # (row, column) the cell editor closed without committing (Escape)
     edit_cancelled = Signal(int, int)
 
+    nudging = True  # False for a read-only table: the wheel scrolls, Up/Down move
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
-        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.currentIndex().isValid():
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.currentIndex().isValid() \
+                and self.nudging:
             current = self.currentIndex()
             steps = 1 if key == Qt.Key.Key_Up else -1
             self.nudged.emit(current.row(), current.column(), steps,
@@ -141,7 +147,7 @@ class _Table(QTableWidget):
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
         index = self.indexAt(event.position().toPoint())
         notches = round(event.angleDelta().y() / 120)
-        if not index.isValid() or notches == 0:
+        if not index.isValid() or notches == 0 or not self.nudging:
             super().wheelEvent(event)
             return
         self.setCurrentIndex(index)
@@ -189,11 +195,10 @@ class ArrayEditor(QWidget):
         self._session_original: float | None = None
         self._session_previewed = False
         self._last_nudge = 0.0
+        self._editable = True
 
         self.table = _Table(self)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed
-                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.table.setEditTriggers(EDIT_TRIGGERS)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -248,6 +253,16 @@ class ArrayEditor(QWidget):
                 self._show_cell(row, column, float(value), scale)
         finally:
             self.table.blockSignals(blocker)
+
+    def set_editable(self, editable: bool) -> None:
+        """Read-only shows values (computed ones, say) without typing or nudging."""
+        self._editable = editable
+        self.table.nudging = editable
+        self.table.setEditTriggers(EDIT_TRIGGERS if editable
+                                   else QAbstractItemView.EditTrigger.NoEditTriggers)
+
+    def is_editable(self) -> bool:
+        return self._editable
 
     def array(self) -> np.ndarray:
         """The values last given to `set_array` (a copy)."""
@@ -377,6 +392,8 @@ class ArrayEditor(QWidget):
 
     def _on_table_nudge_changed(self, row: int, column: int, steps: int, multiplier: float) -> None:
         """Wheel or arrow-key fine tuning; a quick burst on one cell is one undo step."""
+        if not self._editable:
+            return
         now = time.monotonic()
         if self._session_cell != (row, column) or now - self._last_nudge > NUDGE_PAUSE_S:
             self._start_session(row, column)
