@@ -639,11 +639,12 @@ class LabController(QObject):
             self._publish(None)
 
     def _epochs_left(self) -> int | None:
-        """Iterations Run may still do under the epoch budget (None: no budget)."""
+        """Iterations Run may still do under the epoch budget (None: no budget). "Stop after
+        epoch N" runs epochs 0 to N, as the book's `for epoch in range(N + 1)` does."""
         budget = self.stop_conditions["max_epochs"]
         if budget is None or self.model is None or self.speed_unit != "iterations":
             return None
-        return max(0, int(budget) - self.stepper.iteration)
+        return max(0, int(budget) + 1 - self.stepper.iteration)
 
     def _stop_reason(self, starting: bool = False) -> str | None:
         """Why Run should stop now (a stop condition met), or None."""
@@ -651,10 +652,10 @@ class LabController(QObject):
             return None
         conditions, iteration = self.stop_conditions, self.stepper.iteration
         budget = conditions["max_epochs"]
-        if budget is not None and iteration >= budget:
-            return (f"The epoch budget of {budget} is reached: raise it or switch it off in "
+        if budget is not None and iteration > budget:
+            return (f"Epoch {budget} is done, the epoch budget: raise it or switch it off in "
                     "the network panel to train on" if starting else
-                    f"Stopped: the epoch budget of {budget} is reached")
+                    f"Stopped after epoch {budget}, the epoch budget")
         if starting or iteration == 0:
             return None
         loss = float(self.model.value("loss"))
