@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QFontDatabase, QImage
+from PySide6.QtWidgets import QLabel
 
 from gui.main_window import MainWindow
 from gui.screenshot import OFFSCREEN_NOISE, WindowSizeError, save_screenshot
@@ -37,6 +38,14 @@ def assert_looks_like_a_window(rgb: np.ndarray) -> None:
     background = colours[counts.argmax()].astype(int)
     contrasting = (np.abs(rgb.astype(int) - background).max(axis=2) > 100).mean()
     assert 0.001 < contrasting < 0.5
+
+
+def test_text_is_drawn_in_an_installed_font(qtbot):
+    """Without any font Qt draws every letter as an empty box, and screenshots show nonsense."""
+    label = QLabel("Backprop Playground")
+    qtbot.addWidget(label)
+    assert QFontDatabase.families()
+    assert label.fontInfo().family() in QFontDatabase.families()
 
 
 def test_save_screenshot_writes_the_asked_size(qtbot, tmp_path):
