@@ -1,0 +1,100 @@
+"""Seconds from launching `python main.py` to the first painted window, offscreen.
+
+main.py has no "quit after the first paint" switch, so each launch runs main.main() in a child
+Python whose only addition is an event filter: installed on the QApplication as gui.app
+creates it, it notes the wall-clock time of the first paint event of a widget inside the
+visible main window, prints it and quits. The child's interpreter start, imports, window
+construction and layout all count, as they do for a learner. Median of 5 launches each: the
+start page (no arguments) and the spiral scenario.
+
+`main.py --screenshot` (lay out, settle, grab, save a PNG, exit) is timed as well, for
+comparison: it is an upper bound of the same path plus a fixed 150 ms settle and the PNG.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import REPO, Row, at_most, emit
+
+TARGET_S = 1.5
+LAUNCHES = 5
+
+CHILD = """
+import sys, time
+sys.path.insert(0, {repo!r})
+sys.argv = ["main.py", *{args!r}]
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+import gui.app
+
+class FirstPaint(QObject):
+    done = False
+    def eventFilter(self, watched, event):
+        if (not self.done and event.type() == QEvent.Type.Paint
+                and isinstance(watched, QWidget) and isinstance(watched.window(), QMainWindow)
+                and watched.window().isVisible()):
+            self.done = True
+            print("FIRST_PAINT", time.time(), flush=True)
+            QTimer.singleShot(0, QApplication.instance().quit)
+        return False
+
+first_paint = FirstPaint()
+create_application = gui.app.create_application
+
+def create_and_watch(*args, **kwargs):
+    app = create_application(*args, **kwargs)
+    app.installEventFilter(first_paint)
+    return app
+
+gui.app.create_application = create_and_watch
+import main
+sys.exit(main.main())
+"""
+
+
+def launch_to_first_paint(args: list[str], env: dict[str, str]) -> float:
+    code = CHILD.format(repo=str(REPO), args=args)
+    started = time.time()
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env, cwd=REPO, timeout=60)
+    for line in result.stdout.splitlines():
+        if line.startswith("FIRST_PAINT "):
+            return float(line.split()[1]) - started
+    raise RuntimeError(f"no first paint (exit {result.returncode}): {result.stderr[-500:]}")
+
+
+def screenshot_run(env: dict[str, str], folder: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "main.py", "--screenshot", str(Path(folder) / "s.png")],
+                   capture_output=True, env=env, cwd=REPO, timeout=60, check=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    launches = 3 if "--quick" in sys.argv[1:] else LAUNCHES
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        # A fresh settings folder: no remembered layout from the learner's own runs, and none
+        # written into theirs.
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": folder,
+               "HOME": folder}
+        for label, args in (("start page", []), ("spiral scenario", ["--scenario", "spiral"])):
+            times = [launch_to_first_paint(args, env) for _ in range(launches)]
+            median = statistics.median(times)
+            rows.append(Row(f"start-up to first paint: {label}", f"{median:.2f} s",
+                            f"<= {TARGET_S} s", at_most(median, TARGET_S)))
+        shots = [screenshot_run(env, folder) for _ in range(launches)]
+        rows.append(Row("main.py --screenshot, whole run (comparison)",
+                        f"{statistics.median(shots):.2f} s"))
+    emit(rows, [f"Median of {launches} launches each, offscreen."])
+
+
+if __name__ == "__main__":
+    main()
