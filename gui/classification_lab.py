@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractSpinBox, QDockWidget, QLabel, QVBoxLayout, QWidget
 
 from gui.controller import LabController
 from gui.docks.chain_rule_dock import ChainRulePanel
@@ -72,6 +73,17 @@ class BoundaryView(QWidget):
         layout.addWidget(self.plot, 1)
 
 
+class _EnterCommitsInput(QObject):
+    """Enter in a number box commits the number; without this filter the window's Enter
+    shortcut (finish the iteration) would also fire, training while the learner types."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and \
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+        return False
+
+
 class ClassificationLab(QObject):
     """The lab's panels and actions, installed in `window`, all driven by one controller."""
 
@@ -104,6 +116,10 @@ class ClassificationLab(QObject):
         self._place_panels()
         self._create_actions()
         self._connect()
+        self._enter_filter = _EnterCommitsInput(self)
+        for panel in (self.network, self.data, self.controls):
+            for box in panel.findChildren(QAbstractSpinBox):
+                box.installEventFilter(self._enter_filter)
         self.controller.set_stop_conditions(self.network.stop_conditions())
 
     # --- assembly ----------------------------------------------------------------------------
@@ -254,7 +270,10 @@ class ClassificationLab(QObject):
             self.data.set_user_point_count(len(info.user_points))
         if info.maps_frame != self._frames["maps"]:
             self._frames["maps"] = info.maps_frame
-            self.neuron_maps.set_maps(maps_from_layers(list(info.hidden_maps)), info.maps_extent)
+            # A diverged network's maps are NaN: shown as flat rather than as garbage.
+            grids = [np.nan_to_num(grid, nan=0.0, posinf=0.0, neginf=0.0)
+                     for grid in info.hidden_maps]
+            self.neuron_maps.set_maps(maps_from_layers(grids), info.maps_extent)
         self.chain_rule.set_snapshot(snapshot)
         self._curves_throttle.submit(snapshot, snapshot.running)
 

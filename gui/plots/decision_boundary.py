@@ -32,9 +32,13 @@ def blend_class_colors(probabilities: np.ndarray) -> np.ndarray:
     """Colour each cell by its class probabilities.
 
     probabilities: (ny, nx, n_classes), rows summing to 1. Returns (ny, nx, 3) uint8 RGB.
+    A cell the network could not compute (NaN once training diverged) shows as undecided.
     """
     n_classes = probabilities.shape[-1]
     probabilities = np.asarray(probabilities, dtype=np.float32)
+    if not np.isfinite(probabilities).all():
+        probabilities = np.where(np.isfinite(probabilities).all(axis=-1, keepdims=True),
+                                 probabilities, np.float32(1.0 / n_classes))
     mixed = probabilities @ CLASS_COLORS_RGB[:n_classes]  # (ny, nx, 3)
     # Confidence 0 when the top class is at chance level, 1 when it is certain.
     chance = 1.0 / n_classes
