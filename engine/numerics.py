@@ -9,7 +9,43 @@ code (np.maximum, np.exp, np.sum, ...) is called as the book calls it.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import sys
+
 import numpy as np
+
+# glibc's mallopt parameters and the values set below.
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+_KEEP_FREED_BYTES = 64 * 2**20
+_HEAP_UP_TO_BYTES = 32 * 2**20  # glibc's largest allowed mmap threshold on 64-bit
+
+
+def keep_freed_memory() -> bool:
+    """Let glibc reuse freed array memory instead of handing it back to the kernel at once.
+
+    With glibc's defaults, whenever two arrays of a megabyte or more are alive together (a dot
+    product's result and the bias added to it, a 4096-row block of a boundary grid) the newer
+    one is mapped fresh from the kernel and unmapped when freed, so every such operation pays
+    for page faults on memory that is zeroed again and again: `np.dot(X, W) + b` on a (4096,
+    64) float32 block took 1.0 ms instead of 0.1 ms, and the float64 version 2.3 ms instead
+    of 0.2 ms (benchmarks/README.md). Keeping up to 64 MiB of freed memory and serving arrays
+    up to 32 MiB from the heap removes that cost. No number changes, only where memory comes
+    from. Returns whether the setting took effect (only glibc has mallopt).
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(_M_TRIM_THRESHOLD, _KEEP_FREED_BYTES)
+                and mallopt(_M_MMAP_THRESHOLD, _HEAP_UP_TO_BYTES))
+
+
+ALLOCATOR_TUNED = keep_freed_memory()
 
 
 class Numerics:
