@@ -22,13 +22,19 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from common import Row, at_least, emit, interleaved_rates, use_repo_imports
 
 use_repo_imports()
 
+import engine.activations  # noqa: E402
+import engine.layers  # noqa: E402
+import engine.losses  # noqa: E402
+import engine.optimizers  # noqa: E402
+from engine.losses import Loss_CategoricalCrossentropy  # noqa: E402
 from engine.model import Model  # noqa: E402
 from engine.scenarios import chapter10_spec  # noqa: E402
 from engine.stepper import Stepper  # noqa: E402
@@ -189,18 +195,51 @@ def same_computation(case: dict, dot: Dot, iterations: int) -> bool:
                     for a, b in zip(model.dense, reference.dense, strict=True)))
 
 
+@contextmanager
+def checks_off() -> Iterator[None]:
+    """The book classes without their argument checks: what a trusted fast path (a Model
+    whose Stepper checks loss and parameters once per iteration anyway) would gain. For this
+    measurement only; the engine itself always checks."""
+    def nothing(*args, **kwargs) -> None:
+        return None
+
+    modules = (engine.layers, engine.activations, engine.losses, engine.optimizers)
+    names = ("check_array", "check_called")
+    saved = [(module, name, getattr(module, name)) for module in modules for name in names
+             if hasattr(module, name)]
+    targets = Loss_CategoricalCrossentropy._check_targets
+    for module, name, _ in saved:
+        setattr(module, name, nothing)
+    Loss_CategoricalCrossentropy._check_targets = nothing
+    try:
+        yield
+    finally:
+        for module, name, function in saved:
+            setattr(module, name, function)
+        Loss_CategoricalCrossentropy._check_targets = targets
+
+
 def measure_case(label: str, case: dict, dot: Dot, steps: int, repeats: int,
                  target: float | None) -> list[Row]:
     model = Model(case)
     reference = ReferenceLoop(model, dot)
     stepper = Stepper(Model(case))
+    unchecked = Model(case)
 
     def run_model(n: int) -> None:
         for _ in range(n):
             model.run_iteration()
 
-    rates = interleaved_rates({"reference": reference.run, "model": run_model,
-                               "stepper": stepper.run_iterations}, steps, repeats)
+    def run_unchecked(n: int) -> None:
+        with checks_off():
+            for _ in range(n):
+                unchecked.run_iteration()
+
+    candidates = {"reference": reference.run, "model": run_model,
+                  "stepper": stepper.run_iterations}
+    if target is not None:
+        candidates["unchecked"] = run_unchecked
+    rates = interleaved_rates(candidates, steps, repeats)
     rows = [Row(f"{label}: reference loop", f"{rates['reference']:.0f} steps/s"),
             Row(f"{label}: Model.run_iteration", f"{rates['model']:.0f} steps/s"),
             Row(f"{label}: Stepper.run_iterations", f"{rates['stepper']:.0f} steps/s")]
@@ -211,6 +250,8 @@ def measure_case(label: str, case: dict, dot: Dot, steps: int, repeats: int,
     if target is not None:
         rows.append(Row(f"{label}: Model / reference",
                         f"{rates['model'] / rates['reference']:.2f}x"))
+        rows.append(Row(f"{label}: Model without checks / reference (what-if)",
+                        f"{rates['unchecked'] / rates['reference']:.2f}x"))
     iterations = max(1, EQUAL_AFTER * 300 // len(model.X))  # fewer for the larger data
     same = same_computation(case, dot, iterations)
     rows.append(Row(f"{label}: same numbers as reference after {iterations} steps",
