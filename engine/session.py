@@ -309,6 +309,11 @@ def _spec_and_template(scenario: str, spec: Any) -> tuple[dict, Trainable]:
     except (ValueError, TypeError, ArithmeticError) as error:
         raise SessionError(f"spec: {error}") from None
     _check_size(normalized)
+    largest = float(np.finfo(np.float32 if normalized["numerics"] == "book" else np.float64).max)
+    for number, point in enumerate(normalized["points"]):
+        if max(abs(point[0]), abs(point[1])) > largest:
+            raise SessionError(f"spec.points[{number}]: {point[:2]} does not fit the "
+                               f"{normalized['numerics']} numerics' floats")
     try:
         return normalized, Model(normalized)
     except (ValueError, ArithmeticError) as error:
@@ -460,7 +465,7 @@ def _check_edit(edit: Any, template: Trainable, path: str, n_operations: int) ->
     if kind == "value":
         name, index, value = _tuple(payload, f"{path}[2]", 3)
         parameters = template.parameters()
-        if name not in parameters:
+        if not isinstance(name, str) or name not in parameters:
             raise SessionError(f"{path}[2]: {_describe(name)} is not a parameter of this "
                                f"network (expected one of {', '.join(parameters)})")
         shape = parameters[name].shape
