@@ -261,7 +261,8 @@ def measure_case(label: str, case: dict, dot: Dot, steps: int, repeats: int,
 
 def main() -> None:
     """--quick: fewer rounds; --large-only: only the 1000 x 3 case (run_all.py runs it once
-    more with OPENBLAS_NUM_THREADS=1, to show what BLAS threads cost on small matrices)."""
+    more with OPENBLAS_NUM_THREADS=2, numpy's default here, which the engine otherwise sets
+    to one thread: the difference is what BLAS threads cost on the book's small matrices)."""
     arguments = sys.argv[1:]
     repeats = 5 if "--quick" in arguments else 15
     threads = os.environ.get("OPENBLAS_NUM_THREADS")

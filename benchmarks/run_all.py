@@ -35,7 +35,7 @@ QUICK = ["--quick"]
 # is the window lab's own script, with its own options and a plain-text table.
 SCRIPTS = (
     ("engine_step.py", ["--json"], QUICK, {}),
-    ("engine_step.py", ["--json", "--large-only"], QUICK, {"OPENBLAS_NUM_THREADS": "1"}),
+    ("engine_step.py", ["--json", "--large-only"], QUICK, {"OPENBLAS_NUM_THREADS": "2"}),
     ("boundary.py", ["--json"], QUICK, {}),
     ("window_training.py", [], ["--seconds", "2"], {}),
     ("editing.py", ["--json"], QUICK, {}),

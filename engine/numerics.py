@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 import sys
 
 import numpy as np
@@ -46,6 +47,48 @@ def keep_freed_memory() -> bool:
 
 
 ALLOCATOR_TUNED = keep_freed_memory()
+
+# What a learner (or a test run) may set to choose BLAS threads themselves.
+_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+# The thread setter of OpenBLAS builds: plain, 64-bit-integer, and numpy's scipy-openblas.
+_OPENBLAS_SETTERS = ("openblas_set_num_threads", "openblas_set_num_threads64_",
+                     "scipy_openblas_set_num_threads", "scipy_openblas_set_num_threads64_")
+
+
+def use_one_blas_thread() -> bool:
+    """Run numpy's OpenBLAS on one thread, unless the environment chose a number already.
+
+    The book's matrices are small (300 x 64 for chapter 10, a few thousand rows at most), and
+    OpenBLAS's threads cost more to wake and join than they save; on a machine whose cores are
+    busy (the window's own thread, other programs) they wait for each other: the 1000-sample,
+    2-64-64-3 network trained at 20 steps per second with OpenBLAS's default threads and 130
+    with one (benchmarks/README.md). No number changes: OpenBLAS's threads share out the rows
+    and columns of a product, not the sums inside one element, and products of the book's
+    sizes run on one thread anyway; the exact reference tests pass either way. Returns whether
+    a thread setter was found and called.
+    """
+    if any(variable in os.environ for variable in _THREAD_VARIABLES):
+        return False
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            libraries = {line.split()[-1] for line in maps
+                         if "openblas" in line.lower() and "/" in line}
+    except OSError:
+        return False
+    for path in sorted(libraries):
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name in _OPENBLAS_SETTERS:
+            setter = getattr(library, name, None)
+            if setter is not None:
+                setter(1)
+                return True
+    return False
+
+
+BLAS_THREADS_LIMITED = use_one_blas_thread()
 
 
 class Numerics:
