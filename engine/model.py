@@ -412,9 +412,11 @@ class Model:
 
     # -- metrics -------------------------------------------------------------------------------
 
-    def history(self) -> dict[str, np.ndarray]:
-        """Per completed iteration: loss, data_loss, reg_loss, accuracy, learning_rate."""
-        return {key: np.array(values) for key, values in self._history.items()}
+    def history(self, start: int = 0) -> dict[str, np.ndarray]:
+        """Per completed iteration from `start` on: loss, data_loss, reg_loss, accuracy,
+        learning_rate (a window that redraws often asks only for what is new)."""
+        return {key: np.array(values[start:], dtype=np.float64)
+                for key, values in self._history.items()}
 
     def validation_metrics(self) -> dict[str, float]:
         """Data loss and accuracy on X_val as the book's chapter 11 computes them; pure.

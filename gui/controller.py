@@ -13,6 +13,7 @@ recomputing the expensive parts at most as often as a view can show them.
 from __future__ import annotations
 
 import copy
+import itertools
 import math
 import time
 from collections.abc import Callable, Mapping
@@ -48,7 +49,7 @@ CURVE_REFRESH_S = 0.1  # while running, the loss-along-weight curve is recompute
 EDIT_COMMAND_ID = 4041
 BOUNDARY_CELLS = 200  # the predicted plane: BOUNDARY_CELLS x BOUNDARY_CELLS cell centres
 MAP_CELLS = 48  # each neuron map: a thumbnail needs no more
-MAPS_REFRESH_S = 0.5  # while running, neuron maps are recomputed at most this often
+MAPS_REFRESH_S = 1.0  # while running, neuron maps are recomputed at most this often
 RULE_REFRESH_S = 0.5  # while running, the selected weight's chain rule likewise
 EXTENT_MARGIN = 0.1  # the plane shows the data plus this fraction of its span on each side
 VALIDATION_EVERY = 100  # run_iterations measures the validation set this often
@@ -94,6 +95,11 @@ def _axis(extent: Extent, cells: int) -> tuple[np.ndarray, np.ndarray]:
     return np.linspace(x_min, x_max, cells), np.linspace(y_min, y_max, cells)
 
 
+# Frame numbers count across models, so a view never takes a rebuilt model's first frames for
+# ones it has already shown.
+_FRAMES = itertools.count(1)
+
+
 class _Plane:
     """A Model's picture over the input plane, recomputed only when the model changed since
     (and, while running, the neuron maps at most every MAPS_REFRESH_S)."""
@@ -102,6 +108,8 @@ class _Plane:
         self.extent = data_extent(model.X[:len(model.X) - len(model.spec["points"])],
                                   model.X_val)
         self.boundary: np.ndarray | None = None
+        self.boundary_rows: slice | None = None
+        self._half = 0  # which half of the rows the next running frame recomputes
         self.boundary_frame = 0
         self.boundary_version = -1
         self.maps: tuple[np.ndarray, ...] = ()
@@ -110,11 +118,37 @@ class _Plane:
         self.maps_time = 0.0
         # epoch -> (loss, accuracy) on the validation set, measured once per frame
         self.validation: dict[int, tuple[float, float]] = {}
+        self._history: dict[str, np.ndarray] = {}
+
+    def history(self, model: Model) -> dict[str, np.ndarray]:
+        """The model's history as read-only arrays, extended by what is new since the last
+        call (a 10,000-epoch history is not converted again for every frame)."""
+        kept = len(next(iter(self._history.values()), ()))
+        if kept > model.iteration:
+            kept = 0  # stepped back or reset: start again
+        new = model.history(start=kept)
+        if kept == 0:
+            self._history = {key: sealed(values) for key, values in new.items()}
+        elif len(new["loss"]):
+            self._history = {key: sealed(np.concatenate([self._history[key], new[key]]))
+                             for key in new}
+        return self._history
 
     def refresh(self, model: Model, version: int, running: bool) -> None:
         if version != self.boundary_version:
-            self.boundary = sealed(model.predict_grid(*_axis(self.extent, BOUNDARY_CELLS)))
-            self.boundary_frame += 1
+            xs, ys = _axis(self.extent, BOUNDARY_CELLS)
+            if running and self.boundary is not None:
+                # While running, each frame recomputes every other row, alternating, so the
+                # whole plane is never more than one frame old at half the cost per frame.
+                rows = slice(self._half, None, 2)
+                self._half = 1 - self._half
+                plane = self.boundary.copy()
+                plane[rows] = model.predict_grid(xs, ys[rows])
+            else:
+                rows, plane = None, model.predict_grid(xs, ys)
+            self.boundary_rows = rows
+            self.boundary = sealed(plane)
+            self.boundary_frame = next(_FRAMES)
             self.boundary_version = version
         now = time.perf_counter()
         if version != self.maps_version and not (running and now - self.maps_time
@@ -122,7 +156,7 @@ class _Plane:
             xs, ys = _axis(self.extent, MAP_CELLS)
             self.maps = tuple(sealed(model.hidden_activations_grid(xs, ys, layer))
                               for layer in range(1, len(model.spec["hidden"]) + 1))
-            self.maps_frame += 1
+            self.maps_frame = next(_FRAMES)
             self.maps_version = version
             self.maps_time = now
 
@@ -607,6 +641,9 @@ class LabController(QObject):
         one_at_a_time = self.stop_conditions["target_loss"] is not None or \
             self.stop_conditions["target_accuracy"] is not None
         deadline = now + self._slice_budget_s
+        if self._frame_s:
+            # Train up to the next frame, so frames come on time whatever the budget.
+            deadline = min(deadline, max(self._last_frame + self._frame_s, now + 0.002))
         done = 0
         stop = None
         try:
@@ -738,7 +775,7 @@ class LabController(QObject):
             return None
         plane.refresh(model, self._version, self.is_running())
         plane.measure_validation(model, self.stepper.iteration)
-        history = {key: sealed(values) for key, values in model.history().items()}
+        history = plane.history(model)
         epochs = len(history["loss"])
         validation_loss, validation_accuracy = plane.validation_series(epochs)
         spec = model.spec
@@ -758,6 +795,7 @@ class LabController(QObject):
             extent=plane.extent,
             boundary=plane.boundary,
             boundary_frame=plane.boundary_frame,
+            boundary_rows=plane.boundary_rows,
             hidden_maps=plane.maps,
             maps_extent=plane.extent,
             maps_frame=plane.maps_frame,

@@ -47,7 +47,8 @@ class ClassificationInfo:
     validation_labels likewise; user_points, user_labels: the points added by hand.
     boundary: (ny, nx, classes) softmax probabilities at the cell centres spanning `extent`.
     hidden_maps: per hidden layer (ny, nx, neurons) activations over `extent` (coarser grid).
-    boundary_frame, maps_frame: count their recomputations, so a view can skip a redraw.
+    boundary_frame, maps_frame: count their recomputations, so a view can skip a redraw;
+    boundary_rows: which rows frame boundary_frame recomputed (None: every row).
     history: per completed epoch, the model's loss, data_loss, reg_loss, accuracy and
     learning_rate; validation_loss / validation_accuracy: (epochs,) measured every few
     epochs, NaN between.
@@ -65,6 +66,7 @@ class ClassificationInfo:
     extent: Extent
     boundary: np.ndarray
     boundary_frame: int
+    boundary_rows: slice | None  # the rows recomputed since the previous frame (None: all)
     hidden_maps: tuple[np.ndarray, ...]
     maps_extent: Extent
     maps_frame: int

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.snapshot import Snapshot
+from gui.widgets.live_text import LiveText
 
 SPEED_UNITS = ("iterations", "operations")
 PHASE_NAMES = {"forward": "forward pass", "loss": "loss", "backward": "backward pass",
@@ -64,10 +65,10 @@ class ControlsPanel(QWidget):
         # Only a click focuses them: with keyboard focus they would swallow Space and the arrows.
         self.speed_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.unit_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.iteration_label = QLabel()
+        # Its text changes many times a second while running: a LiveText repaints only itself.
+        self.iteration_label = LiveText(point_size=14, bold=True)
         self.iteration_label.setObjectName("iterationCounter")
-        self.iteration_label.setStyleSheet("font-size: 14pt; font-weight: 600;")
-        self.position_label = QLabel()
+        self.position_label = LiveText()
         self.next_label = QLabel()
         self.next_label.setTextFormat(Qt.TextFormat.RichText)
         self.next_label.setWordWrap(True)

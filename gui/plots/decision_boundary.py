@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
 from gui.colors import CLASS_COLOR_NAMES, CLASS_COLORS_HEX, CLASS_COLORS_RGB, POINT_OUTLINE_HEX
 from gui.theme import current_theme
@@ -66,6 +66,8 @@ class DecisionBoundaryPlot(QWidget):
         self._add_class = 0
         self._n_classes = 3
         self._extent: Extent | None = None
+        self._placed: tuple | None = None  # (extent, nx, ny) the image was last placed at
+        self._rgb: np.ndarray | None = None  # (ny, nx, 3) the colours shown
         self._user_points = np.zeros((0, 2))
         self._fill_brushes = np.array([pg.mkBrush(c) for c in CLASS_COLORS_HEX], dtype=object)
         self._ring_pens = np.array([pg.mkPen(c, width=2) for c in CLASS_COLORS_HEX], dtype=object)
@@ -78,6 +80,10 @@ class DecisionBoundaryPlot(QWidget):
         item.setLabel("left", "X[:, 1]")
         item.hideButtons()
         item.getViewBox().setAspectLocked(True)
+        for side in ("left", "bottom"):
+            # Ticks reach into the plane, so every new frame would repaint the axes' text too;
+            # cached, they are redrawn only when their range changes.
+            item.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         item.addItem(self.image)
@@ -115,11 +121,21 @@ class DecisionBoundaryPlot(QWidget):
         layout.addWidget(self.message)
         self._update_hint()
 
-    def set_boundary(self, probabilities: np.ndarray, extent: Extent) -> None:
-        """Show probabilities: (ny, nx, n_classes) predicted at the cell centres spanning extent."""
+    def set_boundary(self, probabilities: np.ndarray, extent: Extent,
+                     rows: slice | None = None) -> None:
+        """Show probabilities: (ny, nx, n_classes) predicted at the cell centres spanning extent.
+        rows: only these rows changed since the last call (the rest are coloured already)."""
         ny, nx, _ = probabilities.shape
-        self.image.setImage(blend_class_colors(probabilities), levels=(0, 255), autoLevels=False)
+        if rows is None or self._rgb is None or self._rgb.shape[:2] != (ny, nx) \
+                or (extent, nx, ny) != self._placed:
+            self._rgb = blend_class_colors(probabilities)
+        else:
+            self._rgb[rows] = blend_class_colors(probabilities[rows])
+        self.image.setImage(self._rgb, levels=(0, 255), autoLevels=False)
         x_min, x_max, y_min, y_max = extent
+        if (extent, nx, ny) == self._placed:
+            return  # same place: a new frame only changes the pixels
+        self._placed = (extent, nx, ny)
         dx = (x_max - x_min) / max(nx - 1, 1)
         dy = (y_max - y_min) / max(ny - 1, 1)
         self.image.setRect(QRectF(x_min - dx / 2, y_min - dy / 2, dx * nx, dy * ny))

@@ -1,0 +1,58 @@
+"""A one-line label for text that changes many times a second (counters, the book's line).
+
+A QLabel asks its layout to recompute on every setText, and a layout passes that up to the
+main window, so a counter ticking 20 times a second would relayout and repaint the whole window
+as often. This widget only repaints itself: its size depends on the font, never on the text,
+and text too long for it is elided at the right.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFont, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+
+class LiveText(QWidget):
+    """One line of text, repainted in place; `text()` is what the reader sees (unelided)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None,
+                 point_size: float | None = None, bold: bool = False,
+                 monospace: bool = False):
+        super().__init__(parent)
+        font = QFont(self.font())
+        if monospace:
+            font.setFamily("monospace")
+            font.setStyleHint(QFont.StyleHint.Monospace)
+        if point_size is not None:
+            font.setPointSizeF(point_size)
+        font.setBold(bold)
+        self.setFont(font)
+        self._text = text
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:  # noqa: N802 (QLabel's name, so either fits)
+        if text != self._text:
+            self._text = text
+            self.setToolTip(text)
+            self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        metrics = self.fontMetrics()
+        return QSize(metrics.averageCharWidth() * 40, metrics.height() + 6)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(0, self.fontMetrics().height() + 6)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        painter.setPen(self.palette().windowText().color())
+        rect = self.rect().adjusted(0, 3, 0, -3)
+        shown = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight,
+                                              rect.width())
+        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
+        painter.end()
