@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from engine.scenarios import SCENARIOS
 from gui import APP_NAME, DISTRIBUTION, app_version
+from gui.classification_lab import install_classification_lab
 from gui.controller import LabController
 from gui.hand_lab import install_hand_lab
 from gui.main_window import DEFAULT_SIZE, MainWindow, app_icon
@@ -35,7 +36,10 @@ class ScenarioUnavailableError(ValueError):
 
 # Scenario kind -> what puts that kind's lab (controller, panels, actions) into a window and
 # loads the named scenario. A lab follows the window's scenario requests once installed.
-LAB_INSTALLERS: dict[str, Callable[[MainWindow, str], Lab]] = {"hand": install_hand_lab}
+LAB_INSTALLERS: dict[str, Callable[[MainWindow, str], Lab]] = {
+    "hand": install_hand_lab,
+    "classification": install_classification_lab,
+}
 
 
 def create_application(dark: bool = False, large_text: bool = False) -> QApplication:

@@ -291,9 +291,26 @@ def test_the_chosen_colours_and_text_size_reach_the_windows_widgets(
     assert window.statusBar().font().pointSizeF() == pytest.approx(BASE_POINT_SIZE * scale)
 
 
-def test_training_a_scenario_no_lab_opens_is_refused_by_name():
-    unopenable = [n for n in scenario_names() if SCENARIOS[n].kind not in LAB_INSTALLERS]
-    if not unopenable:
-        pytest.skip("every scenario has a lab")
-    with pytest.raises(ScenarioUnavailableError, match=repr(unopenable[0])):
-        build_window(unopenable[0], steps=1)
+def test_training_a_scenario_no_lab_opens_is_refused_by_name(monkeypatch):
+    monkeypatch.delitem(LAB_INSTALLERS, "classification")
+    with pytest.raises(ScenarioUnavailableError, match="'spiral'"):
+        build_window("spiral", steps=1)
+
+
+def visible_docks(window) -> set[QDockWidget]:
+    return {dock for dock in window.docks() if dock.isVisible()}
+
+
+def test_one_window_switches_between_the_hand_and_the_classification_lab(qtbot):
+    window = show(qtbot, build_window("neuron"))
+    hand_docks = visible_docks(window)
+    hand_view = window.centralWidget()
+    window.scenario_requested.emit("spiral")  # what the Scenario menu and the start page do
+    qtbot.waitUntil(lambda: "Spiral" in window.windowTitle())
+    classification_docks = visible_docks(window)
+    assert classification_docks and not hand_docks & classification_docks
+    assert window.centralWidget() is not hand_view
+    window.scenario_requested.emit("layer")
+    qtbot.waitUntil(lambda: "Layer of 3 neurons" in window.windowTitle())
+    assert visible_docks(window) == hand_docks
+    assert window.centralWidget() is hand_view
