@@ -50,7 +50,7 @@ from engine.stepper import Stepper, Trainable
 
 APP = "backprop-playground"
 FORMAT = 1
-MAX_FILE_BYTES = 50 * 2**20  # a chapter-10 run of 10,000 iterations takes about 1.3 MB
+MAX_FILE_BYTES = 50 * 2**20  # a chapter-10 run: about 1 MB per 10,000 iterations
 HAND_EXAMPLES: dict[str, type] = {"neuron": SingleNeuron, "layer": LayerOfThree}
 # What a file may ask the engine to build: far beyond what the window offers (1000 samples per
 # class, 6 classes, 4 layers of 256), low enough that building cannot exhaust memory.
