@@ -111,19 +111,21 @@ def measure(seconds: float, rounds: int) -> dict[str, float]:
         totals["h_steps"] += steps
         totals["h_wall"] += wall
         totals["h_cpu"] += cpu
-        first_iteration, first_frames = controller.stepper.iteration, len(frames)
         controller.set_running(True)
         probe.timer.start()
+        first_iteration = controller.stepper.iteration
         wall, cpu = time.perf_counter(), time.process_time()
         while time.perf_counter() - wall < seconds:
             app.processEvents()
-        totals["w_wall"] += time.perf_counter() - wall
+        end = time.perf_counter()
+        totals["w_wall"] += end - wall
         totals["w_cpu"] += time.process_time() - cpu
+        totals["w_steps"] += controller.stepper.iteration - first_iteration
+        # Only frames drawn while running count (not those of pressing Run or Pause).
+        totals["frames"] += sum(1 for t in frames if wall <= t < end)
         probe.timer.stop()
         controller.set_running(False)
         app.processEvents()
-        totals["w_steps"] += controller.stepper.iteration - first_iteration
-        totals["frames"] += len(frames) - first_frames
     window.close()
     totals["latency_p95"] = float(np.percentile(probe.latencies, 95))
     totals["probes"] = len(probe.latencies)

@@ -52,6 +52,7 @@ MAP_CELLS = 48  # each neuron map: a thumbnail needs no more
 MAPS_REFRESH_S = 1.0  # while running, neuron maps are recomputed at most this often
 RULE_REFRESH_S = 0.5  # while running, the selected weight's chain rule likewise
 EXTENT_MARGIN = 0.1  # the plane shows the data plus this fraction of its span on each side
+FRAME_SLACK_S = 0.002  # a slice ending this close to the next frame's time publishes it
 VALIDATION_EVERY = 100  # run_iterations measures the validation set this often
 NETWORK_KEYS = ("hidden", "output", "optimizer", "numerics")
 
@@ -672,7 +673,7 @@ class LabController(QObject):
             self._publish(stop)
             return
         self._version += 1
-        if time.perf_counter() - self._last_frame >= self._frame_s:
+        if time.perf_counter() - self._last_frame >= self._frame_s - FRAME_SLACK_S:
             self._publish(None)
 
     def _epochs_left(self) -> int | None:
