@@ -68,6 +68,9 @@ class StartPage(QWidget):
         """scenarios: (name, title, kind) for each, in the order to show them."""
         super().__init__(parent)
         self.setObjectName("startPage")
+        # The page takes the first focus, so no card looks chosen before the user picks;
+        # Tab still walks the cards.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setStyleSheet(style_sheet(current_theme()))
         self.buttons: dict[str, QPushButton] = {}
         self._group = QButtonGroup(self)

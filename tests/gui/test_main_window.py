@@ -245,6 +245,16 @@ def test_choosing_a_card_opens_its_lab(qtbot):
     assert "Layer of 3 neurons" in window.statusBar().currentMessage()
 
 
+def test_the_keyboard_alone_opens_a_scenario_from_the_start_page(qtbot):
+    window = show(qtbot, build_window())
+    page = window.centralWidget()
+    qtbot.waitUntil(page.hasFocus)  # the page, not a card: nothing looks chosen yet
+    qtbot.keyClick(page, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.buttons["neuron"]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: "Single neuron" in window.windowTitle())
+
+
 def test_build_window_opens_a_scenario_and_trains_it_through_the_lab(qtbot):
     window = show(qtbot, build_window("neuron", steps=2))
     assert not isinstance(window.centralWidget(), StartPage)
