@@ -108,13 +108,16 @@ class MainWindow(QMainWindow):
         return self._settings is not None and restore_window_layout(self, self._settings)
 
     def reset_layout(self) -> None:
-        """Every panel back in its first place, docked and visible."""
+        """Every panel back in its first place, docked and visible.
+
+        Panels whose View > Panels entry is hidden (those of a lab not in use) stay hidden.
+        """
         for dock, _, _ in self._docks:
             dock.setFloating(False)
             self.removeDockWidget(dock)
         for dock, area, tabify_with in self._docks:
             self._place(dock, area, tabify_with)
-            dock.show()
+            dock.setVisible(dock.toggleViewAction().isVisible())
 
     def show_shortcuts(self) -> None:
         """Open the keyboard-shortcut table, built from the actions present right now."""

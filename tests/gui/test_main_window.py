@@ -152,6 +152,18 @@ def test_docks_join_the_view_menu_and_reset_layout_brings_them_back(window, qtbo
     assert window.docks() == [controls, log]
 
 
+def test_reset_layout_leaves_the_panels_of_a_lab_not_in_use_hidden(window):
+    shown, set_aside = make_dock("Controls"), make_dock("Data")
+    window.add_dock(shown)
+    window.add_dock(set_aside)
+    set_aside.toggleViewAction().setVisible(False)  # how a lab steps aside for another
+    set_aside.hide()
+    shown.hide()
+    window.reset_layout()
+    assert shown.isVisible()
+    assert not set_aside.isVisible()
+
+
 def test_layout_is_remembered_between_runs_in_a_private_settings_file(qtbot, private_settings):
     first = MainWindow(open_settings())
     qtbot.addWidget(first)
@@ -320,6 +332,9 @@ def test_one_window_switches_between_the_hand_and_the_classification_lab(qtbot):
     classification_docks = visible_docks(window)
     assert classification_docks and not hand_docks & classification_docks
     assert window.centralWidget() is not hand_view
+    reset = next(a for a in window.menu("View").actions() if "Reset" in a.text())
+    reset.trigger()
+    assert visible_docks(window) == classification_docks
     window.scenario_requested.emit("layer")
     qtbot.waitUntil(lambda: "Layer of 3 neurons" in window.windowTitle())
     assert visible_docks(window) == hand_docks
