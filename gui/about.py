@@ -58,11 +58,12 @@ def menu_actions(menu: QMenu) -> Iterator[tuple[QAction, str]]:
 
 
 def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
-    """(action, keys, menu) for every action under `window` that has a shortcut.
+    """(action, keys, menu) for every action under `window` whose shortcut works now.
 
     Menus come in menu-bar order and their actions in menu order, then the shortcuts that are
     in no menu. Read from the live actions rather than a hand-written list, so a panel that
-    adds an action appears here without anyone editing the help.
+    adds an action appears here without anyone editing the help. Hidden actions (a lab not in
+    use) are left out: their shortcuts do nothing until their lab returns.
     """
     rows: list[tuple[str, str, str]] = []
     seen: set[QAction] = set()
@@ -71,12 +72,12 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
             continue
         for action, title in menu_actions(bar_entry.menu()):
             seen.add(action)
-            if keys_of(action):
+            if action.isVisible() and keys_of(action):
                 rows.append((plain_text(action.text()), keys_of(action), title))
     unlisted = {
         (plain_text(action.text()), keys_of(action), "")
         for action in window.findChildren(QAction)
-        if action not in seen and keys_of(action)
+        if action not in seen and action.isVisible() and keys_of(action)
     }
     return rows + sorted(unlisted)
 

@@ -98,6 +98,10 @@ def test_f1_lists_every_shortcut_including_ones_added_by_panels(window, qtbot):
     pause.setShortcut(QKeySequence("Space"))
     dock.addAction(pause)
     window.add_dock(dock)
+    asleep = QAction("Add a point", window)  # a hidden lab's action: its key does nothing now
+    asleep.setShortcut(QKeySequence("P"))
+    asleep.setVisible(False)
+    window.add_menu_action("Training", asleep)
 
     qtbot.keyClick(window, Qt.Key.Key_F1)
     dialog = window.findChild(ShortcutsDialog)
