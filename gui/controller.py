@@ -443,7 +443,9 @@ class LabController(QObject):
         running = self.is_running()
         self.pause()
         state = self.stepper.get_state() if keep_training else None
+        measured = dict(self._plane.validation) if keep_training and self._plane else {}
         self._install(model, self.scenario, model.title, stepper_state=state)
+        self._plane.validation.update(measured)  # the same validation set, the same history
         self._publish(message.format(seed=model.spec["seed"]))
         if running:
             self.set_running(True)

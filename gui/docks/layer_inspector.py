@@ -1,7 +1,7 @@
 """Any layer's arrays as a tinted table: what it computed (output, dinputs, dweights, dbiases)
 and, for a Dense layer, its weights and biases, which the learner can edit.
 
-Arrays with a row per sample show a window of MAX_ROWS samples at a time, so a 300-sample
+Arrays with a row per sample show a window of a few samples at a time, so a 300-sample
 output stays a readable table instead of thousands of cells. Clicking a weight or bias selects
 it for the chain rule panel; typing or nudging one asks the controller to set it (undoable).
 """
@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 from gui.snapshot import Index, Snapshot
 from gui.widgets.array_editor import ArrayEditor
 
-MAX_ROWS = 12  # samples shown at once
-MAX_COLUMNS = 16  # wider arrays are shown transposed, one row per neuron
+MAX_ROWS = 12  # samples shown at once, one row each, when the neurons fit across
+MAX_COLUMNS = 6  # more neurons than this are shown one row per neuron...
+SAMPLE_COLUMNS = 4  # ...with this many samples across
 EDITABLE = ("weights", "biases")
 # The order a learner meets them in: parameters, forward, backward, optimizer memory.
 ATTRIBUTES = ("weights", "biases", "inputs", "output", "dinputs", "dweights", "dbiases",
@@ -200,22 +201,24 @@ class LayerInspector(QWidget):
         if array.ndim == 0:
             array = array.reshape(1, 1)
         samples = self._sample_rows(array)
+        if self._auto_transpose:
+            self._set_transposed(array.ndim == 2 and array.shape[1] > MAX_COLUMNS)
+        transposed = self.transpose_box.isChecked() and array.ndim == 2
         self.first_sample.setVisible(samples)
         if samples:
+            window = SAMPLE_COLUMNS if transposed else MAX_ROWS
+            self._offset = min(self._offset, len(array) - window)
             blocked = self.first_sample.blockSignals(True)
-            self.first_sample.setRange(0, max(0, len(array) - MAX_ROWS))
-            self.first_sample.setSuffix(f" to {min(len(array), self._offset + MAX_ROWS) - 1}"
+            self.first_sample.setRange(0, max(0, len(array) - window))
+            self.first_sample.setSuffix(f" to {min(len(array), self._offset + window) - 1}"
                                         f" of {len(array)}")
             self.first_sample.setValue(self._offset)
             self.first_sample.blockSignals(blocked)
-            shown = array[self._offset:self._offset + MAX_ROWS]
+            shown = array[self._offset:self._offset + window]
             rows = [f"sample {i}" for i in range(self._offset, self._offset + len(shown))]
         else:
             shown = array
             rows = [str(i) for i in range(len(array))]
-        if self._auto_transpose:
-            self._set_transposed(shown.ndim == 2 and shown.shape[1] > MAX_COLUMNS)
-        transposed = self.transpose_box.isChecked() and shown.ndim == 2
         columns = [f"[{j}]" if not samples else f"neuron {j}" for j in range(shown.shape[-1])]
         if attribute in ("weights", "dweights", "weight_momentums", "weight_cache"):
             rows = [f"input {i}" for i in range(len(shown))]
@@ -235,7 +238,7 @@ class LayerInspector(QWidget):
         samples = len(self._snapshot.values["X"]) if self._snapshot is not None and \
             "X" in self._snapshot.values else None
         return array.ndim == 2 and samples is not None and len(array) == samples and \
-            len(array) > MAX_ROWS
+            len(array) > SAMPLE_COLUMNS
 
     def _set_transposed(self, on: bool) -> None:
         blocked = self.transpose_box.blockSignals(True)

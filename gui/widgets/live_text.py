@@ -12,6 +12,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+MIN_SCALE = 0.65  # text too long for the width is drawn down to this fraction of its size
+
 
 class LiveText(QWidget):
     """One line of text, repainted in place; `text()` is what the reader sees (unelided)."""
@@ -52,7 +54,13 @@ class LiveText(QWidget):
         painter = QPainter(self)
         painter.setPen(self.palette().windowText().color())
         rect = self.rect().adjusted(0, 3, 0, -3)
-        shown = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight,
-                                              rect.width())
+        font = QFont(self.font())
+        wide = self.fontMetrics().horizontalAdvance(self._text)
+        if wide > rect.width() > 0:
+            # Shrink a little before cutting: a longer number still reads whole.
+            font.setPointSizeF(font.pointSizeF() * max(MIN_SCALE, rect.width() / wide))
+        painter.setFont(font)
+        shown = painter.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight,
+                                                 rect.width())
         painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
         painter.end()
