@@ -191,3 +191,53 @@ def test_an_output_weight_typed_in_the_inspector_changes_the_model_and_undoes(qt
     table.clearFocus()
     qtbot.keyClick(lab.window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert lab.controller.snapshot.parameters["dense2.weights"][4, 1] != np.float32(0.75)
+
+
+@pytest.fixture
+def switching_window(qtbot, monkeypatch):
+    """The app's window with both labs available, opened on the single neuron."""
+    from gui import app
+
+    monkeypatch.setitem(app.LAB_INSTALLERS, "classification", install_classification_lab)
+    window = app.build_window("neuron")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def visible_panels(window) -> set[str]:
+    return {dock.windowTitle() for dock in window.docks() if dock.isVisible()}
+
+
+def panel_entries(window) -> list[str]:
+    menu = window.menu("View").actions()[0].menu()
+    return [action.text() for action in menu.actions() if action.isVisible()]
+
+
+def test_switching_between_a_hand_and_a_classification_scenario_swaps_the_whole_lab(
+        qtbot, switching_window):
+    window = switching_window
+    diagram = window.centralWidget()
+    hand_panels = visible_panels(window)
+    scenario_titles = [a.text() for a in window.menu("Scenario").actions()]
+    assert scenario_titles == ["Single neuron", "Layer of 3 neurons",
+                               "Spiral (book chapter 10, Adam)", "Vertical"]
+    window.menu("Scenario").actions()[2].trigger()
+    lab = next(child for child in window.children() if isinstance(child, ClassificationLab))
+    assert window.centralWidget() is lab.view
+    assert visible_panels(window) == {dock.windowTitle() for dock in lab.docks.values()}
+    assert sorted(panel_entries(window)) == sorted(visible_panels(window))
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # only the classification lab hears it
+    assert lab.controller.is_running()
+    window.scenario_requested.emit("layer")
+    assert not lab.controller.is_running()
+    assert window.centralWidget() is diagram and diagram.isVisible()
+    assert visible_panels(window) == hand_panels
+    assert sorted(panel_entries(window)) == sorted(hand_panels)
+    assert window.windowTitle().startswith("Layer of 3 neurons")
+    window.scenario_requested.emit("vertical")
+    assert window.centralWidget() is lab.view
+    assert lab.controller.snapshot.title == "Vertical"
+    assert len(window.docks()) == len(hand_panels) + len(lab.docks)  # none added twice
+    assert [a.text() for a in window.menu("Scenario").actions()] == scenario_titles
