@@ -150,9 +150,9 @@ def offscreen() -> None:
 
 
 def open_window(scenario: str):
-    """The app's window as main.py builds it (offscreen, default layout), on `scenario`, with
-    that scenario's LabController; returns (app, window, controller, note). `controller` is None
-    when the window opens no lab for the scenario, and `note` says what was done instead."""
+    """The app's window as main.py builds it (offscreen, default layout), on `scenario`;
+    returns (app, window, controller), the controller being the scenario's LabController, or
+    None when the window opens no lab for the scenario."""
     offscreen()
     use_repo_imports()
     from gui.app import build_window, create_application
@@ -164,15 +164,5 @@ def open_window(scenario: str):
     window = build_window(scenario)
     window.show()
     app.processEvents()
-    note = ""
     controllers = [c for c in window.findChildren(LabController) if c.scenario == scenario]
-    if not controllers:
-        try:
-            from gui.classification_lab import install_classification_lab
-        except ImportError:
-            return app, window, None, f"no lab in the window opens {scenario!r}"
-        install_classification_lab(window, scenario)
-        app.processEvents()
-        controllers = [c for c in window.findChildren(LabController) if c.scenario == scenario]
-        note = "app.py does not install the classification lab yet; the benchmark installed it"
-    return app, window, (controllers[0] if controllers else None), note
+    return app, window, (controllers[0] if controllers else None)
