@@ -49,6 +49,8 @@ CURVE_REFRESH_S = 0.1  # while running, the loss-along-weight curve is recompute
 EDIT_COMMAND_ID = 4041
 BOUNDARY_CELLS = 200  # the predicted plane: BOUNDARY_CELLS x BOUNDARY_CELLS cell centres
 MAP_CELLS = 48  # each neuron map: a thumbnail needs no more
+PLANE_RUNNING_S = 0.004  # boundary computing per frame while running (half a chapter-10 plane)
+PLANE_PAUSED_S = 0.05  # and per snapshot otherwise; a larger network's plane comes in slices
 MAPS_REFRESH_S = 1.0  # while running, neuron maps are recomputed at most this often
 RULE_REFRESH_S = 0.5  # while running, the selected weight's chain rule likewise
 EXTENT_MARGIN = 0.1  # the plane shows the data plus this fraction of its span on each side
@@ -102,24 +104,75 @@ _FRAMES = itertools.count(1)
 
 
 class _Plane:
-    """A Model's picture over the input plane, recomputed only when the model changed since
-    (and, while running, the neuron maps at most every MAPS_REFRESH_S)."""
+    """A Model's picture over the input plane, recomputed within a time budget per snapshot.
+
+    The boundary's rows are recomputed in an interleaved order (even rows, then odd), as many
+    per call as fit in the budget: the chapter-10 network redoes half the plane per frame while
+    running, so the whole plane is never more than one frame old; a 4 x 256 network redoes a
+    few rows per frame, and the window stays responsive while its plane catches up.
+    """
 
     def __init__(self, model: Model):
         self.extent = data_extent(model.X[:len(model.X) - len(model.spec["points"])],
                                   model.X_val)
         self.boundary: np.ndarray | None = None
-        self.boundary_rows: slice | None = None
-        self._half = 0  # which half of the rows the next running frame recomputes
+        self.boundary_rows: np.ndarray | None = None
         self.boundary_frame = 0
-        self.boundary_version = -1
+        self._order = np.r_[0:BOUNDARY_CELLS:2, 1:BOUNDARY_CELLS:2]
+        self._cursor = 0  # position in _order of the next row to recompute
+        self._row_version = np.full(BOUNDARY_CELLS, -1)  # the model version each row shows
+        self._seconds_per_row = 1e-4
         self.maps: tuple[np.ndarray, ...] = ()
         self.maps_frame = 0
         self.maps_version = -1
         self.maps_time = 0.0
+        self.maps_seconds = 0.0
         # epoch -> (loss, accuracy) on the validation set, measured once per frame
         self.validation: dict[int, tuple[float, float]] = {}
         self._history: dict[str, np.ndarray] = {}
+
+    @property
+    def complete(self) -> bool:
+        """Every row shows the latest model version asked for."""
+        return bool((self._row_version == self._row_version.max()).all())
+
+    def refresh(self, model: Model, version: int, running: bool, budget: float) -> None:
+        """Recompute the rows not showing `version` (as many as fit in `budget` seconds, at
+        least one), and the neuron maps when due."""
+        xs, ys = _axis(self.extent, BOUNDARY_CELLS)
+        if self.boundary is None:
+            self._compute_rows(model, xs, ys, self._order, version)
+        elif (self._row_version != version).any():
+            stale = np.roll(self._order, -self._cursor)
+            stale = stale[self._row_version[stale] != version]
+            count = max(1, min(len(stale), int(budget / self._seconds_per_row)))
+            self._compute_rows(model, xs, ys, stale[:count], version)
+            self._cursor = (int(np.flatnonzero(self._order == stale[count - 1])[0]) + 1) \
+                % BOUNDARY_CELLS
+        now = time.perf_counter()
+        # Maps cost what the hidden layers cost: while running, at most a tenth of the time.
+        due = max(MAPS_REFRESH_S, 10 * self.maps_seconds)
+        if version != self.maps_version and not (running and now - self.maps_time < due):
+            map_xs, map_ys = _axis(self.extent, MAP_CELLS)
+            self.maps = tuple(sealed(model.hidden_activations_grid(map_xs, map_ys, layer))
+                              for layer in range(1, len(model.spec["hidden"]) + 1))
+            self.maps_frame = next(_FRAMES)
+            self.maps_version = version
+            self.maps_time = now
+            self.maps_seconds = time.perf_counter() - now
+
+    def _compute_rows(self, model: Model, xs: np.ndarray, ys: np.ndarray, rows: np.ndarray,
+                      version: int) -> None:
+        started = time.perf_counter()
+        values = model.predict_grid(xs, ys[rows])
+        plane = np.empty((len(ys), len(xs), values.shape[-1]), dtype=values.dtype) \
+            if self.boundary is None else self.boundary.copy()
+        plane[rows] = values
+        self._seconds_per_row = max(1e-6, (time.perf_counter() - started) / len(rows))
+        self.boundary = sealed(plane)
+        self.boundary_rows = None if len(rows) == len(ys) else sealed(np.sort(rows))
+        self._row_version[rows] = version
+        self.boundary_frame = next(_FRAMES)
 
     def history(self, model: Model) -> dict[str, np.ndarray]:
         """The model's history as read-only arrays, extended by what is new since the last
@@ -134,32 +187,6 @@ class _Plane:
             self._history = {key: sealed(np.concatenate([self._history[key], new[key]]))
                              for key in new}
         return self._history
-
-    def refresh(self, model: Model, version: int, running: bool) -> None:
-        if version != self.boundary_version:
-            xs, ys = _axis(self.extent, BOUNDARY_CELLS)
-            if running and self.boundary is not None:
-                # While running, each frame recomputes every other row, alternating, so the
-                # whole plane is never more than one frame old at half the cost per frame.
-                rows = slice(self._half, None, 2)
-                self._half = 1 - self._half
-                plane = self.boundary.copy()
-                plane[rows] = model.predict_grid(xs, ys[rows])
-            else:
-                rows, plane = None, model.predict_grid(xs, ys)
-            self.boundary_rows = rows
-            self.boundary = sealed(plane)
-            self.boundary_frame = next(_FRAMES)
-            self.boundary_version = version
-        now = time.perf_counter()
-        if version != self.maps_version and not (running and now - self.maps_time
-                                                 < MAPS_REFRESH_S):
-            xs, ys = _axis(self.extent, MAP_CELLS)
-            self.maps = tuple(sealed(model.hidden_activations_grid(xs, ys, layer))
-                              for layer in range(1, len(model.spec["hidden"]) + 1))
-            self.maps_frame = next(_FRAMES)
-            self.maps_version = version
-            self.maps_time = now
 
     def measure_validation(self, model: Model, iteration: int) -> None:
         """Record the validation loss and accuracy at the current parameters (epoch
@@ -248,7 +275,7 @@ class LabController(QObject):
         self._loss_curve_enabled = loss_curve
         self._last_frame = 0.0
         self._version = 0  # counts changes of the engine state, so caches know when to refresh
-        self._rule: tuple[tuple, ChainRuleInfo | None, float] | None = None
+        self._rule: tuple[tuple, ChainRuleInfo | None, float, float] | None = None
         self._plane: _Plane | None = None
         self._preset_spec: dict | None = None
         self.stop_conditions: dict[str, float | None] = {
@@ -753,22 +780,28 @@ class LabController(QObject):
         if message:
             self.status_message.emit(message)
 
+    def _on_plane_slice_changed(self) -> None:
+        """Continue a plane too large for one snapshot (the engine state is unchanged)."""
+        if self._plane is not None and not self._plane.complete and not self.is_running():
+            self._publish(None, changed=False)
+
     def _selected_rule(self) -> ChainRuleInfo | None:
         """The selected value's chain rule; while running, recomputed at most every
-        RULE_REFRESH_S when the run loop publishes frames (it is a whole extra pass)."""
+        RULE_REFRESH_S (or ten times what it took, for a large network) when the run loop
+        publishes frames: it is several extra passes."""
         if self.selected is None:
             return None
         key = (self.selected, self._version)
         now = time.perf_counter()
         if self._rule is not None:
-            (selected, version), rule, when = self._rule
+            (selected, version), rule, when, took = self._rule
             if version == self._version and selected == self.selected:
                 return rule
             if self._frame_s and self.is_running() and selected == self.selected and \
-                    now - when < RULE_REFRESH_S:
+                    now - when < max(RULE_REFRESH_S, 10 * took):
                 return rule
         rule = self._chain_rule(*self.selected)
-        self._rule = (key, rule, now)
+        self._rule = (key, rule, now, time.perf_counter() - now)
         return rule
 
     def _classification(self) -> ClassificationInfo | None:
@@ -776,7 +809,13 @@ class LabController(QObject):
         model, plane = self.model, self._plane
         if model is None or plane is None:
             return None
-        plane.refresh(model, self._version, self.is_running())
+        running = self.is_running()
+        plane.refresh(model, self._version, running,
+                      PLANE_RUNNING_S if running else PLANE_PAUSED_S)
+        if not plane.complete and not running:
+            # A large network's plane is finished in further slices, the window answering
+            # in between.
+            QTimer.singleShot(0, self._on_plane_slice_changed)
         plane.measure_validation(model, self.stepper.iteration)
         history = plane.history(model)
         epochs = len(history["loss"])

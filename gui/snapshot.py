@@ -66,7 +66,7 @@ class ClassificationInfo:
     extent: Extent
     boundary: np.ndarray
     boundary_frame: int
-    boundary_rows: slice | None  # the rows recomputed since the previous frame (None: all)
+    boundary_rows: np.ndarray | None  # rows recomputed since the previous frame (None: all)
     hidden_maps: tuple[np.ndarray, ...]
     maps_extent: Extent
     maps_frame: int

@@ -122,7 +122,7 @@ class DecisionBoundaryPlot(QWidget):
         self._update_hint()
 
     def set_boundary(self, probabilities: np.ndarray, extent: Extent,
-                     rows: slice | None = None) -> None:
+                     rows: np.ndarray | slice | None = None) -> None:
         """Show probabilities: (ny, nx, n_classes) predicted at the cell centres spanning extent.
         rows: only these rows changed since the last call (the rest are coloured already)."""
         ny, nx, _ = probabilities.shape

@@ -195,3 +195,16 @@ def test_any_weight_including_the_output_layers_can_be_edited_and_undone(lab):
     assert view.last.chain_rule.target == "dl/d(dense2.weights[3, 1])"
     controller.undo_stack.undo()
     assert view.last.parameters["dense2.weights"][3, 1] != np.float32(0.5)
+
+
+def test_a_large_networks_plane_comes_in_slices_between_which_qt_answers(lab, qtbot):
+    controller, view = lab
+    controller.set_architecture({"hidden": [{"neurons": 256, "activation": "relu"}] * 3})
+    first = view.last.classification
+    controller.run_iterations(1)  # new parameters: a new plane is due, too big for one go
+    sliced = view.last.classification
+    assert sliced.boundary_rows is not None and len(sliced.boundary_rows) < 200
+    qtbot.waitUntil(lambda: controller._plane.complete, timeout=10_000)
+    final = view.last.classification
+    assert final.boundary_frame > sliced.boundary_frame > first.boundary_frame
+    assert np.isfinite(final.boundary).all()
