@@ -221,7 +221,7 @@ class _EditCommand(QUndoCommand):
     def id(self) -> int:
         return EDIT_COMMAND_ID
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, _EditCommand) or other.session == 0 or (
                 other.session, other.name, other.index) != (self.session, self.name, self.index):
             return False

@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt names it)
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self._settings is not None:
             save_window_layout(self, self._settings)
         super().closeEvent(event)

@@ -148,9 +148,9 @@ class ScenarioCard(QPushButton):
             self.style().unpolish(label)
             self.style().polish(label)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt names it)
+    def sizeHint(self) -> QSize:
         """As tall as the labels inside need, once the style sheet has set their fonts."""
         return self.layout().sizeHint()
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt names it)
+    def minimumSizeHint(self) -> QSize:
         return self.layout().minimumSize()

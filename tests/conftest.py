@@ -1,5 +1,10 @@
-"""Shared test set-up: Qt renders offscreen so the suite runs on machines without a screen."""
+"""Shared test set-up: Qt renders offscreen, and no test touches the user's real settings."""
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault(
+    "BACKPROP_PLAYGROUND_SETTINGS",
+    os.path.join(tempfile.mkdtemp(prefix="bp-settings-"), "settings.ini"),
+)

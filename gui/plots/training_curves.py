@@ -42,7 +42,7 @@ class _LossAxis(pg.AxisItem):
     those labels pile on top of each other.
     """
 
-    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 (pyqtgraph's)
+    def logTickValues(self, minVal, maxVal, size, stdTicks):
         ticks = super().logTickValues(minVal, maxVal, size, stdTicks)
         if len(ticks) == 1 and ticks[0][0] is None:
             values = np.asarray(ticks[0][1], dtype=np.float64)
@@ -58,7 +58,7 @@ class _PlotStack(pg.GraphicsLayoutWidget):
     # () the mouse left the canvas
     mouse_left = Signal()
 
-    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+    def leaveEvent(self, event: QEvent) -> None:
         super().leaveEvent(event)
         self.mouse_left.emit()
 

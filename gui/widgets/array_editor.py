@@ -103,14 +103,14 @@ class _CellDelegate(QStyledItemDelegate):
     # (model index, text) the text when the learner presses Enter or leaves the cell
     text_committed = Signal(QModelIndex, str)
 
-    def createEditor(self, parent: QWidget, option, index: QModelIndex) -> QWidget:  # noqa: N802
+    def createEditor(self, parent: QWidget, option, index: QModelIndex) -> QWidget:
         editor = _CellEditor(parent)
         editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         editor.textEdited.connect(lambda text, index=index: self.text_edited.emit(index, text))
         self.editor_opened.emit(index)
         return editor
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:  # noqa: N802
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
         # Only when the editor opens: later refreshes would overwrite what is being typed.
         if getattr(editor, "initialised", False):
             return
@@ -118,7 +118,7 @@ class _CellDelegate(QStyledItemDelegate):
         editor.setText(repr(float(index.data(VALUE_ROLE))))
         editor.selectAll()
 
-    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:  # noqa: N802
+    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:
         self.text_committed.emit(index, editor.text())
 
 
@@ -132,7 +132,7 @@ class _Table(QTableWidget):
 
     nudging = True  # False for a read-only table: the wheel scrolls, Up/Down move
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.currentIndex().isValid() \
                 and self.nudging:
@@ -144,7 +144,7 @@ class _Table(QTableWidget):
             return
         super().keyPressEvent(event)
 
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+    def wheelEvent(self, event: QWheelEvent) -> None:
         index = self.indexAt(event.position().toPoint())
         notches = round(event.angleDelta().y() / 120)
         if not index.isValid() or notches == 0 or not self.nudging:
@@ -154,7 +154,7 @@ class _Table(QTableWidget):
         self.nudged.emit(index.row(), index.column(), notches, _multiplier(event.modifiers()))
         event.accept()
 
-    def closeEditor(self, editor: QWidget, hint) -> None:  # noqa: N802
+    def closeEditor(self, editor: QWidget, hint) -> None:
         if hint == QAbstractItemDelegate.EndEditHint.RevertModelCache:
             index = self.currentIndex()
             self.edit_cancelled.emit(index.row(), index.column())

@@ -41,7 +41,7 @@ class ChoiceBox(QComboBox):
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt's name)
+    def wheelEvent(self, event: QWheelEvent) -> None:
         _wheel_only_when_focused(self, event, super().wheelEvent)
 
 
@@ -67,7 +67,7 @@ class IntBox(QSpinBox):
         _settle(self)
         self.setToolTip(f"{name}: a whole number from {minimum} to {maximum}")
 
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt's name)
+    def wheelEvent(self, event: QWheelEvent) -> None:
         _wheel_only_when_focused(self, event, super().wheelEvent)
 
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
@@ -120,13 +120,13 @@ class RealBox(QDoubleSpinBox):
             " (scientific notation such as 5e-7 works)"
         )
 
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt's name)
+    def wheelEvent(self, event: QWheelEvent) -> None:
         _wheel_only_when_focused(self, event, super().wheelEvent)
 
-    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt's name)
+    def textFromValue(self, value: float) -> str:
         return _fmt(value)
 
-    def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt's name)
+    def valueFromText(self, text: str) -> float:
         return float(text.strip())
 
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
@@ -149,7 +149,7 @@ class RealBox(QDoubleSpinBox):
                                         _fmt(self.maximum()), _fmt(self.value())))
         return text
 
-    def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt's name)
+    def stepBy(self, steps: int) -> None:
         if not self.log_steps:
             super().stepBy(steps)
             return

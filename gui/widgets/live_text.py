@@ -12,7 +12,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-MIN_SCALE = 0.65  # text too long for the width is drawn down to this fraction of its size
+MIN_SCALE = 0.55  # text too long for the width is drawn down to this fraction of its size
 
 
 class LiveText(QWidget):
@@ -37,20 +37,20 @@ class LiveText(QWidget):
     def text(self) -> str:
         return self._text
 
-    def setText(self, text: str) -> None:  # noqa: N802 (QLabel's name, so either fits)
+    def setText(self, text: str) -> None:
         if text != self._text:
             self._text = text
             self.setToolTip(text)
             self.update()
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+    def sizeHint(self) -> QSize:
         metrics = self.fontMetrics()
         return QSize(metrics.averageCharWidth() * 40, metrics.height() + 6)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+    def minimumSizeHint(self) -> QSize:
         return QSize(0, self.fontMetrics().height() + 6)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setPen(self.palette().windowText().color())
         rect = self.rect().adjusted(0, 3, 0, -3)

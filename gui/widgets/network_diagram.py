@@ -104,7 +104,7 @@ class NetworkDiagram(QWidget):
         self.setMouseTracking(False)
         self.network: HandNetwork | None = None
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(900, 560)
 
     def set_network(self, network: HandNetwork | None) -> None:
@@ -175,7 +175,7 @@ class NetworkDiagram(QWidget):
     def input_centre(self, n: int) -> QPointF:
         return self._layout().inputs[n]
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         found = self.hit(event.position())
         if found is not None and event.button() == Qt.MouseButton.LeftButton:
             self.element_clicked.emit(*found)
@@ -185,7 +185,7 @@ class NetworkDiagram(QWidget):
 
     # --- painting --------------------------------------------------------------------------
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         theme = current_theme()

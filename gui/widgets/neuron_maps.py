@@ -83,15 +83,15 @@ class _Thumbnail(QLabel):
         colour = current_theme().accent if selected else "transparent"
         self.setStyleSheet(f"border: 2px solid {colour};")
 
-    def enterEvent(self, event: QEnterEvent) -> None:  # noqa: N802 (Qt's name)
+    def enterEvent(self, event: QEnterEvent) -> None:
         super().enterEvent(event)
         self.entered.emit(self.position)
 
-    def leaveEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+    def leaveEvent(self, event) -> None:
         super().leaveEvent(event)
         self.left.emit()
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self.clicked.emit(self.position)
         super().mousePressEvent(event)
@@ -193,7 +193,7 @@ class NeuronMaps(QWidget):
         layer, neuron, _ = self._maps[self._current()]
         return layer, neuron
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+    def sizeHint(self) -> QSize:
         return QSize(COLUMNS * (THUMBNAIL_SIZE + 6) + 30, 560)
 
     def _current(self) -> int:

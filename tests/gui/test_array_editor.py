@@ -8,8 +8,6 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from gui.widgets.array_editor import ArrayEditor, format_value, parse_value
 
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
-
 
 @pytest.fixture
 def editor(qtbot):

@@ -7,8 +7,6 @@ from PySide6.QtWidgets import QFileDialog
 from gui.docks.data_dock import DEFAULT_SPEC, DataDock
 from tests.gui.classification_fakes import save_shot
 
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
-
 
 @pytest.fixture
 def dock(qtbot):

@@ -13,7 +13,6 @@ from tests.gui.classification_fakes import save_shot, spiral, spiral_probabiliti
 EXTENT = (-1.0, 1.0, -1.0, 1.0)
 
 # The offscreen platform warns when a top-level window is shown; that is not this view's fault.
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
 @pytest.fixture

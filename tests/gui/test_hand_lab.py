@@ -13,8 +13,6 @@ from gui.hand_lab import HandLab, install_hand_lab
 from gui.main_window import MainWindow
 from gui.widgets.array_editor import format_value
 
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
-
 REFERENCE = json.loads(
     (Path(__file__).resolve().parents[3] / "shared" / "reference" / "seed_examples.json")
     .read_text())["book"]

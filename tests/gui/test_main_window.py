@@ -13,12 +13,9 @@ from gui import APP_NAME, app_version
 from gui.about import AboutDialog, ShortcutsDialog, library_versions
 from gui.app import LAB_INSTALLERS, ScenarioUnavailableError, build_window
 from gui.main_window import MainWindow
-from gui.screenshot import OFFSCREEN_NOISE
 from gui.settings import SETTINGS_ENV, open_settings
 from gui.start_page import StartPage
 from gui.theme import BASE_POINT_SIZE, DARK, LIGHT, PRESENTATION_SCALE, apply_theme, current_theme
-
-pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE.pattern)
 
 FAKE_SCENARIOS = [("neuron", "Single neuron", "hand"), ("spiral", "Spiral", "classification")]
 

@@ -8,8 +8,6 @@ from PySide6.QtWidgets import QApplication
 from gui.docks.network_dock import NetworkDock
 from tests.gui.classification_fakes import save_shot
 
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
-
 
 @pytest.fixture
 def dock(qtbot):

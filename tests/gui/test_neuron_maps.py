@@ -11,8 +11,6 @@ from PySide6.QtWidgets import QApplication
 from gui.widgets.neuron_maps import NeuronMaps, colorize, maps_from_layers
 from tests.gui.classification_fakes import neuron_maps, save_shot
 
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
-
 
 @pytest.fixture
 def maps_view(qtbot):

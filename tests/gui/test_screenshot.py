@@ -11,14 +11,13 @@ from PySide6.QtGui import QFontDatabase, QImage
 from PySide6.QtWidgets import QLabel
 
 from gui.main_window import MainWindow
-from gui.screenshot import OFFSCREEN_NOISE, WindowSizeError, save_screenshot
+from gui.screenshot import WindowSizeError, save_screenshot
 from gui.settings import SETTINGS_ENV
 from gui.start_page import StartPage
 from gui.theme import DARK, LIGHT
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE.pattern)
 
 
 def pixels(path: Path) -> np.ndarray:

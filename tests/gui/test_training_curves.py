@@ -10,8 +10,6 @@ from PySide6.QtWidgets import QApplication
 from gui.plots.training_curves import MAX_DRAWN_POINTS, TrainingCurves, thinned_indices
 from tests.gui.classification_fakes import save_shot
 
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
-
 
 def fake_run(epochs: int):
     """A plausible run: loss falls, accuracy rises, validation a little worse, lr decays."""

@@ -1,0 +1,1 @@
+"""Icons, the desktop entry and other files the app ships."""
