@@ -125,11 +125,12 @@ class ClassificationLab(QObject):
 
     # --- assembly ----------------------------------------------------------------------------
 
-    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea,
+              tabify_with: QDockWidget | None = None) -> QDockWidget:
         dock = QDockWidget(title, self.window)
         dock.setObjectName(f"classification_{key}_dock")
         dock.setWidget(widget)
-        self.window.add_dock(dock, area)
+        self.window.add_dock(dock, area, tabify_with)
         self.docks[key] = dock
         return dock
 
@@ -144,19 +145,18 @@ class ClassificationLab(QObject):
         inspector = self._dock("inspector", "Layer inspector", self.inspector,
                                Area.RightDockWidgetArea)
         chain = self._dock("chain_rule", "Chain rule", self.chain_rule, Area.RightDockWidgetArea)
+        log = self._dock("log", "Printed log", self.log, Area.RightDockWidgetArea)
         curves = self._dock("curves", "Loss, accuracy, learning rate", self.curves,
                             Area.BottomDockWidgetArea)
-        log = self._dock("log", "Printed log", self.log, Area.BottomDockWidgetArea)
+        # Splits first, tabs after: tabbing first would be undone by the splits.
         window.splitDockWidget(controls, network, Qt.Orientation.Vertical)
-        window.tabifyDockWidget(network, data)
-        network.raise_()
         window.splitDockWidget(maps, chain, Qt.Orientation.Vertical)
-        window.tabifyDockWidget(maps, inspector)
-        maps.raise_()
         # The log's lines need the width; the chain rule comes to the front when the learner
         # clicks a weight or bias in the inspector.
-        window.tabifyDockWidget(chain, log)
-        log.raise_()
+        for first, second in ((network, data), (maps, inspector), (chain, log)):
+            window.tabifyDockWidget(first, second)
+        for front in (network, maps, log):
+            front.raise_()
         window.resizeDocks([controls, maps], [370, 530], Qt.Orientation.Horizontal)
         window.resizeDocks([controls, network], [230, 700], Qt.Orientation.Vertical)
         window.resizeDocks([maps, chain], [560, 300], Qt.Orientation.Vertical)

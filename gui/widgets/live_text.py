@@ -12,7 +12,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-MIN_SCALE = 0.55  # text too long for the width is drawn down to this fraction of its size
+MIN_SCALE = 0.7  # text too long for the width is drawn down to this fraction of its size
 
 
 class LiveText(QWidget):
@@ -58,7 +58,8 @@ class LiveText(QWidget):
         wide = self.fontMetrics().horizontalAdvance(self._text)
         if wide > rect.width() > 0:
             # Shrink a little before cutting: a longer number still reads whole.
-            font.setPointSizeF(font.pointSizeF() * max(MIN_SCALE, rect.width() / wide))
+            # (a little under the exact ratio: glyph widths do not scale exactly with size)
+            font.setPointSizeF(font.pointSizeF() * max(MIN_SCALE, 0.95 * rect.width() / wide))
         painter.setFont(font)
         shown = painter.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight,
                                                  rect.width())
