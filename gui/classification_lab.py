@@ -157,7 +157,7 @@ class ClassificationLab(QObject):
             window.tabifyDockWidget(first, second)
         for front in (network, maps, log):
             front.raise_()
-        window.resizeDocks([controls, maps], [370, 530], Qt.Orientation.Horizontal)
+        window.resizeDocks([controls, maps], [365, 555], Qt.Orientation.Horizontal)
         window.resizeDocks([controls, network], [230, 700], Qt.Orientation.Vertical)
         window.resizeDocks([maps, chain], [560, 300], Qt.Orientation.Vertical)
         window.resizeDocks([curves], [300], Qt.Orientation.Vertical)
