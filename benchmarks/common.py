@@ -21,9 +21,13 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def use_repo_imports() -> None:
-    """Let `python benchmarks/x.py` import engine and gui from this checkout."""
+    """Let `python benchmarks/x.py` import engine and gui from this checkout, and measure with
+    the process settings the window and the runner use."""
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
+    from engine.performance import tune_for_small_arrays
+
+    tune_for_small_arrays()
 
 
 @dataclass(frozen=True)

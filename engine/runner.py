@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 
 from engine.model import HYPERPARAMETERS, Model, normalize_spec
+from engine.performance import tune_for_small_arrays
 from engine.scenarios import SCENARIOS, chapter10_spec
 from engine.seed import SEED_ITERATIONS, LayerOfThree, SingleNeuron
 from engine.stepper import Divergence, Stepper
@@ -143,6 +144,7 @@ def train(args: argparse.Namespace, out: Callable[[str], None]) -> None:
 
 
 def main(argv: list[str]) -> int:
+    tune_for_small_arrays()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
