@@ -54,7 +54,9 @@ PLANE_PAUSED_S = 0.05  # and per snapshot otherwise; a larger network's plane co
 MAPS_REFRESH_S = 1.0  # while running, neuron maps are recomputed at most this often
 RULE_REFRESH_S = 0.5  # while running, the selected weight's chain rule likewise
 EXTENT_MARGIN = 0.1  # the plane shows the data plus this fraction of its span on each side
+MIN_CHUNK = 4  # after the first, no run call for fewer iterations than this in a slice
 FRAME_SLACK_S = 0.002  # a slice ending this close to the next frame's time publishes it
+# (or closer than MIN_CHUNK iterations take, which the slice leaves untrained)
 VALIDATION_EVERY = 100  # run_iterations measures the validation set this often
 NETWORK_KEYS = ("hidden", "output", "optimizer", "numerics")
 
@@ -679,6 +681,8 @@ class LabController(QObject):
         try:
             while done < due and time.perf_counter() < deadline and stop is None:
                 left = deadline - time.perf_counter()
+                if done and not one_at_a_time and left < MIN_CHUNK * self._seconds_per_unit:
+                    break  # a sliver of time: not worth another call and its checkpoint
                 chunk = 1 if one_at_a_time else \
                     max(1, min(due - done, int(left / self._seconds_per_unit)))
                 started = time.perf_counter()
@@ -702,7 +706,8 @@ class LabController(QObject):
             self._publish(stop)
             return
         self._version += 1
-        if time.perf_counter() - self._last_frame >= self._frame_s - FRAME_SLACK_S:
+        slack = max(FRAME_SLACK_S, MIN_CHUNK * self._seconds_per_unit)
+        if time.perf_counter() - self._last_frame >= self._frame_s - slack:
             self._publish(None)
 
     def _epochs_left(self) -> int | None:
