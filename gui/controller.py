@@ -291,6 +291,7 @@ class LabController(QObject):
         self.speed = 10.0
         self.speed_unit = "iterations"
         self._operations: tuple[OperationInfo, ...] = ()
+        self._tick_ms = tick_ms
         self._timer = QTimer(self)
         self._timer.setInterval(tick_ms)
         self._timer.timeout.connect(self._on_timer_tick_changed)
@@ -635,6 +636,7 @@ class LabController(QObject):
                 return
             self._credit = 0.0
             self._last_frame = 0.0
+            self._timer.setInterval(self._tick_ms)
             self._last_tick = time.perf_counter()
             self._timer.start()
             self._publish(f"Running at {self.speed:g} {self.speed_unit} per second")
@@ -665,7 +667,11 @@ class LabController(QObject):
         self._last_tick = now
         due = int(self._credit)
         if due == 0:
+            # A slow run sleeps until its next unit is due instead of spinning the timer.
+            wait = (1.0 - self._credit) / self.speed
+            self._timer.setInterval(max(self._tick_ms, min(100, int(1000 * wait))))
             return
+        self._timer.setInterval(self._tick_ms)
         budget = self._epochs_left()
         if budget is not None:
             due = min(due, budget)

@@ -120,6 +120,20 @@ def test_a_click_adds_a_point_of_the_chosen_class_and_shift_click_removes_it(qtb
     assert len(lab.boundary.user_points.data) == 0
 
 
+def test_new_data_typed_in_the_data_panel_rebuilds_the_plane_and_its_points(qtbot, lab):
+    lab.docks["data"].raise_()
+    type_into(qtbot, lab.data.samples_box, "40")
+    info = lab.controller.snapshot.classification
+    assert info.points.shape == (120, 2) and lab.controller.snapshot.iteration == 0
+    assert len(lab.boundary.training_points.data) == 120
+    type_into(qtbot, lab.data.classes_box, "5")
+    assert lab.controller.snapshot.classification.boundary.shape == (200, 200, 5)
+    assert lab.data.add_class_box.count() == 5
+    lab.data.dataset_box.setCurrentIndex(lab.data.dataset_box.findData("vertical"))
+    assert lab.controller.snapshot.classification.spec["data"] == {
+        "kind": "vertical", "samples": 40, "classes": 5}
+
+
 def test_a_malformed_csv_names_its_line_and_keeps_the_data(qtbot, lab, tmp_path, monkeypatch):
     click_plane(qtbot, lab, 0.2, 0.2)
     bad = tmp_path / "bad.csv"
