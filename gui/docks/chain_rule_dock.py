@@ -26,6 +26,13 @@ def _number(value: float) -> str:
     return format_value(value, 6)
 
 
+def _wrt(rule: ChainRuleInfo) -> str:
+    """What a rule differentiates by: "w_0" of "dl/dw_0", "dense2.weights[4, 1]" of
+    "dl/d(dense2.weights[4, 1])"."""
+    name = rule.target[4:]
+    return name[1:-1] if name.startswith("(") and name.endswith(")") else name
+
+
 def rule_html(rule: ChainRuleInfo) -> str:
     """The equation, the factors' values, the product and the numerical check, as rich text."""
     parts = rule.terms or rule.factors
@@ -100,7 +107,7 @@ class ChainRulePanel(QWidget):
             self.heading.setText("Click a weight or bias to take its gradient apart.")
             self.rule_label.setText("")
         else:
-            self.heading.setText(f"Gradient of the loss with respect to {_escape(rule.target[3:])}"
+            self.heading.setText(f"Gradient of the loss with respect to {_escape(_wrt(rule))}"
                                  if rule.target.startswith("dl/d") else _escape(rule.target))
             self.rule_label.setText(rule_html(rule))
         inputs = snapshot.input_chain_rules
