@@ -3,8 +3,6 @@
 from collections.abc import Iterator
 from importlib import metadata
 
-import numpy
-import pyqtgraph
 import PySide6
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QAction, QKeySequence
@@ -27,6 +25,9 @@ from gui import APP_NAME, app_version
 
 def library_versions() -> dict[str, str]:
     """The versions of the libraries whose behaviour the numbers on screen depend on."""
+    import numpy  # imported here: the window opens before any lab needs numpy or pyqtgraph
+    import pyqtgraph
+
     return {
         "numpy": numpy.__version__,
         "nnfs": metadata.version("nnfs"),

@@ -5,9 +5,9 @@ the plots, and so that a teacher can switch to large type for a screen recording
 The palette is Okabe and Ito's, which stays distinguishable for colour-blind viewers.
 """
 
+import sys
 from dataclasses import dataclass
 
-import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -101,4 +101,16 @@ def apply_theme(app: QApplication, theme: Theme = LIGHT, presentation: bool = Fa
     font = QFont(app.font())
     font.setPointSizeF(BASE_POINT_SIZE * (PRESENTATION_SCALE if presentation else 1.0))
     app.setFont(font)
+    # pyqtgraph takes a quarter of a second to import; the start page needs none of it, so
+    # plots are themed here only if it is loaded already, otherwise by apply_plot_theme().
+    if "pyqtgraph" in sys.modules:
+        apply_plot_theme(theme)
+
+
+def apply_plot_theme(theme: Theme | None = None) -> None:
+    """pyqtgraph's default colours from `theme` (the current one if None); call it before
+    building the first plot."""
+    import pyqtgraph as pg
+
+    theme = theme or _current
     pg.setConfigOptions(antialias=True, background=theme.panel, foreground=theme.text)
