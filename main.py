@@ -69,6 +69,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="all text a quarter larger, for screen recordings and projectors",
     )
     parser.add_argument(
+        "--welcome",
+        action="store_true",
+        help="show the first-run welcome (on the single neuron unless --scenario says otherwise)",
+    )
+    menu = parser.add_mutually_exclusive_group()
+    menu.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add the app and its icon to your applications menu (Linux), then exit",
+    )
+    menu.add_argument(
+        "--uninstall-desktop-entry",
+        action="store_true",
+        help="remove what --install-desktop-entry added, then exit",
+    )
+    parser.add_argument(
         "--steps",
         type=iteration_count,
         default=0,
@@ -97,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         from engine.runner import main as train
 
         return train(args.train_args)
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        from gui.desktop_entry import run as desktop_entry
+
+        return desktop_entry(install=args.install_desktop_entry)
     if args.list_scenarios:
         from engine.scenarios import SCENARIOS
 
@@ -112,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         steps=args.steps,
         dark=args.dark,
         large_text=args.large_text,
+        welcome=args.welcome,
     )
 
 

@@ -7,31 +7,51 @@ and the real app all get the same window.
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from engine.performance import tune_for_small_arrays
 from engine.scenarios import SCENARIOS
 from gui import APP_NAME, DISTRIBUTION, app_version
-from gui.classification_lab import install_classification_lab
-from gui.controller import LabController
-from gui.hand_lab import install_hand_lab
 from gui.main_window import DEFAULT_SIZE, MainWindow, app_icon
 from gui.screenshot import WindowSizeError, quiet_offscreen_noise, save_screenshot
 from gui.settings import ORGANIZATION, open_settings
 from gui.start_page import StartPage
-from gui.theme import DARK, LIGHT, apply_theme
+from gui.theme import DARK, LIGHT, apply_plot_theme, apply_theme
+from gui.welcome import show_welcome, welcome_wanted
+
+if TYPE_CHECKING:
+    from gui.controller import LabController
+
+FIRST_SCENARIO = "neuron"  # where a first run starts, with the welcome over it
 
 
 class Lab(Protocol):
     """What the window's wiring needs from an installed lab."""
 
-    controller: LabController
+    controller: "LabController"
 
 
 class ScenarioUnavailableError(ValueError):
     """A scenario was asked for that no installed lab can open."""
+
+
+def install_hand_lab(window: MainWindow, scenario: str) -> Lab:
+    """The hand lab, imported only when a hand scenario first opens (pyqtgraph comes with it)."""
+    apply_plot_theme()
+    from gui.hand_lab import install_hand_lab as install
+
+    return install(window, scenario)
+
+
+def install_classification_lab(window: MainWindow, scenario: str) -> Lab:
+    """The classification lab, imported only when a classification scenario first opens."""
+    apply_plot_theme()
+    from gui.classification_lab import install_classification_lab as install
+
+    return install(window, scenario)
 
 
 # Scenario kind -> what puts that kind's lab (controller, panels, actions) into a window and
@@ -101,6 +121,27 @@ def build_window(
     return window
 
 
+def launch_window(
+    scenario: str | None = None,
+    *,
+    settings: QSettings | None = None,
+    steps: int = 0,
+    welcome: bool = False,
+) -> MainWindow:
+    """The window a launch opens: build_window's, with the first-run welcome when due.
+
+    Until the user chooses "Don't show again", a launch without a scenario opens the single
+    neuron with the welcome over it; `welcome` shows it regardless of the settings.
+    """
+    welcome = welcome or (settings is not None and scenario is None and welcome_wanted(settings))
+    if welcome and scenario is None:
+        scenario = FIRST_SCENARIO
+    window = build_window(scenario, settings=settings, steps=steps)
+    if welcome:
+        show_welcome(window, settings)
+    return window
+
+
 def run(
     scenario: str | None = None,
     screenshot: Path | None = None,
@@ -108,14 +149,20 @@ def run(
     steps: int = 0,
     dark: bool = False,
     large_text: bool = False,
+    welcome: bool = False,
 ) -> int:
-    """Open the window (or only render it to `screenshot`); the process's exit status."""
+    """Open the window (or only render it to `screenshot`); the process's exit status.
+
+    welcome: show the first-run welcome even if it was dismissed for good (see launch_window);
+    a screenshot, which reads no settings, shows it only when asked.
+    """
+    tune_for_small_arrays()
     app = create_application(dark, large_text)
     if app.platformName() == "offscreen":
         quiet_offscreen_noise()
     settings = None if screenshot else open_settings()
     try:
-        window = build_window(scenario, settings=settings, steps=steps)
+        window = launch_window(scenario, settings=settings, steps=steps, welcome=welcome)
         if screenshot is not None:
             save_screenshot(window, screenshot, size or DEFAULT_SIZE)
             return 0

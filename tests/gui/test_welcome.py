@@ -1,0 +1,84 @@
+"""The first-run welcome: shown on a launch until "Don't show again", never in the way."""
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QLabel
+
+from gui.app import FIRST_SCENARIO, launch_window
+from gui.start_page import StartPage
+from gui.welcome import DISMISSED_KEY, WelcomePanel
+
+
+@pytest.fixture
+def settings(tmp_path):
+    """A fresh settings file, as on a first run."""
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def launch(qtbot, settings, **options):
+    window = launch_window(settings=settings, **options)
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def welcome_of(window) -> WelcomePanel | None:
+    panels = [each for each in window.findChildren(WelcomePanel) if each.isVisible()]
+    assert len(panels) <= 1
+    return panels[0] if panels else None
+
+
+def test_first_launch_opens_the_single_neuron_with_the_four_things_to_try(qtbot, settings):
+    window = launch(qtbot, settings)
+    assert window.windowTitle().startswith("Single neuron")
+    panel = welcome_of(window)
+    assert panel is not None
+    text = " ".join(label.text() for label in panel.findChildren(QLabel))
+    for thing in ("Edit a weight", "Step (Right)", "Step back (Left)", "Run (Space)"):
+        assert thing in text
+    # It sits inside the central view, clear of the side panels.
+    central = window.centralWidget()
+    assert panel.parentWidget() is central
+    assert central.rect().contains(panel.geometry())
+
+
+def test_dont_show_again_is_remembered_and_later_launches_show_the_start_page(qtbot, settings):
+    first = launch(qtbot, settings)
+    qtbot.mouseClick(welcome_of(first).never_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: welcome_of(first) is None)
+    assert settings.value(DISMISSED_KEY, type=bool) is True
+    first.close()
+
+    later = launch(qtbot, QSettings(settings.fileName(), QSettings.Format.IniFormat))
+    assert welcome_of(later) is None
+    assert isinstance(later.centralWidget(), StartPage)
+
+
+def test_close_hides_it_for_this_run_only(qtbot, settings):
+    first = launch(qtbot, settings)
+    qtbot.mouseClick(welcome_of(first).close_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: welcome_of(first) is None)
+    first.close()
+
+    later = launch(qtbot, settings)
+    assert welcome_of(later) is not None
+
+
+def test_a_chosen_scenario_opens_without_the_welcome_unless_asked(qtbot, settings):
+    window = launch(qtbot, settings, scenario="spiral")
+    assert welcome_of(window) is None
+    asked = launch(qtbot, None, welcome=True)
+    assert welcome_of(asked) is not None
+    assert asked.windowTitle().startswith("Single neuron") and FIRST_SCENARIO == "neuron"
+
+
+def test_the_card_stays_in_the_views_corner_when_the_window_is_resized(qtbot, settings):
+    window = launch(qtbot, settings)
+    window.resize(1300, 900)
+    central = window.centralWidget()
+    panel = welcome_of(window)
+    qtbot.waitUntil(lambda: panel.geometry().right() < central.width()
+                    and central.width() - panel.geometry().right() <= 20)
+    assert central.rect().contains(panel.geometry())
