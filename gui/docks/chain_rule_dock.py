@@ -8,6 +8,7 @@ gradient with respect to the inputs, dl/dX = dl/dZ * W, term by term.
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
@@ -42,6 +43,14 @@ def rule_html(rule: ChainRuleInfo) -> str:
     verdict = "agree" if rule.relative_error < AGREEMENT else "differ"
     colour = "#009E73" if rule.relative_error < AGREEMENT else "#D55E00"
     lines = [f"<b>{_escape(rule.equation)}</b>", f"= {values}"]
+    if rule.terms and rule.factors:
+        # A sum over samples: take its largest term apart, factor by factor.
+        labels = " × ".join(_escape(part.label) for part in rule.factors)
+        factors = " × ".join(f"({_number(part.value)})" if part.value < 0
+                             else _number(part.value) for part in rule.factors)
+        term = float(np.prod([part.value for part in rule.factors]))
+        lines.append(f"<span style='color: gray'>its largest term: {labels}<br>"
+                     f"&nbsp;&nbsp;= {factors} = {_number(term)}</span>")
     lines.append(f"= <b>{_number(rule.product)}</b> &nbsp;(backpropagation)")
     lines.append(
         f"≈ {_number(rule.numerical)} &nbsp;(central difference) &nbsp;"
