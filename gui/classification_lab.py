@@ -139,22 +139,19 @@ class ClassificationLab(QObject):
         self.chain_rule.setMinimumWidth(400)
         controls = self._dock("controls", "Controls", self.controls, Area.LeftDockWidgetArea)
         network = self._dock("network", "Network", self.network, Area.LeftDockWidgetArea)
-        data = self._dock("data", "Data", self.data, Area.LeftDockWidgetArea)
+        # Each tab names its partner, so View > Reset layout brings the tabs back too.
+        self._dock("data", "Data", self.data, Area.LeftDockWidgetArea, network)
         maps = self._dock("neuron_maps", "Neuron maps", self.neuron_maps,
                           Area.RightDockWidgetArea)
-        inspector = self._dock("inspector", "Layer inspector", self.inspector,
-                               Area.RightDockWidgetArea)
+        self._dock("inspector", "Layer inspector", self.inspector, Area.RightDockWidgetArea,
+                   maps)
         chain = self._dock("chain_rule", "Chain rule", self.chain_rule, Area.RightDockWidgetArea)
-        log = self._dock("log", "Printed log", self.log, Area.RightDockWidgetArea)
+        log = self._dock("log", "Printed log", self.log, Area.RightDockWidgetArea, chain)
         curves = self._dock("curves", "Loss, accuracy, learning rate", self.curves,
                             Area.BottomDockWidgetArea)
-        # Splits first, tabs after: tabbing first would be undone by the splits.
-        window.splitDockWidget(controls, network, Qt.Orientation.Vertical)
-        window.splitDockWidget(maps, chain, Qt.Orientation.Vertical)
-        # The log's lines need the width; the chain rule comes to the front when the learner
-        # clicks a weight or bias in the inspector.
-        for first, second in ((network, data), (maps, inspector), (chain, log)):
-            window.tabifyDockWidget(first, second)
+        # Docks added to one side stack top to bottom, so no splits are needed (splits would
+        # also take docks out of their tab groups). The log's lines need the width; the chain
+        # rule comes to the front when the learner clicks a weight or bias in the inspector.
         for front in (network, maps, log):
             front.raise_()
         window.resizeDocks([controls, maps], [365, 555], Qt.Orientation.Horizontal)
