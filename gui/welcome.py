@@ -1,7 +1,8 @@
-"""The first-run welcome: a small card over the lab naming the four things to try first.
+"""The first-run welcome: a small card naming the four things to try first.
 
-It floats in the lower right of the lab's central view, where the single neuron's diagram
-leaves room, so the weights, the controls and the chain rule stay in sight while it is read.
+It floats over the bottom of the window, under the lab's central view, where the loss curve
+and the printed log are still empty on a first run. So the diagram, the weights, the controls
+and the chain rule stay in sight at any window size or text size while it is read.
 "Don't show again" is remembered in the settings; "Close" only hides it for this run.
 """
 
@@ -10,20 +11,19 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame,
     QGraphicsDropShadowEffect,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from gui.theme import Theme, current_theme
 
 DISMISSED_KEY = "welcome/dont_show_again"
-MARGIN = 16
-BOTTOM_MARGIN = 36  # clear of the one-line caption under the single neuron's diagram
-WIDTH = 390
+MARGIN = 12
+MAX_WIDTH = 760
 
 TRY_FIRST = (
     ("Edit a weight", "click a cell under <i>Weights w</i>, type a number, press Enter"),
@@ -43,7 +43,7 @@ def style_sheet(theme: Theme) -> str:
         #welcomePanel {{
             background: {theme.panel}; border: 1px solid {theme.accent}; border-radius: 8px;
         }}
-        #welcomeTitle {{ font-size: 13pt; font-weight: 600; color: {theme.text}; }}
+        #welcomeTitle {{ font-weight: 600; color: {theme.text}; }}
         #welcomeItem {{ color: {theme.text}; }}
         #welcomeNumber {{
             color: {theme.accent_text}; background: {theme.accent}; border-radius: 10px;
@@ -53,46 +53,53 @@ def style_sheet(theme: Theme) -> str:
 
 
 class WelcomePanel(QFrame):
-    """The card; it keeps itself in the corner of the widget it is shown over."""
+    """The card; it keeps its place under the central view as the window or panels resize."""
 
     dismissed = Signal(bool)  # True when "Don't show again" closed it
 
-    def __init__(self, over: QWidget, settings: QSettings | None = None) -> None:
-        """over: the lab's central view; settings: where "Don't show again" is kept (None:
-        nowhere, as in a screenshot)."""
-        super().__init__(over)
+    def __init__(self, window: QMainWindow, settings: QSettings | None = None) -> None:
+        """settings: where "Don't show again" is kept (None: nowhere, as in a screenshot)."""
+        super().__init__(window)
+        self._window = window
         self._settings = settings
         self.setObjectName("welcomePanel")
         self.setStyleSheet(style_sheet(current_theme()))
-        self.setFixedWidth(WIDTH)
         shadow = QGraphicsDropShadowEffect(self)
         shadow.setBlurRadius(18)
         shadow.setOffset(0, 3)
         shadow.setColor(QColor(0, 0, 0, 70))
         self.setGraphicsEffect(shadow)
 
-        column = QVBoxLayout(self)
-        column.setContentsMargins(18, 14, 18, 14)
-        column.setSpacing(8)
+        head = QHBoxLayout()
         title = QLabel("Welcome! Four things to try first")
         title.setObjectName("welcomeTitle")
-        column.addWidget(title)
-        for number, (action, how) in enumerate(TRY_FIRST, start=1):
-            column.addLayout(self._item(number, action, how))
-        column.addSpacing(4)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        font = title.font()  # a size relative to the app's, so --large-text enlarges it too
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        title.setFont(font)
+        head.addWidget(title, 1)
         self.never_button = QPushButton("Don't show again")
         self.close_button = QPushButton("Close")
         self.close_button.setDefault(True)
-        buttons.addWidget(self.never_button)
-        buttons.addWidget(self.close_button)
-        column.addLayout(buttons)
+        head.addWidget(self.never_button)
+        head.addWidget(self.close_button)
+        things = QGridLayout()
+        things.setHorizontalSpacing(24)
+        things.setVerticalSpacing(8)
+        for number, (action, how) in enumerate(TRY_FIRST):
+            things.addLayout(self._item(number + 1, action, how), number // 2, number % 2,
+                            Qt.AlignmentFlag.AlignTop)
+        things.setColumnStretch(0, 1)
+        things.setColumnStretch(1, 1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(18, 12, 18, 14)
+        column.setSpacing(10)
+        column.addLayout(head)
+        column.addLayout(things)
         self.never_button.clicked.connect(self._on_never_button_clicked)
         self.close_button.clicked.connect(self._on_close_button_clicked)
 
-        over.installEventFilter(self)
-        self.adjustSize()
+        window.installEventFilter(self)
+        self._watched_central = None
         self._place()
         self.raise_()
 
@@ -111,17 +118,25 @@ class WelcomePanel(QFrame):
         return row
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Follow the view's size, so the card stays in its corner as panels are resized."""
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+        """Follow the window's and the central view's size, so the card keeps its place."""
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Move, QEvent.Type.LayoutRequest):
             self._place()
         return False
 
     def _place(self) -> None:
-        over = self.parentWidget()
-        self.move(
-            max(0, over.width() - self.width() - MARGIN),
-            max(0, over.height() - self.height() - BOTTOM_MARGIN),
-        )
+        """Centred under the central view, its bottom just above the status bar."""
+        central = self._window.centralWidget()
+        if central is not None and central is not self._watched_central:
+            central.installEventFilter(self)  # dock splitters resize it, not the window
+            self._watched_central = central
+        span = central.geometry() if central is not None else self._window.rect()
+        width = min(span.width() - 2 * MARGIN, MAX_WIDTH)
+        self.setFixedWidth(max(width, self.minimumSizeHint().width()))
+        height = self.heightForWidth(self.width())
+        self.setFixedHeight(height if height > 0 else self.sizeHint().height())
+        status = self._window.statusBar()
+        bottom = status.geometry().top() if status.isVisible() else self._window.height()
+        self.move(span.center().x() - self.width() // 2, bottom - self.height() - MARGIN)
 
     def _on_never_button_clicked(self) -> None:
         """Remember the choice, then close."""
@@ -135,13 +150,16 @@ class WelcomePanel(QFrame):
         self._dismiss(False)
 
     def _dismiss(self, for_good: bool) -> None:
+        self._window.removeEventFilter(self)
+        if self._watched_central is not None:
+            self._watched_central.removeEventFilter(self)
         self.hide()
         self.dismissed.emit(for_good)
         self.deleteLater()
 
 
 def show_welcome(window: QMainWindow, settings: QSettings | None) -> WelcomePanel:
-    """The welcome card over the window's current central view."""
-    panel = WelcomePanel(window.centralWidget(), settings)
+    """The welcome card over the bottom of `window`."""
+    panel = WelcomePanel(window, settings)
     panel.show()
     return panel

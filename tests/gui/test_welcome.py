@@ -2,7 +2,7 @@
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QDockWidget, QLabel
 
 from gui.app import FIRST_SCENARIO, launch_window
 from gui.start_page import StartPage
@@ -38,10 +38,20 @@ def test_first_launch_opens_the_single_neuron_with_the_four_things_to_try(qtbot,
     text = " ".join(label.text() for label in panel.findChildren(QLabel))
     for thing in ("Edit a weight", "Step (Right)", "Step back (Left)", "Run (Space)"):
         assert thing in text
-    # It sits inside the central view, clear of the side panels.
-    central = window.centralWidget()
-    assert panel.parentWidget() is central
-    assert central.rect().contains(panel.geometry())
+    assert_clear_of_the_lab(window, panel)
+
+
+def assert_clear_of_the_lab(window, panel) -> None:
+    """Inside the window, under the central view, beside (not over) the side panels."""
+    card = panel.geometry()
+    assert window.rect().contains(card)
+    assert not card.intersects(window.centralWidget().geometry())
+    sides = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+    side_docks = [dock for dock in window.findChildren(QDockWidget)
+                  if dock.isVisible() and window.dockWidgetArea(dock) in sides]
+    assert side_docks
+    for dock in side_docks:
+        assert not card.intersects(dock.geometry()), dock.windowTitle()
 
 
 def test_dont_show_again_is_remembered_and_later_launches_show_the_start_page(qtbot, settings):
@@ -74,11 +84,10 @@ def test_a_chosen_scenario_opens_without_the_welcome_unless_asked(qtbot, setting
     assert asked.windowTitle().startswith("Single neuron") and FIRST_SCENARIO == "neuron"
 
 
-def test_the_card_stays_in_the_views_corner_when_the_window_is_resized(qtbot, settings):
+def test_the_card_keeps_clear_of_the_lab_when_the_window_is_resized(qtbot, settings):
     window = launch(qtbot, settings)
-    window.resize(1300, 900)
-    central = window.centralWidget()
     panel = welcome_of(window)
-    qtbot.waitUntil(lambda: panel.geometry().right() < central.width()
-                    and central.width() - panel.geometry().right() <= 20)
-    assert central.rect().contains(panel.geometry())
+    before = panel.geometry()
+    window.resize(1400, 900)
+    qtbot.waitUntil(lambda: panel.geometry() != before)
+    assert_clear_of_the_lab(window, panel)
