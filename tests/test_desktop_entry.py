@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gui import desktop_entry
+from gui import APP_NAME, desktop_entry
 from gui.desktop_entry import (
     data_home,
     desktop_entry_text,
@@ -48,6 +48,9 @@ def test_install_puts_the_launcher_and_icons_in_the_menu_then_uninstall_removes_
     assert entry["Name"] == "Backprop Playground"
     assert entry["Icon"] == "backprop-playground"
     assert entry["Terminal"] == "false"
+    # Qt on X11 sets the window's WM_CLASS class to the application name: the dock and the
+    # task switcher match the running window to this entry by it.
+    assert entry["StartupWMClass"] == APP_NAME
     command = shlex.split(entry["Exec"])
     assert all(Path(part).is_absolute() for part in command)
     assert Path(command[0]).exists()
