@@ -440,9 +440,12 @@ class Model:
             return {"loss": loss, "accuracy": float(np.mean(predictions == self.y))}
         return _or_nan(compute, lambda: {"loss": math.nan, "accuracy": math.nan})
 
-    def predict_grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    def predict_grid(self, xs: np.ndarray, ys: np.ndarray,
+                     parameters: dict[str, np.ndarray] | None = None) -> np.ndarray:
         """Softmax probabilities at every (x, y): (len(ys), len(xs), classes); no dropout, pure.
-        All NaN once the network has overflowed."""
+        parameters: weights and biases to use instead of the model's own (as parameters()
+        returns them), so a copy of the model elsewhere can draw another's plane. All NaN
+        once the network has overflowed."""
         points = self._grid(xs, ys)
 
         def compute() -> np.ndarray:
@@ -450,7 +453,7 @@ class Model:
                 probes.loss_activation.activation.forward(
                     self._run_forward(probes, inputs, training=False))
                 return probes.loss_activation.activation.output
-            return self._grid_pass(points, block).reshape(len(ys), len(xs), -1)
+            return self._grid_pass(points, block, parameters).reshape(len(ys), len(xs), -1)
         return _or_nan(compute, lambda: np.full((len(ys), len(xs), self.spec["data"]["classes"]),
                                                 np.nan))
 
@@ -472,7 +475,8 @@ class Model:
         return _or_nan(compute, lambda: np.full((len(ys), len(xs), neurons), np.nan))
 
     def _grid_pass(self, points: np.ndarray,
-                   block: Callable[[_Probes, np.ndarray], np.ndarray]) -> np.ndarray:
+                   block: Callable[[_Probes, np.ndarray], np.ndarray],
+                   parameters: dict[str, np.ndarray] | None = None) -> np.ndarray:
         """block(probes, rows) over the points, GRID_BLOCK rows at a time, stacked.
 
         A picture needs no last-bit exactness, so the pass uses numpy's own dot in the model's
@@ -481,7 +485,7 @@ class Model:
         the chapter-10 network takes about 5 ms this way instead of 20 to 80 ms in one piece,
         so the window can redraw the boundary 20 times a second while training.
         """
-        probes = self._probes(numerics=GLOBAL_NUMPY)
+        probes = self._probes(numerics=GLOBAL_NUMPY, parameters=parameters)
         return np.concatenate([block(probes, points[start:start + GRID_BLOCK])
                                for start in range(0, max(len(points), 1), GRID_BLOCK)])
 

@@ -28,6 +28,7 @@ from engine.chain_rule import ChainRule
 from engine.model import Model, describe, normalize_spec
 from engine.points import load_points_csv, save_points_csv
 from engine.stepper import Divergence, Operation, Stepper, Trainable
+from gui.plane_worker import PlaneWorker, shared_worker
 from gui.snapshot import (
     ChainRuleInfo,
     ClassificationInfo,
@@ -49,8 +50,9 @@ CURVE_REFRESH_S = 0.1  # while running, the loss-along-weight curve is recompute
 EDIT_COMMAND_ID = 4041
 BOUNDARY_CELLS = 200  # the predicted plane: BOUNDARY_CELLS x BOUNDARY_CELLS cell centres
 MAP_CELLS = 48  # each neuron map: a thumbnail needs no more
-PLANE_RUNNING_S = 0.004  # boundary computing per frame while running (half a chapter-10 plane)
-PLANE_PAUSED_S = 0.05  # and per snapshot otherwise; a larger network's plane comes in slices
+# Boundary computing per snapshot: the chapter-10 plane whole (about 6 ms); a larger
+# network's plane comes in slices of rows, top to bottom, the window answering in between.
+PLANE_BUDGET_S = 0.03
 MAPS_REFRESH_S = 1.0  # while running, neuron maps are recomputed at most this often
 RULE_REFRESH_S = 0.5  # while running, the selected weight's chain rule likewise
 EXTENT_MARGIN = 0.1  # the plane shows the data plus this fraction of its span on each side
@@ -108,10 +110,11 @@ _FRAMES = itertools.count(1)
 class _Plane:
     """A Model's picture over the input plane, recomputed within a time budget per snapshot.
 
-    The boundary's rows are recomputed in an interleaved order (even rows, then odd), as many
-    per call as fit in the budget: the chapter-10 network redoes half the plane per frame while
-    running, so the whole plane is never more than one frame old; a 4 x 256 network redoes a
-    few rows per frame, and the window stays responsive while its plane catches up.
+    The boundary's rows are recomputed as many per call as fit in the budget, top to bottom:
+    the chapter-10 network's whole plane every frame; a 4 x 256 network's a band of rows per
+    frame, sweeping down, the window staying responsive while its plane catches up. (Rows
+    interleaved across frames were tried: while training runs the boundary moves between two
+    frames, and alternate rows from two moments show as combs.)
     """
 
     def __init__(self, model: Model):
@@ -120,7 +123,8 @@ class _Plane:
         self.boundary: np.ndarray | None = None
         self.boundary_rows: np.ndarray | None = None
         self.boundary_frame = 0
-        self._order = np.r_[0:BOUNDARY_CELLS:2, 1:BOUNDARY_CELLS:2]
+        self.serial = next(_FRAMES)  # tells this plane's requests to the worker from others'
+        self._order = np.arange(BOUNDARY_CELLS)
         self._cursor = 0  # position in _order of the next row to recompute
         self._row_version = np.full(BOUNDARY_CELLS, -1)  # the model version each row shows
         self._seconds_per_row = 1e-4
@@ -138,11 +142,16 @@ class _Plane:
         """Every row shows the latest model version asked for."""
         return bool((self._row_version == self._row_version.max()).all())
 
-    def refresh(self, model: Model, version: int, running: bool, budget: float) -> None:
+    def refresh(self, model: Model, version: int, running: bool, budget: float,
+                worker: PlaneWorker | None = None) -> None:
         """Recompute the rows not showing `version` (as many as fit in `budget` seconds, at
-        least one), and the neuron maps when due."""
+        least one), or have `worker` compute the plane while running; and the neuron maps
+        when due."""
         xs, ys = _axis(self.extent, BOUNDARY_CELLS)
-        if self.boundary is None:
+        if worker is not None and self.boundary is not None and \
+                self._delegate(model, version, worker, xs, ys):
+            pass
+        elif self.boundary is None:
             self._compute_rows(model, xs, ys, self._order, version)
         elif (self._row_version != version).any():
             stale = np.roll(self._order, -self._cursor)
@@ -162,6 +171,23 @@ class _Plane:
             self.maps_version = version
             self.maps_time = now
             self.maps_seconds = time.perf_counter() - now
+
+    def _delegate(self, model: Model, version: int, worker: PlaneWorker, xs: np.ndarray,
+                  ys: np.ndarray) -> bool:
+        """Show the worker's latest plane and ask it for the current one; False when the
+        worker cannot help (not started yet, or gone): then the caller computes the plane."""
+        finished = worker.result()
+        if finished is not None:
+            (serial, shown), plane = finished
+            if serial == self.serial and shown > self._row_version.max():
+                self.boundary = sealed(plane)
+                self.boundary_rows = None
+                self._row_version[:] = shown
+                self.boundary_frame = next(_FRAMES)
+        if worker.pending() is not None or self._row_version.max() == version:
+            return True
+        return worker.submit((self.serial, version), self.serial, model.spec,
+                             model.parameters(), xs, ys)
 
     def _compute_rows(self, model: Model, xs: np.ndarray, ys: np.ndarray, rows: np.ndarray,
                       version: int) -> None:
@@ -637,6 +663,8 @@ class LabController(QObject):
             self._credit = 0.0
             self._last_frame = 0.0
             self._timer.setInterval(self._tick_ms)
+            if self.model is not None:
+                shared_worker().start()  # the plane is drawn on another core while running
             self._last_tick = time.perf_counter()
             self._timer.start()
             self._publish(f"Running at {self.speed:g} {self.speed_unit} per second")
@@ -821,8 +849,8 @@ class LabController(QObject):
         if model is None or plane is None:
             return None
         running = self.is_running()
-        plane.refresh(model, self._version, running,
-                      PLANE_RUNNING_S if running else PLANE_PAUSED_S)
+        plane.refresh(model, self._version, running, PLANE_BUDGET_S,
+                      shared_worker() if running else None)
         if not plane.complete and not running:
             # A large network's plane is finished in further slices, the window answering
             # in between.

@@ -208,3 +208,32 @@ def test_a_large_networks_plane_comes_in_slices_between_which_qt_answers(lab, qt
     final = view.last.classification
     assert final.boundary_frame > sliced.boundary_frame > first.boundary_frame
     assert np.isfinite(final.boundary).all()
+
+
+def test_the_plane_worker_draws_the_plane_the_window_would(qtbot):
+    from engine.stepper import Stepper
+    from gui.controller import _axis, data_extent
+    from gui.plane_worker import PlaneWorker
+
+    model = Model(chapter10_spec())
+    Stepper(model).run_iterations(30)
+    xs, ys = _axis(data_extent(model.X, model.X_val), 200)
+    worker = PlaneWorker()
+    worker.start()
+    arrived = []
+
+    def finished() -> bool:
+        result = worker.result()
+        if result is not None:
+            arrived.append(result)
+        return bool(arrived)
+    try:
+        qtbot.waitUntil(worker.available, timeout=20_000)
+        assert worker.submit("tag", 1, model.spec, model.parameters(), xs, ys)
+        assert not worker.available()  # one plane at a time
+        qtbot.waitUntil(finished, timeout=20_000)
+    finally:
+        worker.close()
+    tag, plane = arrived[0]
+    assert tag == "tag"
+    np.testing.assert_allclose(plane, model.predict_grid(xs, ys), atol=1e-6)
