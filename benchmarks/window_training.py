@@ -10,6 +10,10 @@ Measures, offscreen, in one run:
      from posting until the window handles them (95th percentile).
 and prints each figure beside its target (issue 5).
 
+While running, the window has the plane drawn by a helper process (gui/plane_worker.py) on
+another core, so the wall-clock ratio is the honest one on a machine with two cores or more;
+the per-CPU-second ratio counts the window's own process only (not the helper).
+
     QT_QPA_PLATFORM=offscreen python benchmarks/window_training.py [--seconds 1 --rounds 5]
 """
 
