@@ -38,11 +38,15 @@ def bundle(tmp_path_factory) -> Path:
     return build / "dist" / NAME
 
 
-def run_bundled(bundle: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+def executable_of(bundle: Path) -> Path:
+    return bundle / (NAME + ".exe" if sys.platform == "win32" else NAME)
+
+
+def run_bundled(bundle: Path, *args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
     """The bundle's executable with none of this Python's environment: no PYTHONPATH, no
-    virtual environment, a working folder outside the checkout."""
-    executable = bundle / (NAME + ".exe" if sys.platform == "win32" else NAME)
+    virtual environment, a working folder outside the checkout; `env` adds variables."""
     env = {
+        **env,
         "PATH": os.defpath,
         "HOME": str(cwd),
         "LANG": "C.UTF-8",
@@ -50,8 +54,8 @@ def run_bundled(bundle: Path, *args: str, cwd: Path) -> subprocess.CompletedProc
         "BACKPROP_PLAYGROUND_SETTINGS": str(cwd / "settings.ini"),
         **{key: os.environ[key] for key in ("SYSTEMROOT", "TMPDIR") if key in os.environ},
     }
-    return subprocess.run([str(executable), *args], capture_output=True, text=True, env=env,
-                          cwd=cwd, timeout=120)
+    return subprocess.run([str(executable_of(bundle)), *args], capture_output=True, text=True,
+                          env=env, cwd=cwd, timeout=120)
 
 
 def test_the_bundle_is_a_lean_folder(bundle):
@@ -87,3 +91,13 @@ def test_the_bundled_app_shows_the_welcome_on_the_single_neuron(bundle, tmp_path
     rgb = pixels(shot)
     assert rgb.shape == (1000, 1600, 3)
     assert_looks_like_a_window(rgb)
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="freedesktop menus are Linux's")
+def test_the_bundle_puts_itself_in_the_applications_menu(bundle, tmp_path):
+    data = tmp_path / "data"
+    result = run_bundled(bundle, "--install-desktop-entry", cwd=tmp_path, XDG_DATA_HOME=str(data))
+    assert result.returncode == 0, result.stderr
+    entry = (data / "applications" / "backprop-playground.desktop").read_text()
+    assert f"\nExec={executable_of(bundle).resolve()}\n" in entry
+    assert (data / "icons" / "hicolor" / "256x256" / "apps" / "backprop-playground.png").exists()
