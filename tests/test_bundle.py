@@ -4,6 +4,7 @@ whose executable runs without this Python, and draws the app.
 Slow (about a minute): CI runs it; `python -m pytest -m "not slow"` leaves it out.
 """
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -24,10 +25,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory) -> Path:
     """The built bundle folder, dist/BackpropPlayground/."""
-    pytest.importorskip(
-        "PyInstaller",
-        reason="PyInstaller is not installed; `pip install -e .[bundle]` brings it",
-    )
+    if importlib.util.find_spec("PyInstaller") is None:
+        pytest.skip("PyInstaller is not installed; `pip install -e .[bundle]` brings it")
     build = tmp_path_factory.mktemp("bundle")
     result = subprocess.run(
         [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
