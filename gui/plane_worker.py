@@ -14,6 +14,7 @@ the controller computes the plane itself.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from multiprocessing.connection import Connection
 
 import numpy as np
@@ -51,6 +52,11 @@ class PlaneWorker:
     def start(self) -> None:
         """Start the helper in the background (a fresh interpreter: it takes a second)."""
         if self._process is not None or self.failed:
+            return
+        if getattr(sys, "frozen", False):
+            # A bundled app would start a second copy of itself here (spawn re-runs the
+            # executable): the window draws its planes itself instead.
+            self.failed = True
             return
         context = multiprocessing.get_context("spawn")
         ours, theirs = context.Pipe()
