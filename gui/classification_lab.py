@@ -118,7 +118,7 @@ class ClassificationLab(QObject):
         self._create_actions()
         self._connect()
         self._enter_filter = _EnterCommitsInput(self)
-        for panel in (self.network, self.data, self.controls):
+        for panel in (self.network, self.data, self.controls, self.inspector):
             for box in panel.findChildren(QAbstractSpinBox):
                 box.installEventFilter(self._enter_filter)
         self.controller.set_stop_conditions(self.network.stop_conditions())
