@@ -15,10 +15,10 @@ def settings(tmp_path):
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
-def launch(qtbot, settings, **options):
+def launch(qtbot, settings, size=(1600, 1000), **options):
     window = launch_window(settings=settings, **options)
     qtbot.addWidget(window)
-    window.resize(1600, 1000)
+    window.resize(*size)
     window.show()
     qtbot.waitExposed(window)
     return window
@@ -30,8 +30,9 @@ def welcome_of(window) -> WelcomePanel | None:
     return panels[0] if panels else None
 
 
-def test_first_launch_opens_the_single_neuron_with_the_four_things_to_try(qtbot, settings):
-    window = launch(qtbot, settings)
+@pytest.mark.parametrize("size", [(1600, 1000), (1366, 768)])
+def test_first_launch_opens_the_single_neuron_with_the_four_things_to_try(qtbot, settings, size):
+    window = launch(qtbot, settings, size)
     assert window.windowTitle().startswith("Single neuron")
     panel = welcome_of(window)
     assert panel is not None
