@@ -1,4 +1,5 @@
-"""One version everywhere: `--version`, the About dialog and pyproject.toml agree."""
+"""The app's identity: one version everywhere (`--version`, the About dialog, pyproject.toml),
+the desktop entry's name and the icon."""
 
 import subprocess
 import sys
@@ -6,6 +7,7 @@ from pathlib import Path
 
 from gui import APP_NAME, _pyproject_version, app_version
 from gui.about import AboutDialog
+from gui.app import create_application
 from gui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,3 +26,12 @@ def test_about_dialog_and_version_option_name_the_packages_version(qtbot):
     qtbot.waitExposed(dialog)
     assert f"<h2>{printed}</h2>" in dialog.text.text()
     assert printed.endswith(app_version())
+
+
+def test_the_application_names_its_desktop_entry_and_carries_the_icon(qtbot):
+    app = create_application()
+    assert app.applicationVersion() == app_version()
+    # Wayland and the task switchers find the menu entry and its icon by this name.
+    assert (ROOT / "resources" / f"{app.desktopFileName()}.desktop").is_file()
+    sizes = {(size.width(), size.height()) for size in app.windowIcon().availableSizes()}
+    assert {(16, 16), (32, 32), (48, 48), (256, 256)} <= sizes
