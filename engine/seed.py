@@ -380,10 +380,11 @@ class LayerOfThree(_SeedExample):
         if name == "X":
             (n,) = index
             weights = variables["W"][:, n]
-            factors = [item for i in range(len(z)) for item in
-                       ((f"dl/dz_{i + 1}", dl_dz[i]), (f"dz_{i + 1}/dx_{n + 1}", weights[i]))]
             terms = [(f"dl/dz_{i + 1} * w_{i + 1}{n + 1}", dl_dz[i] * weights[i])
                      for i in range(len(z))]
+            # As for a sum over samples, the factors take the largest term apart.
+            i = int(np.argmax([abs(value) for _, value in terms]))
+            factors = [(f"dl/dz_{i + 1}", dl_dz[i]), (f"dz_{i + 1}/dx_{n + 1}", weights[i])]
             return make_chain_rule(f"dl/dx_{n + 1}", factors, sum(v for _, v in terms),
                                    loss_at, current, terms=terms)
         raise ValueError(f"no chain rule for {name!r}: expected W, B or X")

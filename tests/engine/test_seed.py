@@ -159,6 +159,8 @@ def test_chain_rule_labels_follow_the_seed_notation():
         "dl/dz_1 * w_14", "dl/dz_2 * w_24", "dl/dz_3 * w_34"]
     assert input_rule.product == pytest.approx(2 * 21.6 * (0.4 + 0.8 + 1.2))
     assert input_rule.relative_error < 1e-6
+    # The factors take the largest term (neuron 3's) apart, not all three terms at once.
+    assert input_rule.factors == [("dl/dz_3", pytest.approx(2 * 21.6)), ("dz_3/dx_4", 1.2)]
 
 
 def test_input_names_point_at_the_inputs():
