@@ -75,9 +75,9 @@ class HandLab(QObject):
 
     def _place_panels(self) -> None:
         window = self.window
-        # Wide enough for a four-factor chain rule and a 4-column table on one line each.
+        # Wide enough for a four-factor chain rule, and for a 4-column table of values like -0.0069889.
         self.chain_rule.setMinimumWidth(430)
-        self.parameters.setMinimumWidth(330)
+        self.parameters.setMinimumWidth(440)
         show_central(window, self.diagram)
         controls = self._dock("controls", "Controls", self.controls, Area.LeftDockWidgetArea)
         parameters = self._dock("parameters", "Inputs, weights, biases",
@@ -90,7 +90,7 @@ class HandLab(QObject):
         window.splitDockWidget(controls, parameters, Qt.Orientation.Vertical)
         window.splitDockWidget(chain, along, Qt.Orientation.Vertical)
         window.splitDockWidget(loss, log, Qt.Orientation.Horizontal)
-        window.resizeDocks([controls, chain], [340, 430], Qt.Orientation.Horizontal)
+        window.resizeDocks([controls, chain], [450, 420], Qt.Orientation.Horizontal)
         window.resizeDocks([controls, parameters], [200, 730], Qt.Orientation.Vertical)
         window.resizeDocks([chain, along], [430, 500], Qt.Orientation.Vertical)
         window.resizeDocks([loss], [260], Qt.Orientation.Vertical)
