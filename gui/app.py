@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from engine.performance import tune_for_small_arrays
 from engine.scenarios import SCENARIOS
 from gui import APP_NAME, DISTRIBUTION, app_version
+from gui.crash_handler import install_crash_handler
 from gui.main_window import DEFAULT_SIZE, MainWindow, app_icon
 from gui.screenshot import WindowSizeError, quiet_offscreen_noise, save_screenshot
 from gui.settings import ORGANIZATION, open_settings
@@ -158,6 +159,7 @@ def run(
     """
     tune_for_small_arrays()
     app = create_application(dark, large_text)
+    install_crash_handler(app)  # an unexpected error is shown and logged; the app goes on
     if app.platformName() == "offscreen":
         quiet_offscreen_noise()
     settings = None if screenshot else open_settings()
