@@ -205,8 +205,10 @@ class NetworkDiagram(QWidget):
         if net.note:
             painter.setFont(base)
             painter.setPen(QColor(theme.muted_text))
-            painter.drawText(QRectF(10, self.height() - 28, self.width() - 20, 24),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, net.note)
+            # Bottom-aligned and wrapped, so a narrow diagram shows the whole note.
+            painter.drawText(QRectF(10, self.height() - 48, self.width() - 20, 44),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
+                             | Qt.TextFlag.TextWordWrap, net.note)
         painter.end()
 
     def _paint_code(self, painter: QPainter, layout: _Layout, net: HandNetwork,
