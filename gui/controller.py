@@ -27,6 +27,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from engine.chain_rule import ChainRule
 from engine.model import Model, describe, normalize_spec
 from engine.points import load_points_csv, save_points_csv
+from engine.session import Session
 from engine.stepper import Divergence, Operation, Stepper, Trainable
 from gui.plane_worker import PlaneWorker, shared_worker
 from gui.snapshot import (
@@ -279,6 +280,8 @@ class LabController(QObject):
     status_message = Signal(str)
     # (message, is_error) the outcome of a points request (add, load, save), for the data panel
     data_message = Signal(str, bool)
+    # (no payload) a whole new session is loaded: a scenario's start or an opened file
+    session_replaced = Signal()
 
     def __init__(self, builders: Mapping[str, tuple[str, Callable[[], Trainable]]],
                  parent: QObject | None = None,
@@ -346,6 +349,7 @@ class LabController(QObject):
         self.selected = None
         self._install(trainable, name, title)
         self._publish(f"{title}: ready")
+        self.session_replaced.emit()
 
     def _install(self, trainable: Trainable, name: str, title: str,
                  stepper_state: dict | None = None) -> None:
@@ -370,6 +374,33 @@ class LabController(QObject):
         if not kept:
             first = next(iter(parameters))
             self.selected = (first, (0,) * np.ndim(parameters[first]))
+
+    @property
+    def version(self) -> int:
+        """Counts changes of the engine state: equal versions mean an unchanged session."""
+        return self._version
+
+    def capture_session(self, view: Mapping | None = None) -> Session:
+        """The loaded session, exact, with the window's `view` settings (the selection added)."""
+        view = dict(view or {})
+        if self.selected is not None:
+            view["selected"] = [self.selected[0], list(self.selected[1])]
+        return Session.capture(self.stepper, self.scenario, self.title, view)
+
+    def open_session(self, session: Session) -> None:
+        """Continue exactly where `session` stood; Reset then goes to its spec's start."""
+        self.pause()
+        trainable = session.build_trainable()
+        if isinstance(trainable, Model):
+            self._preset_spec = copy.deepcopy(trainable.spec)
+        selected = session.view.get("selected")
+        if isinstance(selected, list) and len(selected) == 2:
+            self.selected = (str(selected[0]), tuple(int(i) for i in selected[1]))
+        self._install(trainable, session.scenario, session.title,
+                      stepper_state=copy.deepcopy(session.stepper))
+        self._publish(f"{session.title}: opened at {self._epoch_word()} "
+                      f"{self.stepper.iteration}")
+        self.session_replaced.emit()
 
     @property
     def trainable(self) -> Trainable:
