@@ -17,6 +17,7 @@ from engine.scenarios import SCENARIOS
 from gui import APP_NAME, DISTRIBUTION, app_version
 from gui.crash_handler import install_crash_handler
 from gui.main_window import DEFAULT_SIZE, MainWindow, app_icon
+from gui.menu_entry_action import add_menu_entry_action
 from gui.screenshot import WindowSizeError, quiet_offscreen_noise, save_screenshot
 from gui.settings import ORGANIZATION, open_settings
 from gui.start_page import StartPage
@@ -89,6 +90,7 @@ def build_window(
     steps: training iterations to run first, through the scenario's controller.
     """
     window = MainWindow(settings)
+    add_menu_entry_action(window)
     openable = [each for each in SCENARIOS.values() if each.kind in LAB_INSTALLERS]
     start_page = StartPage(
         [(each.name, each.title, each.kind) for each in openable], icon=window.windowIcon()

@@ -1,4 +1,7 @@
-"""The first-run welcome: shown on a launch until "Don't show again", never in the way."""
+"""The first-run welcome: shown on a launch until "Don't show again", never in the way; and
+the Help menu's way into the applications menu, for the same newcomer."""
+
+import sys
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -92,3 +95,17 @@ def test_the_card_keeps_clear_of_the_lab_when_the_window_is_resized(qtbot, setti
     window.resize(1400, 900)
     qtbot.waitUntil(lambda: panel.geometry() != before)
     assert_clear_of_the_lab(window, panel)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="freedesktop menus are Linux's")
+def test_help_menu_adds_the_app_to_the_applications_menu(qtbot, settings, tmp_path,
+                                                         monkeypatch):
+    """The way to the menu entry for someone who has never used a terminal."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    window = launch(qtbot, settings, scenario="neuron")
+    action = next(each for each in window.menu("Help").actions()
+                  if each.text().replace("&", "") == "Add to applications menu")
+    action.trigger()
+    entry = tmp_path / "data" / "applications" / "backprop-playground.desktop"
+    assert entry.is_file()
+    assert "applications menu now" in window.statusBar().currentMessage()
