@@ -7,6 +7,7 @@ alone; the window owns the shortcuts, this panel only turns clicks into requests
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -22,6 +23,25 @@ from gui.snapshot import Snapshot
 from gui.widgets.live_text import LiveText
 
 SPEED_UNITS = ("iterations", "operations")
+FASTEST = "fastest"  # what the speed box says at its maximum: as fast as the computer goes
+
+
+class SpeedBox(QDoubleSpinBox):
+    """Runs per second, shown without a trailing ".0" and as "fastest" at the top of its range."""
+
+    def textFromValue(self, value: float) -> str:
+        return FASTEST if value >= self.maximum() else f"{value:g}"
+
+    def valueFromText(self, text: str) -> float:
+        return self.maximum() if text.strip() == FASTEST else super().valueFromText(text)
+
+    def validate(self, text: str, position: int) -> object:
+        if text.strip() and FASTEST.startswith(text.strip()):
+            acceptable = text.strip() == FASTEST
+            return (QValidator.State.Acceptable if acceptable else QValidator.State.Intermediate,
+                    text, position)
+        return super().validate(text, position)
+
 PHASE_NAMES = {"forward": "forward pass", "loss": "loss", "backward": "backward pass",
                "update": "update"}
 
@@ -55,11 +75,11 @@ class ControlsPanel(QWidget):
         for button in (self.step_back_button, self.step_button, self.iteration_button,
                        self.run_button, self.reset_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.speed_box = QDoubleSpinBox()
+        self.speed_box = SpeedBox()
         self.speed_box.setRange(0.1, 100_000)
         self.speed_box.setDecimals(1)
         self.speed_box.setValue(10)
-        self.speed_box.setToolTip("How fast Run goes")
+        self.speed_box.setToolTip("How fast Run goes; at 100000 it says \"fastest\"")
         self.unit_box = QComboBox()
         self.unit_box.addItems([f"{unit} / s" for unit in SPEED_UNITS])
         # Only a click focuses them: with keyboard focus they would swallow Space and the arrows.
