@@ -75,7 +75,8 @@ class HandLab(QObject):
 
     def _place_panels(self) -> None:
         window = self.window
-        # Wide enough for a four-factor chain rule, and for a 4-column table of values like -0.0069889.
+        # Wide enough for a four-factor chain rule, and for a 4-column table of values
+        # like -0.0069889.
         self.chain_rule.setMinimumWidth(430)
         self.parameters.setMinimumWidth(440)
         show_central(window, self.diagram)
