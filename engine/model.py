@@ -5,19 +5,15 @@ a private stream seeded with the spec's seed, so the chapter-10 spec with "book"
 to exactly the book's printed lines. Each training iteration is the book's sequence of calls,
 one Operation per call, and `run_iteration` makes the same calls without the stepping machinery.
 
-Spec (every key but "data" and "hidden" optional; `normalize_spec` fills the defaults):
+The spec's format, defaults and checks are in engine/spec.py; the pure passes (loss_with,
+chain rules) in engine/probes.py, the grid passes in engine/grid.py, and the unchecked
+whole-iteration path the Stepper trains with in engine/fastpath.py.
 
-    {"data": {"kind": "spiral" | "vertical", "samples": 100, "classes": 3},
-     "hidden": [{"neurons": 64, "activation": "relu" | "sigmoid" | "linear" | "tanh",
-                 "weight_l1": 0, "weight_l2": 0, "bias_l1": 0, "bias_l2": 0, "dropout": 0}],
-     "output": {"weight_l1": 0, "weight_l2": 0, "bias_l1": 0, "bias_l2": 0},
-     "optimizer": {"name": "sgd" | "adagrad" | "rmsprop" | "adam", "learning_rate": ...,
-                   "decay": ..., plus momentum (sgd), epsilon, rho (rmsprop), beta_1, beta_2},
-     "seed": 0, "numerics": "book" | "native", "print_every": 100,
-     "points": [[x, y, class], ...]}
-
-"points" are added to the training data after it is drawn (they draw no random numbers), for
-the points a learner places by hand.
+`spec` is the spec with the hyperparameters as they are now (set_hyperparameters changes
+them); `starting_spec` is the spec as the model was built, hyperparameters as the run started.
+A reset goes back to the start of the run: Stepper.reset() restores the snapshot taken when
+the stepper was made, hyperparameters included, and a saved session should store
+`starting_spec` so that the model it rebuilds starts where the saved run started.
 """
 
 from __future__ import annotations
@@ -29,162 +25,34 @@ from collections.abc import Callable
 import numpy as np
 
 from engine import state as state_codec
-from engine.activations import Activation_Linear, Activation_ReLU, Activation_Sigmoid
-from engine.chain_rule import DEFAULT_STEP, ChainRule, make_chain_rule
+from engine.chain_rule import ChainRule
 from engine.datasets import make_dataset
+from engine.fastpath import compile_iteration
+from engine.grid import GRID_BLOCK, activations_of, grid_pass, grid_points, probabilities
+from engine.history import History
 from engine.layers import Layer_Dense, Layer_Dropout
 from engine.losses import Activation_Softmax_Loss_CategoricalCrossentropy
-from engine.numerics import GLOBAL_NUMPY, NativeNumerics, make_numerics
-from engine.optimizers import Optimizer_Adagrad, Optimizer_Adam, Optimizer_RMSprop, Optimizer_SGD
+from engine.numerics import make_numerics
+from engine.probes import Probes, chain_rule, or_nan
+from engine.spec import (
+    ACTIVATIONS,
+    CACHES,
+    CACHES_ALL,
+    HYPERPARAMETERS,
+    OPTIMIZERS,
+    check_optimizer,
+    check_real,
+    describe,
+    normalize_spec,
+)
 from engine.stepper import Divergence, Operation
+from engine.tanh import Activation_Tanh
 
-
-class Activation_Tanh(Activation_Linear):
-    """tanh(x), elementwise; not in the book, written in its style. tanh' = 1 - tanh^2."""
-
-    def forward(self, inputs: np.ndarray, training: bool = True) -> None:
-        """inputs: (n_samples, n) -> self.output: (n_samples, n) in (-1, 1)."""
-        self._check_inputs(inputs)
-        self.inputs = inputs
-        self.output = np.tanh(inputs)
-
-    def backward(self, dvalues: np.ndarray) -> None:
-        """dvalues: (n_samples, n) -> self.dinputs: (n_samples, n)."""
-        self._check_dvalues(dvalues)
-        self.dinputs = dvalues * (1 - self.output ** 2)
-
-
-ACTIVATIONS = {"relu": Activation_ReLU, "sigmoid": Activation_Sigmoid,
-               "linear": Activation_Linear, "tanh": Activation_Tanh}
-OPTIMIZERS = {"sgd": Optimizer_SGD, "adagrad": Optimizer_Adagrad,
-              "rmsprop": Optimizer_RMSprop, "adam": Optimizer_Adam}
-# Each optimizer's hyperparameters with the book's defaults.
-HYPERPARAMETERS = {
-    "sgd": {"learning_rate": 1.0, "decay": 0.0, "momentum": 0.0},
-    "adagrad": {"learning_rate": 1.0, "decay": 0.0, "epsilon": 1e-7},
-    "rmsprop": {"learning_rate": 0.001, "decay": 0.0, "epsilon": 1e-7, "rho": 0.9},
-    "adam": {"learning_rate": 0.001, "decay": 0.0, "epsilon": 1e-7, "beta_1": 0.9,
-             "beta_2": 0.999},
-}
-# What each optimizer keeps on a layer between steps.
-CACHES = {"sgd": ("weight_momentums", "bias_momentums"),
-          "adagrad": ("weight_cache", "bias_cache"),
-          "rmsprop": ("weight_cache", "bias_cache"),
-          "adam": ("weight_momentums", "bias_momentums", "weight_cache", "bias_cache")}
-REGULARIZERS = ("weight_l1", "weight_l2", "bias_l1", "bias_l2")
 _DENSE_VALUES = ("inputs", "output", "weights", "biases", "dweights", "dbiases", "dinputs",
                  "weight_momentums", "bias_momentums", "weight_cache", "bias_cache")
 _INTERMEDIATES = ("inputs", "output", "dweights", "dbiases", "dinputs", "binary_mask")
 _SCALARS = ("loss", "data_loss", "regularization_loss", "accuracy", "predictions")
-_native = NativeNumerics(0)
-
-
-def normalize_spec(spec: dict) -> dict:
-    """A complete copy of `spec` with defaults filled in; ValueError naming any bad entry."""
-    if not isinstance(spec, dict):
-        raise ValueError(f"a model spec must be a dict, got {type(spec).__name__}")
-    unknown = set(spec) - {"data", "hidden", "output", "optimizer", "seed", "numerics",
-                           "print_every", "points"}
-    if unknown:
-        raise ValueError(f"unknown spec keys: {', '.join(sorted(unknown))}")
-    data = dict(spec.get("data", {}))
-    kind = data.get("kind", "spiral")
-    if kind not in ("spiral", "vertical"):
-        raise ValueError(f"data kind must be 'spiral' or 'vertical', got {kind!r}")
-    normalized = {"data": {"kind": kind, "samples": _positive_int(data.get("samples", 100),
-                                                                   "data samples"),
-                           "classes": _positive_int(data.get("classes", 3), "data classes")}}
-    if normalized["data"]["classes"] < 2:
-        raise ValueError("a classifier needs at least 2 classes")
-    hidden = spec.get("hidden", [])
-    if not isinstance(hidden, list):
-        raise ValueError("hidden must be a list of layers")
-    normalized["hidden"] = [_hidden_layer(layer, number)
-                            for number, layer in enumerate(hidden, start=1)]
-    normalized["output"] = _regularizers(spec.get("output", {}), "output layer")
-    normalized["optimizer"] = _optimizer(spec.get("optimizer", {"name": "adam"}))
-    seed = spec.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be an integer in 0..2**32-1, got {seed!r}")
-    normalized["seed"] = seed
-    numerics = spec.get("numerics", "book")
-    if numerics not in ("book", "native"):
-        raise ValueError(f"numerics must be 'book' or 'native', got {numerics!r}")
-    normalized["numerics"] = numerics
-    normalized["print_every"] = _positive_int(spec.get("print_every", 100), "print_every")
-    normalized["points"] = _points(spec.get("points", []), normalized["data"]["classes"])
-    return normalized
-
-
-def _points(points, classes: int) -> list[list]:
-    if not isinstance(points, list):
-        raise ValueError("points must be a list of [x, y, class]")
-    checked = []
-    for number, point in enumerate(points, start=1):
-        if not isinstance(point, (list, tuple)) or len(point) != 3:
-            raise ValueError(f"point {number} must be [x, y, class], got {point!r}")
-        x = _number(point[0], f"point {number} x", low=-math.inf)
-        y = _number(point[1], f"point {number} y", low=-math.inf)
-        label = point[2]
-        if isinstance(label, bool) or not isinstance(label, (int, np.integer)) \
-                or not 0 <= label < classes:
-            raise ValueError(f"point {number} class must be in 0..{classes - 1}, got {label!r}")
-        checked.append([x, y, int(label)])
-    return checked
-
-
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _number(value, name: str, low: float = 0.0, high: float = math.inf,
-            high_open: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value) or value < low or value > high or (high_open and value == high):
-        bracket = ")" if high_open else "]"
-        raise ValueError(f"{name} must be in [{low}, {high}{bracket}, got {value}")
-    return value
-
-
-def _regularizers(layer: dict, where: str) -> dict:
-    unknown = set(layer) - set(REGULARIZERS)
-    if unknown:
-        raise ValueError(f"unknown {where} keys: {', '.join(sorted(unknown))}")
-    return {key: _number(layer.get(key, 0.0), f"{where} {key}") for key in REGULARIZERS}
-
-
-def _hidden_layer(layer, number: int) -> dict:
-    where = f"hidden layer {number}"
-    if not isinstance(layer, dict):
-        raise ValueError(f"{where} must be a dict")
-    activation = layer.get("activation", "relu")
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"{where} activation must be one of {', '.join(ACTIVATIONS)}, "
-                         f"got {activation!r}")
-    rest = {key: value for key, value in layer.items()
-            if key not in ("neurons", "activation", "dropout")}
-    return {"neurons": _positive_int(layer.get("neurons", 64), f"{where} neurons"),
-            "activation": activation, **_regularizers(rest, where),
-            "dropout": _number(layer.get("dropout", 0.0), f"{where} dropout", high=1.0,
-                               high_open=True)}
-
-
-def _optimizer(optimizer: dict) -> dict:
-    name = optimizer.get("name", "adam")
-    if name not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {name!r}")
-    defaults = HYPERPARAMETERS[name]
-    unknown = set(optimizer) - set(defaults) - {"name"}
-    if unknown:
-        raise ValueError(f"{name} has no hyperparameter {', '.join(sorted(unknown))}: "
-                         f"expected {', '.join(defaults)}")
-    values = {key: float(optimizer.get(key, default)) for key, default in defaults.items()}
-    OPTIMIZERS[name](**values)  # the book class says what is out of range
-    return {"name": name, **values}
+HISTORY_KEYS = ("loss", "data_loss", "reg_loss", "accuracy", "learning_rate")
 
 
 class Model:
@@ -199,6 +67,7 @@ class Model:
 
     def __init__(self, spec: dict, title: str | None = None):
         self.spec = normalize_spec(spec)
+        self.starting_spec = copy.deepcopy(self.spec)
         self.title = title or describe(self.spec)
         self.numerics = make_numerics(self.spec["numerics"], self.spec["seed"])
         data = self.spec["data"]
@@ -219,13 +88,21 @@ class Model:
         self.optimizer = self._make_optimizer()
         self.iteration = 0
         self._log: list[str] = []
-        self._history: dict[str, list[float]] = {key: [] for key in HISTORY_KEYS}
+        self._history = History(HISTORY_KEYS)
         self._regularized = any(
             getattr(layer, f"{kind}_regularizer_{norm}") > 0 for layer in self.dense
             for kind in ("weight", "bias") for norm in ("l1", "l2"))
         self._steps = self._make_steps()
         self._objects = dict(self.layers, loss_activation=self.loss_activation,
                              optimizer=self.optimizer)
+        self._unchecked_iteration = compile_iteration(self)
+        # Whether the arrays have been through a checked iteration since the last change from
+        # outside (an edit, a restore, a loaded state): until then run_trusted_iteration checks.
+        self._trusted = False
+        # The random stream only moves when dropout draws a mask; without dropout a snapshot
+        # reuses the state read once (RandomState.get_state() is most of a snapshot's cost).
+        self._draws = any(isinstance(layer, Layer_Dropout) for _, layer in self.layers)
+        self._random_state = None
 
     # -- building ------------------------------------------------------------------------------
 
@@ -263,6 +140,7 @@ class Model:
 
     @property
     def dense_names(self) -> list[str]:
+        """The book names of the Dense layers in forward order: dense1, dense2, ..."""
         return [name for name, layer in self.layers if isinstance(layer, Layer_Dense)]
 
     def _make_steps(self) -> list[tuple[Operation, Callable[[], None]]]:
@@ -324,12 +202,20 @@ class Model:
     # -- the book's loop body ------------------------------------------------------------------
 
     def _data_loss(self) -> None:
-        value = self.loss_activation.forward(self.last_output, self.y)
+        self._set_data_loss(self.loss_activation.forward(self.last_output, self.y))
+
+    def _set_data_loss(self, value) -> None:
         if self._regularized:
             self.data_loss = value
         else:
             self.data_loss = self.loss = value
             self.regularization_loss = 0
+
+    def data_loss_call(self, forward: Callable) -> Callable[[], None]:
+        """The "data_loss = loss_activation.forward(last output, y)" line with `forward`
+        (loss_activation, inputs, y) -> loss in place of the method (engine/fastpath.py)."""
+        loss_activation, layer, y = self.loss_activation, self.layers[-1][1], self.y
+        return lambda: self._set_data_loss(forward(loss_activation, layer.output, y))
 
     @property
     def last_output(self) -> np.ndarray:
@@ -362,16 +248,18 @@ class Model:
 
     def _post_update(self) -> None:
         self.optimizer.post_update_params()
-        for key, value in zip(HISTORY_KEYS, (self.loss, self.data_loss, self.regularization_loss,
-                                             self.accuracy,
-                                             self.optimizer.current_learning_rate), strict=True):
-            self._history[key].append(float(value))
+        self._history.append((self.loss, self.data_loss, self.regularization_loss, self.accuracy,
+                              self.optimizer.current_learning_rate))
         self.iteration += 1
 
     # -- Trainable: running --------------------------------------------------------------------
 
     def operations(self) -> list[Operation]:
         return [operation for operation, _ in self._steps]
+
+    def steps(self) -> list[tuple[Operation, Callable[[], None]]]:
+        """(Operation, the call that runs it through the book classes), in the book's order."""
+        return list(self._steps)
 
     def run_operation(self, index: int) -> None:
         try:
@@ -381,13 +269,25 @@ class Model:
             raise
 
     def run_iteration(self) -> None:
-        """All operations of one iteration: the book's calls and nothing else."""
+        """All operations of one iteration: the book's calls and nothing else, with the book
+        classes' argument checks (Divergence where a value overflowed)."""
         try:
             for _, call in self._steps:
                 call()
         except ValueError as error:
             self._raise_divergence_if_non_finite(error)
             raise
+        self._trusted = True
+
+    def run_trusted_iteration(self) -> None:
+        """The same iteration, the same numbers, without the book classes' argument checks
+        once one checked iteration has passed since the last outside change (engine/
+        fastpath.py). The caller checks the loss and parameters afterwards, as the Stepper
+        does: a value that overflows here flows on instead of raising."""
+        if self._trusted:
+            self._unchecked_iteration()
+        else:
+            self.run_iteration()
 
     def _raise_divergence_if_non_finite(self, error: ValueError) -> None:
         """The book classes refuse NaN/inf inputs with a ValueError; that is a divergence when a
@@ -415,19 +315,18 @@ class Model:
     def history(self, start: int = 0) -> dict[str, np.ndarray]:
         """Per completed iteration from `start` on: loss, data_loss, reg_loss, accuracy,
         learning_rate (a window that redraws often asks only for what is new)."""
-        return {key: np.array(values[start:], dtype=np.float64)
-                for key, values in self._history.items()}
+        return self._history.columns(start)
 
     def validation_metrics(self) -> dict[str, float]:
         """Data loss and accuracy on X_val as the book's chapter 11 computes them; pure.
         NaN for both once the network has overflowed."""
         def compute() -> dict[str, float]:
             probes = self._probes()
-            output = self._run_forward(probes, self.X_val, training=False)
+            output = probes.forward(self.X_val, training=False)
             loss = probes.loss_activation.forward(output, self.y_val)
             predictions = np.argmax(probes.loss_activation.output, axis=1)
             return {"loss": float(loss), "accuracy": float(np.mean(predictions == self.y_val))}
-        return _or_nan(compute, lambda: {"loss": math.nan, "accuracy": math.nan})
+        return or_nan(compute, lambda: {"loss": math.nan, "accuracy": math.nan})
 
     def training_metrics(self) -> dict[str, float]:
         """Total loss and accuracy on X at the current parameters: what the book's epoch line
@@ -435,10 +334,10 @@ class Model:
         once the network has overflowed."""
         def compute() -> dict[str, float]:
             probes = self._probes()
-            loss = self._loss_of(probes, self.X)
+            loss = probes.loss(self.X, self.y)
             predictions = np.argmax(probes.loss_activation.output, axis=1)
             return {"loss": loss, "accuracy": float(np.mean(predictions == self.y))}
-        return _or_nan(compute, lambda: {"loss": math.nan, "accuracy": math.nan})
+        return or_nan(compute, lambda: {"loss": math.nan, "accuracy": math.nan})
 
     def predict_grid(self, xs: np.ndarray, ys: np.ndarray,
                      parameters: dict[str, np.ndarray] | None = None) -> np.ndarray:
@@ -446,16 +345,11 @@ class Model:
         parameters: weights and biases to use instead of the model's own (as parameters()
         returns them), so a copy of the model elsewhere can draw another's plane. All NaN
         once the network has overflowed."""
-        points = self._grid(xs, ys)
-
-        def compute() -> np.ndarray:
-            def block(probes: _Probes, inputs: np.ndarray) -> np.ndarray:
-                probes.loss_activation.activation.forward(
-                    self._run_forward(probes, inputs, training=False))
-                return probes.loss_activation.activation.output
-            return self._grid_pass(points, block, parameters).reshape(len(ys), len(xs), -1)
-        return _or_nan(compute, lambda: np.full((len(ys), len(xs), self.spec["data"]["classes"]),
-                                                np.nan))
+        points = grid_points(xs, ys, self.numerics.float_dtype)
+        shape = (len(ys), len(xs), self.spec["data"]["classes"])
+        return or_nan(lambda: grid_pass(self.layers, points, probabilities,
+                                        parameters).reshape(shape),
+                      lambda: np.full(shape, np.nan))
 
     def hidden_activations_grid(self, xs: np.ndarray, ys: np.ndarray,
                                 layer: int = 1) -> np.ndarray:
@@ -463,39 +357,11 @@ class Model:
         All NaN once the network has overflowed."""
         if not 1 <= layer <= len(self.spec["hidden"]):
             raise ValueError(f"layer must be in 1..{len(self.spec['hidden'])}, got {layer}")
-        points = self._grid(xs, ys)
-        name = f"activation{layer}"
-
-        def compute() -> np.ndarray:
-            def block(probes: _Probes, inputs: np.ndarray) -> np.ndarray:
-                self._run_forward(probes, inputs, training=False, stop_after=name)
-                return probes.layers[name].output
-            return self._grid_pass(points, block).reshape(len(ys), len(xs), -1)
-        neurons = self.spec["hidden"][layer - 1]["neurons"]
-        return _or_nan(compute, lambda: np.full((len(ys), len(xs), neurons), np.nan))
-
-    def _grid_pass(self, points: np.ndarray,
-                   block: Callable[[_Probes, np.ndarray], np.ndarray],
-                   parameters: dict[str, np.ndarray] | None = None) -> np.ndarray:
-        """block(probes, rows) over the points, GRID_BLOCK rows at a time, stacked.
-
-        A picture needs no last-bit exactness, so the pass uses numpy's own dot in the model's
-        dtype (book numerics' float64 round trip costs more than the rest of the pass), and
-        runs in blocks whose hidden outputs fit in the CPU cache: a 200 x 200 grid through
-        the chapter-10 network takes about 5 ms this way instead of 20 to 80 ms in one piece,
-        so the window can redraw the boundary 20 times a second while training.
-        """
-        probes = self._probes(numerics=GLOBAL_NUMPY, parameters=parameters)
-        return np.concatenate([block(probes, points[start:start + GRID_BLOCK])
-                               for start in range(0, max(len(points), 1), GRID_BLOCK)])
-
-    def _grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-        xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
-        if xs.ndim != 1 or ys.ndim != 1:
-            raise ValueError("xs and ys must be 1-D arrays of coordinates")
-        grid_x, grid_y = np.meshgrid(xs, ys)
-        points = np.column_stack([grid_x.ravel(), grid_y.ravel()])
-        return points.astype(self.numerics.float_dtype)
+        points = grid_points(xs, ys, self.numerics.float_dtype)
+        shape = (len(ys), len(xs), self.spec["hidden"][layer - 1]["neurons"])
+        return or_nan(lambda: grid_pass(self.layers, points,
+                                        activations_of(f"activation{layer}")).reshape(shape),
+                      lambda: np.full(shape, np.nan))
 
     # -- values --------------------------------------------------------------------------------
 
@@ -551,12 +417,13 @@ class Model:
         """Set one weight or bias; stored in the layer's dtype (float32 under book numerics)."""
         array = self._parameter(name)
         index = _check_index(array.shape, index, name)
-        number = _number(value, name, low=-math.inf)
+        number = check_real(value, name, low=-math.inf)
         with np.errstate(over="ignore"):
             stored = array.dtype.type(number)
         if not np.isfinite(stored):
             raise ValueError(f"{name}: {number:g} is too large for {array.dtype}")
         array[index] = stored
+        self._trusted = False
 
     def set_hyperparameters(self, **values: float) -> None:
         """Change optimizer settings; they apply at the optimizer's next call, without reset.
@@ -565,7 +432,8 @@ class Model:
         because with decay 0 the book's pre_update_params never recomputes it.
         """
         settings = {**self.spec["optimizer"], **values}
-        _optimizer(settings)  # validates the whole set
+        check_optimizer(settings)  # validates the whole set
+        self._trusted = False
         for key, value in values.items():
             setattr(self.optimizer, key, float(value))
             self.spec["optimizer"][key] = float(value)
@@ -575,6 +443,7 @@ class Model:
                 (1. / (1. + optimizer.decay * optimizer.iterations))
 
     def hyperparameters(self) -> dict[str, float]:
+        """The optimizer's settings as they are now (not its name)."""
         return {key: value for key, value in self.spec["optimizer"].items() if key != "name"}
 
     # -- state ---------------------------------------------------------------------------------
@@ -590,8 +459,13 @@ class Model:
                 "optimizer": {"iterations": optimizer.iterations,
                               "current_learning_rate": optimizer.current_learning_rate,
                               **self.hyperparameters()},
-                "random": self.numerics.random.get_state(),
+                "random": self._stream_state(),
                 "iteration": self.iteration, "log_length": len(self._log)}
+
+    def _stream_state(self) -> tuple:
+        if self._draws or self._random_state is None:
+            self._random_state = self.numerics.random.get_state()
+        return self._random_state
 
     def restore(self, snapshot: dict) -> None:
         """Back to an iteration start; values computed inside iterations are forgotten."""
@@ -623,63 +497,34 @@ class Model:
             setattr(self.optimizer, key, value)
             self.spec["optimizer"][key] = value
         self.numerics.random.set_state(snapshot["random"])
+        self._random_state = None
         self.iteration = snapshot["iteration"]
         del self._log[snapshot["log_length"]:]
-        for values in self._history.values():
-            del values[self.iteration:]
+        self._history.truncate(self.iteration)
+        self._trusted = False
 
     def get_state(self) -> dict:
         """JSON-able and exact: parameters, optimizer caches and settings, random stream,
         iteration, printed lines and metric history."""
         return state_codec.encode({**self.snapshot(), "log": list(self._log),
-                                   "history": {k: list(v) for k, v in self._history.items()}})
+                                   "history": self._history.lists()})
 
     def set_state(self, state: dict) -> None:
         decoded = state_codec.decode(state)
         self._log = list(decoded["log"])
-        self._history = {key: list(decoded["history"][key]) for key in HISTORY_KEYS}
+        self._history.replace({key: decoded["history"][key] for key in HISTORY_KEYS})
         self.restore(decoded)
 
     # -- pure passes: loss_with, chain rules, grids --------------------------------------------
 
-    def _probes(self, numerics=None, parameters: dict | None = None) -> _Probes:
-        return _Probes(self, numerics or self.numerics, parameters)
-
-    def _run_forward(self, probes: _Probes, inputs: np.ndarray, training: bool,
-                     stop_after: str | None = None) -> np.ndarray:
-        """Forward through the probes; with training, dropout reuses this iteration's masks."""
-        values = inputs
-        for name, layer in probes.layers.items():
-            if isinstance(layer, Layer_Dropout):
-                layer.inputs = values
-                if not training:
-                    layer.output = values.copy()
-                else:
-                    if not hasattr(layer, "binary_mask"):  # no mask drawn yet: keep all
-                        layer.binary_mask = np.ones(values.shape)
-                    layer.output = values * layer.binary_mask
-            else:
-                layer.forward(values)
-            values = layer.output
-            if name == stop_after:
-                break
-        return values
-
-    def _loss_of(self, probes: _Probes, inputs: np.ndarray) -> float:
-        """The book's total loss (data loss plus every Dense layer's penalty) of one pass."""
-        output = self._run_forward(probes, inputs, training=True)
-        loss = probes.loss_activation.forward(output, self.y)
-        penalty = probes.loss_activation.loss
-        for layer in probes.dense:
-            loss = loss + penalty.regularization_loss(layer)
-        return float(loss)
+    def _probes(self, parameters: dict | None = None) -> Probes:
+        return Probes(self.layers, self.numerics, parameters)
 
     def loss_with(self, name: str, index: tuple[int, ...], value: float) -> float:
         """The total loss on X with parameters()[name][index] = value, as this model computes
         it (its numerics; dropout with the current masks); no state changes."""
         parameters = self._replaced(name, index, value)
-        return _or_nan(lambda: self._loss_of(self._probes(parameters=parameters), self.X),
-                       lambda: math.nan)
+        return or_nan(lambda: self._probes(parameters).loss(self.X, self.y), lambda: math.nan)
 
     def _replaced(self, name: str, index: tuple[int, ...], value: float) -> dict[str, np.ndarray]:
         array = self._parameter(name)
@@ -703,159 +548,8 @@ class Model:
     def _chain_rule(self, name: str, index: tuple[int, ...], sample: int | None) -> ChainRule:
         array = self._parameter(name)
         index = _check_index(array.shape, index, name)
-        layer_name, _, attribute = name.partition(".")
-        probes = self._probes()
-        self._loss_of(probes, self.X)
-        dz = probes.backward(self.y)[layer_name]
-        dense = probes.layers[layer_name]
-        j = index[-1]
-        if attribute == "weights":
-            i = index[0]
-            contributions = dense.inputs[:, i].astype(np.float64) * dz[:, j]
-            label = f"x[s, {i}] * dl/dz[s, {j}]"
-        else:
-            contributions = dz[:, j].astype(np.float64)
-            label = f"dl/dz[s, {j}]"
-        if sample is None:
-            sample = int(np.argmax(np.abs(contributions)))
-        terms = [(f"sum over {len(contributions)} samples of {label}",
-                  float(np.sum(contributions)))]
-        terms += _penalty_terms(dense, attribute, array[index])
-        factors = ([(f"x[{sample}, {index[0]}]", dense.inputs[sample, index[0]])]
-                   if attribute == "weights" else [])
-        factors += probes.dz_factors(layer_name, sample, j)
-        product = float(getattr(dense, "d" + attribute)[index])
-        current = float(array[index])
-        native = {key: value.astype(np.float64) for key, value in self.parameters().items()}
-        x64 = self.X.astype(np.float64)
-
-        def float64_pass(value: float) -> tuple[float, bytes]:
-            changed = {**native, name: native[name].copy()}
-            changed[name][index] = value
-            probes = self._probes(numerics=_native, parameters=changed)
-            return self._loss_of(probes, x64), probes.kinks()
-
-        return make_chain_rule(f"dl/d({name}[{', '.join(map(str, index))}])", factors,
-                               product, lambda value: float64_pass(value)[0], current,
-                               step=_kink_free_step(float64_pass, current), terms=terms,
-                               sample=sample)
-
-
-GRID_BLOCK = 4096  # grid points per block of a pure grid pass
-HISTORY_KEYS = ("loss", "data_loss", "reg_loss", "accuracy", "learning_rate")
-
-
-def _or_nan(compute: Callable, nan: Callable):
-    """compute() without numpy warnings; nan() if a value overflowed on the way, which the book
-    classes refuse with a ValueError (their arguments are the model's own, so nothing else
-    can be wrong)."""
-    with np.errstate(all="ignore"):
-        try:
-            return compute()
-        except ValueError:
-            return nan()
-
-
-def _kink_free_step(float64_pass: Callable[[float], tuple[float, bytes]], value: float) -> float:
-    """The largest of 1e-4, 1e-5, ... 1e-8 whose difference points (value +- h, +- 2h) leave
-    every ReLU input, L1 sign and probability clip on the side it is at `value`: a difference
-    across a kink measures the jump, not the slope."""
-    _, at_value = float64_pass(value)
-    step = DEFAULT_STEP
-    while step > 1e-8 and any(float64_pass(value + k * step)[1] != at_value
-                              for k in (-2, -1, 1, 2)):
-        step /= 10
-    return step
-CACHES_ALL = ("weight_momentums", "bias_momentums", "weight_cache", "bias_cache")
-
-
-def _penalty_terms(dense: Layer_Dense, attribute: str, value: float) -> list[tuple[str, float]]:
-    kind = "weight" if attribute == "weights" else "bias"
-    symbol = "w" if kind == "weight" else "b"
-    terms = []
-    l1 = getattr(dense, f"{kind}_regularizer_l1")
-    l2 = getattr(dense, f"{kind}_regularizer_l2")
-    if l1 > 0:
-        terms.append((f"L1: {l1} * sign({symbol})", l1 * (1.0 if value >= 0 else -1.0)))
-    if l2 > 0:
-        terms.append((f"L2: 2 * {l2} * {symbol}", 2 * l2 * float(value)))
-    return terms
-
-
-class _Probes:
-    """Throwaway copies of a model's layers for a pass that must not touch the model: Dense
-    layers are shallow copies (sharing, or replacing, the parameter arrays), activations and
-    the loss are fresh, dropout layers keep the current mask."""
-
-    def __init__(self, model: Model, numerics, parameters: dict | None):
-        self.layers: dict[str, object] = {}
-        self.dense: list[Layer_Dense] = []
-        for name, layer in model.layers:
-            if isinstance(layer, Layer_Dense):
-                probe = copy.copy(layer)
-                probe.numerics = numerics
-                if parameters is not None:
-                    probe.weights = parameters[f"{name}.weights"]
-                    probe.biases = parameters[f"{name}.biases"]
-                self.dense.append(probe)
-            elif isinstance(layer, Layer_Dropout):
-                probe = Layer_Dropout(1 - layer.rate, numerics=numerics)
-                if hasattr(layer, "binary_mask"):
-                    probe.binary_mask = layer.binary_mask
-            else:
-                probe = type(layer)(numerics=numerics)
-            self.layers[name] = probe
-        self.loss_activation = Activation_Softmax_Loss_CategoricalCrossentropy(numerics=numerics)
-
-    def kinks(self) -> bytes:
-        """Which side of every kink the last forward pass is on: ReLU inputs, L1 signs and the
-        loss's probability clip."""
-        sides = [layer.inputs > 0 for layer in self.layers.values()
-                 if isinstance(layer, Activation_ReLU)]
-        for layer in self.dense:
-            if layer.weight_regularizer_l1 > 0:
-                sides.append(layer.weights < 0)
-            if layer.bias_regularizer_l1 > 0:
-                sides.append(layer.biases < 0)
-        output = self.loss_activation.output
-        sides.append((output < 1e-7) | (output > 1 - 1e-7))
-        return b"".join(np.packbits(side).tobytes() for side in sides)
-
-    def backward(self, y: np.ndarray) -> dict[str, np.ndarray]:
-        """The book's backward pass over the probes; returns each Dense layer's dl/dz."""
-        self.loss_activation.backward(self.loss_activation.output, y)
-        dvalues = self.loss_activation.dinputs
-        dz = {}
-        for name, layer in reversed(self.layers.items()):
-            if isinstance(layer, Layer_Dense):
-                dz[name] = dvalues
-            layer.backward(dvalues)
-            dvalues = layer.dinputs
-        return dz
-
-    def dz_factors(self, dense_name: str, sample: int, j: int) -> list[tuple[str, float]]:
-        """dl/dz[s, j] for the output layer; dl/da[s, j] and da/dz[s, j] for a hidden one."""
-        names = list(self.layers)
-        following = names[names.index(dense_name) + 1:]
-        if not following:
-            return [(f"dl/dz[{sample}, {j}]", float(self.loss_activation.dinputs[sample, j]))]
-        # A hidden Dense is followed by its activation, then a dropout or the next Dense,
-        # whose dinputs is what flows back into the activation: dl/da.
-        activation, after = self.layers[following[0]], self.layers[following[1]]
-        return [(f"dl/da[{sample}, {j}]", float(after.dinputs[sample, j])),
-                (f"da/dz[{sample}, {j}]", _activation_slope(activation, sample, j))]
-
-
-def _activation_slope(activation, sample: int, j: int) -> float:
-    """da/dz of one activation output, from what its forward pass stored."""
-    if isinstance(activation, Activation_ReLU):
-        return 1.0 if activation.inputs[sample, j] > 0 else 0.0
-    if isinstance(activation, Activation_Sigmoid):
-        s = float(activation.output[sample, j])
-        return s * (1 - s)
-    if isinstance(activation, Activation_Tanh):
-        return 1 - float(activation.output[sample, j]) ** 2
-    return 1.0
+        return chain_rule(self.layers, self.numerics, self.X, self.y, self.parameters(), name,
+                          index, sample)
 
 
 def _forward_call(layer, model: Model, previous: str) -> Callable[[], None]:
@@ -885,18 +579,6 @@ def _check_index(shape: tuple[int, ...], index: tuple[int, ...], name: str) -> t
     return index
 
 
-def describe(spec: dict) -> str:
-    """A one-line title, e.g. "spiral 100x3: Dense 2-64 ReLU, Dense 64-3, Adam"."""
-    data = spec["data"]
-    sizes = [2] + [hidden["neurons"] for hidden in spec["hidden"]] + [data["classes"]]
-    parts = []
-    for number, (n_in, n_out) in enumerate(zip(sizes, sizes[1:], strict=False)):
-        if number < len(spec["hidden"]):
-            parts.append(f"Dense {n_in}-{n_out} {spec['hidden'][number]['activation']}")
-        else:
-            parts.append(f"Dense {n_in}-{n_out}")
-    return (f"{data['kind']} {data['samples']}x{data['classes']}: {', '.join(parts)}, "
-            f"{spec['optimizer']['name']}")
-
-
-__all__ = ["Activation_Tanh", "Model", "describe", "normalize_spec"]
+# Re-exported for the modules that imported them from here before the split.
+__all__ = ["CACHES", "CACHES_ALL", "GRID_BLOCK", "HISTORY_KEYS", "HYPERPARAMETERS", "OPTIMIZERS",
+           "Activation_Tanh", "Model", "describe", "normalize_spec"]

@@ -56,7 +56,8 @@ class Trainable(Protocol):
     Beyond CONTRACT.md: `loss_name` and `value(name)` (no copy) let the stepper watch the loss and
     parameters cheaply; `snapshot()`/`restore()` are get_state/set_state in memory, without the
     JSON encoding or the printed log, and `restore` forgets the values computed inside an
-    iteration; `run_iteration()` runs all operations in one call (same calls, same order);
+    iteration; `run_iteration()` runs all operations in one call (same calls, same order; a
+    Model also has `run_trusted_iteration()`, the same without argument checks, used if present);
     `set_hyperparameters(**values)` changes optimizer settings between steps.
     """
 
@@ -109,6 +110,9 @@ class Stepper:
         # the iteration before the oldest one, whose replay restores the values it left behind.
         self._keep_iterations = math.ceil(history_ops / len(self.operations)) + 2
         self._watched = [trainable.loss_name, *trainable.parameters()]
+        # A Model's whole-iteration path without per-call argument checks (the check below,
+        # after each iteration, catches what they would; a replay with them names it).
+        self._run_iteration = getattr(trainable, "run_trusted_iteration", trainable.run_iteration)
         self._initial = state_codec.copy_state(trainable.snapshot())
         self.reset()
 
@@ -277,7 +281,7 @@ class Stepper:
             self._run_iteration_op_by_op(check)
             return
         try:
-            self.trainable.run_iteration()
+            self._run_iteration()
             diverged = check and self._first_non_finite(self._watched) is not None
         except Divergence:
             if not check:
