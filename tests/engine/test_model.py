@@ -411,3 +411,41 @@ def test_an_edit_the_network_cannot_compute_with_is_refused_and_changes_nothing(
         stepper.edit("dense2.weights", (0, 0), 3e38)  # 3e38 * 3e38 is inf in float32
     assert _same(model.values(), before) and stepper.position == 4
     stepper.step()
+
+
+def test_training_metrics_are_the_next_iterations_loss_and_accuracy():
+    spec = {"data": {"samples": 30}, "hidden": [{"neurons": 8, "weight_l2": 5e-4}],
+            "optimizer": {"name": "adam", "learning_rate": 0.05}}
+    model = Model(spec)
+    for _ in range(5):
+        model.run_iteration()
+    metrics = model.training_metrics()
+    before = model.parameters()
+    model.run_iteration()  # its loss is computed at the parameters metrics saw
+    history = model.history(start=5)
+    assert metrics["loss"] == pytest.approx(history["loss"][0], rel=1e-6)
+    assert metrics["accuracy"] == history["accuracy"][0]
+    assert set(before) == set(model.parameters())
+
+
+def test_training_metrics_are_nan_once_the_network_overflowed():
+    model = Model({"data": {"samples": 10}, "hidden": [{"neurons": 4}], "numerics": "book"})
+    model.dense[0].weights[0, 0] = np.float32(np.inf)
+    metrics = model.training_metrics()
+    assert np.isnan(metrics["loss"]) and np.isnan(metrics["accuracy"])
+
+
+def test_history_from_a_start_is_the_tail_of_the_whole():
+    model = Model({"data": {"samples": 10}, "hidden": [{"neurons": 4}]})
+    for _ in range(2000):  # past the first chunk of the history's storage
+        model.run_trusted_iteration()
+    whole, tail = model.history(), model.history(start=1990)
+    for key, values in whole.items():
+        assert len(values) == 2000 and values.dtype == np.float64
+        assert tail[key].tobytes() == values[1990:].tobytes()
+    assert all(len(values) == 0 for values in model.history(start=2000).values())
+    state = model.get_state()
+    model.restore(model.snapshot() | {"iteration": 1500})
+    assert len(model.history()["loss"]) == 1500
+    model.set_state(state)
+    assert model.history()["loss"].tobytes() == whole["loss"].tobytes()
