@@ -95,6 +95,7 @@ class Model:
         self._steps = self._make_steps()
         self._objects = dict(self.layers, loss_activation=self.loss_activation,
                              optimizer=self.optimizer)
+        self._dense_names = self.dense_names
         self._unchecked_iteration = compile_iteration(self)
         # Whether the arrays have been through a checked iteration since the last change from
         # outside (an edit, a restore, a loaded state): until then run_trusted_iteration checks.
@@ -300,6 +301,18 @@ class Model:
             if value.dtype.kind == "f" and not np.isfinite(value).all():
                 bad = float(value[~np.isfinite(value)].flat[0])
                 raise Divergence(self.iteration, name, bad) from error
+
+    def first_non_finite(self) -> str | None:
+        """The name of the loss or the first parameter holding a NaN or infinity, or None:
+        the Stepper's check after each iteration, without looking each up by name."""
+        if not math.isfinite(self.loss):
+            return self.loss_name
+        for name, layer in zip(self._dense_names, self.dense, strict=True):
+            if not np.isfinite(layer.weights).all():
+                return f"{name}.weights"
+            if not np.isfinite(layer.biases).all():
+                return f"{name}.biases"
+        return None
 
     def log_lines(self) -> list[str]:
         """The book's epoch lines printed so far."""

@@ -113,6 +113,7 @@ class Stepper:
         # A Model's whole-iteration path without per-call argument checks (the check below,
         # after each iteration, catches what they would; a replay with them names it).
         self._run_iteration = getattr(trainable, "run_trusted_iteration", trainable.run_iteration)
+        self._quick_check = getattr(trainable, "first_non_finite", None)
         self._initial = state_codec.copy_state(trainable.snapshot())
         self.reset()
 
@@ -277,12 +278,14 @@ class Stepper:
     def _run_whole_iteration(self, check: bool, every: int) -> None:
         """One iteration from its start through the trainable's fast path (op by op when an
         edit is due inside it), keeping a checkpoint at every `every`-th iteration start."""
-        if any(e.iteration == self.iteration and e.position > 0 for e in self._edits):
+        if self._edits and any(e.iteration == self.iteration and e.position > 0
+                               for e in self._edits):
             self._run_iteration_op_by_op(check)
             return
         try:
             self._run_iteration()
-            diverged = check and self._first_non_finite(self._watched) is not None
+            diverged = check and (self._quick_check() if self._quick_check else
+                                  self._first_non_finite(self._watched)) is not None
         except Divergence:
             if not check:
                 raise
