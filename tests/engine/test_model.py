@@ -1,7 +1,6 @@
 """engine.model: the book's network from a spec, trained exactly as the book trains it."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,9 +17,9 @@ from engine import (
 from engine.model import Model, normalize_spec
 from engine.scenarios import chapter10_spec
 from engine.stepper import Divergence, Stepper
+from tests.reference import CH10_ADAM_SPIRAL
 
-REFERENCE = (Path(__file__).resolve().parents[3] / "shared" / "reference" /
-             "ch10_adam_spiral.txt").read_text().splitlines()
+REFERENCE = CH10_ADAM_SPIRAL.read_text().splitlines()
 
 
 def small_spec(**changes) -> dict:

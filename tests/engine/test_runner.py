@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from engine.runner import main
+from tests.reference import CH10_ADAM_SPIRAL, SEED_EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = ROOT.parent / "shared" / "reference"
 
 
 def run(capsys, *argv: str) -> tuple[int, list[str], str]:
@@ -22,7 +22,7 @@ def run(capsys, *argv: str) -> tuple[int, list[str], str]:
 def test_short_chapter10_run_prints_the_books_first_lines(capsys):
     code, lines, err = run(capsys, "--scenario", "spiral", "--optimizer", "adam", "--lr", "0.05",
                            "--decay", "5e-7", "--epochs", "201", "--print-every", "100")
-    reference = (REFERENCE / "ch10_adam_spiral.txt").read_text().splitlines()
+    reference = CH10_ADAM_SPIRAL.read_text().splitlines()
     assert code == 0 and err == ""
     assert lines[:3] == reference[:3]
     assert len(lines) == 4 and lines[3].startswith("validation, acc: ")
@@ -35,12 +35,12 @@ def test_full_chapter10_run_prints_exactly_the_reference():
          "--lr", "0.05", "--decay", "5e-7", "--epochs", "10001", "--print-every", "100",
          "--numerics", "book"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == (REFERENCE / "ch10_adam_spiral.txt").read_text()
+    assert result.stdout == CH10_ADAM_SPIRAL.read_text()
 
 
 @pytest.mark.parametrize("numerics", ["book", "native"])
 def test_seed_scenarios_print_the_notebooks_lines(capsys, numerics):
-    reference = json.loads((REFERENCE / "seed_examples.json").read_text())[numerics]
+    reference = json.loads(SEED_EXAMPLES.read_text())[numerics]
     code, lines, _ = run(capsys, "--scenario", "neuron", "--numerics", numerics)
     assert code == 0 and len(lines) == 202
     assert lines[:200] == [f"Iteration {i + 1}, Loss: {loss}"

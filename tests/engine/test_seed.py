@@ -1,17 +1,16 @@
 """engine.seed: the notebook's two worked examples, digit for digit under both numerics."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from engine.seed import LayerOfThree, SingleNeuron, notebook_dot
 from engine.stepper import Stepper
+from tests.reference import SEED_EXAMPLES
 
 REFERENCE = json.loads(
-    (Path(__file__).resolve().parents[3] / "shared" / "reference" / "seed_examples.json")
-    .read_text())
+    SEED_EXAMPLES.read_text())
 
 
 def _trained(cls, numerics, iterations=200):

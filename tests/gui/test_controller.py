@@ -2,7 +2,6 @@
 
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,10 +10,10 @@ from engine.scenarios import SCENARIOS
 from gui.controller import LabController
 from gui.hand_lab import hand_builders
 from gui.hand_notation import input_name
+from tests.reference import SEED_EXAMPLES
 
 REFERENCE = json.loads(
-    (Path(__file__).resolve().parents[3] / "shared" / "reference" / "seed_examples.json")
-    .read_text())["book"]
+    SEED_EXAMPLES.read_text())["book"]
 
 
 class FakeView:

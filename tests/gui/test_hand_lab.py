@@ -1,7 +1,6 @@
 """The hand-backprop lab driven as a learner drives it: keys, typed cells, clicks, buttons."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,10 +11,10 @@ from gui.app import build_window
 from gui.hand_lab import HandLab, install_hand_lab
 from gui.main_window import MainWindow
 from gui.widgets.array_editor import format_value
+from tests.reference import SEED_EXAMPLES
 
 REFERENCE = json.loads(
-    (Path(__file__).resolve().parents[3] / "shared" / "reference" / "seed_examples.json")
-    .read_text())["book"]
+    SEED_EXAMPLES.read_text())["book"]
 
 # The notebook's printout after its layer cell [5], line for line.
 LAYER_FINAL_LINES = [
