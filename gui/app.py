@@ -18,6 +18,7 @@ from gui import APP_NAME, DISTRIBUTION, app_version
 from gui.crash_handler import install_crash_handler
 from gui.main_window import DEFAULT_SIZE, MainWindow, app_icon
 from gui.menu_entry_action import add_menu_entry_action
+from gui.presentation import install_view_tools
 from gui.screenshot import WindowSizeError, quiet_offscreen_noise, save_screenshot
 from gui.settings import ORGANIZATION, open_settings
 from gui.start_page import StartPage
@@ -90,6 +91,7 @@ def build_window(
     steps: training iterations to run first, through the scenario's controller.
     """
     window = MainWindow(settings)
+    install_view_tools(window, settings)
     add_menu_entry_action(window)
     openable = [each for each in SCENARIOS.values() if each.kind in LAB_INSTALLERS]
     start_page = StartPage(
