@@ -20,6 +20,7 @@ from gui.main_window import DEFAULT_SIZE, MainWindow, app_icon
 from gui.menu_entry_action import add_menu_entry_action
 from gui.presentation import install_view_tools
 from gui.screenshot import WindowSizeError, quiet_offscreen_noise, save_screenshot
+from gui.session_actions import install_session_actions
 from gui.settings import ORGANIZATION, open_settings
 from gui.start_page import StartPage
 from gui.theme import DARK, LIGHT, apply_plot_theme, apply_theme
@@ -81,7 +82,11 @@ def create_application(dark: bool = False, large_text: bool = False) -> QApplica
 
 
 def build_window(
-    scenario: str | None = None, *, settings: QSettings | None = None, steps: int = 0
+    scenario: str | None = None,
+    *,
+    settings: QSettings | None = None,
+    steps: int = 0,
+    session: Path | None = None,
 ) -> MainWindow:
     """The main window with everything plugged in.
 
@@ -89,6 +94,8 @@ def build_window(
     settings: where the layout is remembered between runs; None (tests, screenshots) starts
         from the default layout and remembers nothing.
     steps: training iterations to run first, through the scenario's controller.
+    session: open this session file (File > Open); one that cannot be opened is reported in
+        the window, which keeps the start page.
     """
     window = MainWindow(settings)
     install_view_tools(window, settings)
@@ -114,6 +121,7 @@ def build_window(
         labs[kind] = LAB_INSTALLERS[kind](window, name)
 
     window.scenario_requested.connect(_on_window_scenario_requested)
+    sessions = install_session_actions(window, labs, settings)
     if scenario is not None:
         window.scenario_requested.emit(scenario)
     if steps:
@@ -122,6 +130,8 @@ def build_window(
                 f"cannot train {scenario!r}: no lab in this window opens it"
             )
         labs[SCENARIOS[scenario].kind].controller.run_iterations(steps)
+    if session is not None:
+        sessions.open_file(session)
     window.restore_layout()
     return window
 
