@@ -36,11 +36,38 @@ def iteration_count(text: str) -> int:
     return int(text)
 
 
+def split_session(
+    parser: argparse.ArgumentParser, argv: list[str]
+) -> tuple[Path | None, list[str]]:
+    """The SESSION.json argument taken out of `argv`: the first word that is neither an option,
+    an option's value nor a command. (argparse cannot tell an optional positional from the
+    command that may follow it, so the session is found before it parses.)"""
+    takes_value = {
+        option
+        for action in parser._actions
+        if action.option_strings and action.nargs != 0
+        for option in action.option_strings
+    }
+    skip = False
+    for position, word in enumerate(argv):
+        if skip:
+            skip = False
+        elif word == "--" or word == "train":
+            break
+        elif word.startswith("-"):
+            skip = word in takes_value
+        else:
+            return Path(word), argv[:position] + argv[position + 1 :]
+    return None, argv
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line; what follows `train` is engine.runner's to parse."""
     parser = argparse.ArgumentParser(
+        usage="%(prog)s [options] [SESSION.json | train ...]",
         description=f"{APP_NAME}: learn backpropagation by touching it. "
-        "Without arguments, opens the window.",
+        "Without arguments, opens the window (with the last session). "
+        "SESSION.json: open a session saved with File > Save.",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {app_version()}")
     parser.add_argument(
@@ -106,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process's exit status."""
     parser = build_parser()
+    session, argv = split_session(parser, sys.argv[1:] if argv is None else list(argv))
     args = parser.parse_args(argv)
     if args.steps and args.scenario is None:
         parser.error("--steps needs --scenario: which scenario should it train?")
@@ -133,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         dark=args.dark,
         large_text=args.large_text,
         welcome=args.welcome,
+        session=session,
     )
 
 

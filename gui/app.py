@@ -14,13 +14,15 @@ from PySide6.QtWidgets import QApplication
 
 from engine.performance import tune_for_small_arrays
 from engine.scenarios import SCENARIOS
+from engine.session import SessionError
 from gui import APP_NAME, DISTRIBUTION, app_version
+from gui.autosave import install_autosave
 from gui.crash_handler import install_crash_handler
 from gui.main_window import DEFAULT_SIZE, MainWindow, app_icon
 from gui.menu_entry_action import add_menu_entry_action
 from gui.presentation import install_view_tools
 from gui.screenshot import WindowSizeError, quiet_offscreen_noise, save_screenshot
-from gui.session_actions import install_session_actions
+from gui.session_actions import check_session_file, install_session_actions, remembered_session
 from gui.settings import ORGANIZATION, open_settings
 from gui.start_page import StartPage
 from gui.theme import DARK, LIGHT, apply_plot_theme, apply_theme
@@ -142,16 +144,22 @@ def launch_window(
     settings: QSettings | None = None,
     steps: int = 0,
     welcome: bool = False,
+    session: Path | None = None,
 ) -> MainWindow:
     """The window a launch opens: build_window's, with the first-run welcome when due.
 
     Until the user chooses "Don't show again", a launch without a scenario opens the single
     neuron with the welcome over it; `welcome` shows it regardless of the settings.
+    A launch with settings and neither a scenario nor a session reopens the last session.
     """
-    welcome = welcome or (settings is not None and scenario is None and welcome_wanted(settings))
-    if welcome and scenario is None:
+    if session is None and scenario is None and settings is not None:
+        session = remembered_session(settings)
+    welcome = welcome or (
+        settings is not None and scenario is None and session is None and welcome_wanted(settings)
+    )
+    if welcome and scenario is None and session is None:
         scenario = FIRST_SCENARIO
-    window = build_window(scenario, settings=settings, steps=steps)
+    window = build_window(scenario, settings=settings, steps=steps, session=session)
     if welcome:
         show_welcome(window, settings)
     return window
@@ -165,8 +173,12 @@ def run(
     dark: bool = False,
     large_text: bool = False,
     welcome: bool = False,
+    session: Path | None = None,
 ) -> int:
     """Open the window (or only render it to `screenshot`); the process's exit status.
+
+    session: a session file to open; with a screenshot, one that cannot be opened is an
+    error (exit status 2), in the window it is reported there.
 
     welcome: show the first-run welcome even if it was dismissed for good (see launch_window);
     a screenshot, which reads no settings, shows it only when asked.
@@ -178,16 +190,21 @@ def run(
         quiet_offscreen_noise()
     settings = None if screenshot else open_settings()
     try:
-        window = launch_window(scenario, settings=settings, steps=steps, welcome=welcome)
+        if screenshot is not None and session is not None:
+            check_session_file(session)
+        window = launch_window(
+            scenario, settings=settings, steps=steps, welcome=welcome, session=session
+        )
         if screenshot is not None:
             save_screenshot(window, screenshot, size or DEFAULT_SIZE)
             return 0
-    except (ScenarioUnavailableError, WindowSizeError) as error:
+    except (ScenarioUnavailableError, WindowSizeError, SessionError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if size is not None:
         window.resize(*size)
     window.show()
+    install_autosave(window)  # after a crash, offers the lost work back
     return app.exec()
 
 

@@ -65,6 +65,8 @@ class SessionActions(QObject):
 
     # (path) the session was saved to or opened from this file
     file_changed = Signal(str)
+    # (no payload) the window is about to close for good (nothing left to save, or discarded)
+    closing = Signal()
 
     def __init__(self, window: QMainWindow, labs: Mapping[str, Any],
                  settings: QSettings | None = None):
@@ -100,6 +102,13 @@ class SessionActions(QObject):
             return False
         controller = lab.controller
         return self._clean_version.get(id(controller), -1) != controller.version
+
+    def mark_modified(self) -> None:
+        """Count the active session as unsaved (work restored from an autosave)."""
+        lab = self.active_lab()
+        if lab is not None:
+            self._clean_version[id(lab.controller)] = -1
+            self._update_title()
 
     def file_name(self) -> str:
         return self.path.name if self.path is not None else UNTITLED
@@ -328,17 +337,21 @@ class SessionActions(QObject):
         snapshot = lab.controller.snapshot if lab is not None else None
         if snapshot is None:
             return
-        title = f"{self.file_name()}[*] - {snapshot.title} - {APP_NAME}"
+        # Untitled, the lab's own title; from a file, the file name first.
+        file_part = f"{self.path.name}[*] - " if self.path is not None else ""
+        title = f"{file_part}{snapshot.title}{'' if file_part else '[*]'} - {APP_NAME}"
         if self.window.windowTitle() != title:
             self.window.setWindowTitle(title)
         self.window.setWindowModified(self.is_modified())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Closing the window with unsaved changes asks first; Cancel keeps it open."""
-        if watched is self.window and event.type() == QEvent.Type.Close \
-                and self.ask_on_close and not self.maybe_save():
+        if watched is not self.window or event.type() != QEvent.Type.Close:
+            return False
+        if self.ask_on_close and not self.maybe_save():
             event.ignore()
             return True
+        self.closing.emit()
         return False
 
     def _status(self, message: str) -> None:
@@ -372,6 +385,21 @@ def apply_view_settings(lab: Any, view: Mapping) -> None:
         inspector.show_array(view["array"])
     if isinstance(view.get("transposed"), bool):
         inspector.transpose_box.setChecked(view["transposed"])
+
+
+def remembered_session(settings: QSettings) -> Path | None:
+    """The session file saved or opened last, if it still exists."""
+    value = settings.value(LAST_KEY)
+    path = Path(str(value)) if value else None
+    return path if path is not None and path.is_file() else None
+
+
+def check_session_file(path: Path) -> None:
+    """SessionError, naming the file, if `path` cannot be opened as a session."""
+    try:
+        load_session(path)
+    except SessionError as error:
+        raise SessionError(f"{Path(path).name} cannot be opened: {error}") from None
 
 
 def install_session_actions(window: QMainWindow, labs: Mapping[str, Any],
