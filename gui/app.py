@@ -26,6 +26,7 @@ from gui.session_actions import check_session_file, install_session_actions, rem
 from gui.settings import ORGANIZATION, open_settings
 from gui.start_page import StartPage
 from gui.theme import DARK, LIGHT, apply_plot_theme, apply_theme
+from gui.timeline import install_timeline
 from gui.welcome import show_welcome, welcome_wanted
 
 if TYPE_CHECKING:
@@ -124,6 +125,7 @@ def build_window(
 
     window.scenario_requested.connect(_on_window_scenario_requested)
     sessions = install_session_actions(window, labs, settings)
+    install_timeline(window, labs)
     if scenario is not None:
         window.scenario_requested.emit(scenario)
     if steps:

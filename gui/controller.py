@@ -331,6 +331,7 @@ class LabController(QObject):
         self._curve_time = 0.0
         self.snapshot: Snapshot | None = None
         self._notice = ""  # a warning that stays on screen (a divergence) until the next change
+        self._present: dict | None = None  # while a past iteration is shown: the latest state
 
     # --- scenarios ---------------------------------------------------------------------------
 
@@ -356,6 +357,7 @@ class LabController(QObject):
         """A new Stepper for `trainable` (continuing from `stepper_state` if given); the
         selection is kept where the new trainable has it."""
         self._notice = ""
+        self._present = None
         self._can_restore = False
         self.stepper = Stepper(trainable)
         if stepper_state is not None:
@@ -401,6 +403,61 @@ class LabController(QObject):
         self._publish(f"{session.title}: opened at {self._epoch_word()} "
                       f"{self.stepper.iteration}")
         self.session_replaced.emit()
+
+    # --- time travel: a past iteration shown, the latest state kept aside --------------------
+
+    @property
+    def viewing_past(self) -> bool:
+        return self._present is not None
+
+    def present_state(self) -> dict:
+        """The latest state (Stepper.get_state()), also while a past iteration is shown."""
+        return self._present if self._present is not None else self.stepper.get_state()
+
+    def show_past(self, stepper_state: dict, replay: int, notice: str) -> None:
+        """Show the iteration `replay` iterations after `stepper_state` (a Stepper state at an
+        earlier iteration start); training is refused until Resume or the return to the latest."""
+        self.pause()
+        present = self.present_state()
+        try:
+            with np.errstate(all="ignore"):
+                self.stepper.set_state(stepper_state)
+                self.stepper.run_iterations(replay)
+        except (Divergence, ValueError) as error:
+            self.stepper.set_state(present)
+            self._present = None
+            self._publish(f"Cannot show that iteration: {error}")
+            return
+        self._present = present
+        self._notice = notice
+        self._publish(None)
+
+    def return_to_present(self) -> None:
+        """Back to the latest state after looking at a past iteration."""
+        if self._present is None:
+            return
+        self.stepper.set_state(self._present)
+        self._present = None
+        self._notice = ""
+        self._publish("Back at the latest iteration")
+
+    def resume_from_past(self) -> None:
+        """Train on from the past iteration shown: the later history is dropped."""
+        if self._present is None:
+            return
+        self._present = None
+        self._notice = ""
+        self.undo_stack.clear()
+        self._publish(f"Resumed from {self._epoch_word()} {self.stepper.iteration}; "
+                      "the later history is dropped")
+
+    def _refused_in_past(self) -> bool:
+        """True (and said) while a past iteration is shown: training would fork the history."""
+        if self._present is None:
+            return False
+        self._publish("Showing a past iteration: choose Resume from here to train on from it, "
+                      "or drag the timeline to the end", changed=False)
+        return True
 
     @property
     def trainable(self) -> Trainable:
@@ -567,6 +624,8 @@ class LabController(QObject):
         """Set one element; refused values are reported and change nothing. session != 0 merges
         with the previous edit of the same element and session into one undo step."""
         index = tuple(int(i) for i in index)
+        if self._refused_in_past():
+            return False
         try:
             old = float(self.trainable.parameters()[name][index])
         except (KeyError, IndexError) as error:
@@ -615,6 +674,8 @@ class LabController(QObject):
 
     def step_back(self) -> None:
         """Undo one operation, optimizer state included."""
+        if self._refused_in_past():
+            return
         if self.is_running():
             self.pause()
         if not self.stepper.step_back():
@@ -649,6 +710,7 @@ class LabController(QObject):
     def reset(self) -> None:
         """Exactly the scenario's starting values, every time."""
         self.pause()
+        self._present = None
         self.stepper.reset()
         self._notice = ""
         self._can_restore = False
@@ -656,6 +718,8 @@ class LabController(QObject):
         self._publish("Reset to the starting values")
 
     def _guarded(self, action: Callable[[], object]) -> bool:
+        if self._refused_in_past():
+            return False
         try:
             action()
         except Divergence as divergence:
@@ -687,6 +751,8 @@ class LabController(QObject):
             self._publish(None, changed=False)
             return
         if running:
+            if self._refused_in_past():
+                return
             stop = self._stop_reason(starting=True)
             if stop is not None:
                 self._publish(stop, changed=False)

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
@@ -319,8 +319,10 @@ class SessionActions(QObject):
         self._update_title()
 
     def _on_window_scenario_changed(self, _name: str) -> None:
-        """A scenario was asked for: watch its lab if it was installed just now."""
+        """A scenario was asked for: watch its lab if it was installed just now; the title
+        once the labs have swapped (the one stepping aside hears the request after this)."""
         self._watch_new_labs()
+        QTimer.singleShot(0, self._update_title)
 
     def _on_controller_session_changed(self, controller: Any) -> None:
         """A scenario's start or an opened file replaced the session: it is unmodified."""
