@@ -13,6 +13,7 @@ recomputing the expensive parts at most as often as a view can show them.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 import math
 import time
@@ -387,7 +388,10 @@ class LabController(QObject):
         view = dict(view or {})
         if self.selected is not None:
             view["selected"] = [self.selected[0], list(self.selected[1])]
-        return Session.capture(self.stepper, self.scenario, self.title, view)
+        session = Session.capture(self.stepper, self.scenario, self.title, view)
+        if self._present is not None:  # a past iteration on screen: the latest is the session
+            session = dataclasses.replace(session, stepper=copy.deepcopy(self._present))
+        return session
 
     def open_session(self, session: Session) -> None:
         """Continue exactly where `session` stood; Reset then goes to its spec's start."""

@@ -104,3 +104,12 @@ def test_keyframes_are_thinned_but_keep_the_first_the_latest_and_the_anchors():
     assert frames.before(4998)[0] < 4999
     frames.add(10, {"w": np.ones(3)}, anchor=False)  # stepped back: the future goes
     assert max(frames.frames) == 10
+
+
+def test_saving_while_the_past_is_shown_saves_the_latest(qtbot, tmp_path):
+    window = open_window(qtbot, "spiral")
+    controller, line = parts(window)
+    controller.run_iterations(30)
+    latest = controller.capture_session()
+    drag(line.bar, 10)
+    assert controller.capture_session() == latest
