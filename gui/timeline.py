@@ -226,6 +226,7 @@ class TimelineBar(QWidget):
             self.slider.setValue(shown)
         finally:
             self.slider.blockSignals(blocked)
+        self.slider.setEnabled(latest > first)  # nothing to travel to yet
         past = shown < latest
         self.reading.setText(f"{word} {shown} of {latest}" + (" (the past)" if past else ""))
         self.resume_button.setEnabled(past)

@@ -92,7 +92,7 @@ def test_cancelled_resume_keeps_the_history_and_reset_returns_to_the_start(
     assert not controller.viewing_past and controller.stepper.iteration == 0
     for name, value in controller.trainable.parameters().items():
         assert np.array_equal(value, start[name])
-    assert line.bar.slider.maximum() == 0
+    assert line.bar.slider.maximum() == 0 and not line.bar.slider.isEnabled()
 
 
 def test_keyframes_are_thinned_but_keep_the_first_the_latest_and_the_anchors():
