@@ -2,6 +2,7 @@
 files are reported and change nothing, and the title says when there is something to save."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -216,3 +217,32 @@ def test_saved_numbers_are_bit_exact_in_the_file(qtbot, tmp_path):
     weights = saved["trainable"]["layers"]["dense1"]["weights"]
     assert weights.dtype == np.float32
     assert weights.tobytes() == controller.trainable.parameters()["dense1.weights"].tobytes()
+
+
+def test_the_command_line_names_a_session_and_a_bad_one_exits_2_with_a_screenshot(
+        tmp_path, capsys):
+    import main
+
+    parser = main.build_parser()
+    assert main.split_session(parser, ["--scenario", "spiral", "run.json", "--dark"]) == \
+        (Path("run.json"), ["--scenario", "spiral", "--dark"])
+    assert main.split_session(parser, ["train", "--epochs", "3"]) == \
+        (None, ["train", "--epochs", "3"])
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    assert main.main([str(bad), "--screenshot", str(tmp_path / "shot.png")]) == 2
+    assert "error: bad.json cannot be opened: not a Backprop Playground session" in \
+        capsys.readouterr().err
+    assert not (tmp_path / "shot.png").exists()
+
+
+def test_a_launch_with_settings_reopens_the_last_session_instead_of_the_welcome(
+        qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = open_window(qtbot, "layer", settings=settings)
+    controller_of(window).run_iterations(9)
+    sessions_of(window).save_to(tmp_path / "last.json")
+    again = app.launch_window(settings=settings)
+    qtbot.addWidget(again)
+    assert controller_of(again).stepper.iteration == 9
+    assert again.windowTitle().startswith("last.json[*] - Layer of 3 neurons")
