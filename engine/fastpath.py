@@ -76,13 +76,14 @@ def softmax_crossentropy_forward(loss_activation, inputs: np.ndarray, y: np.ndar
     (n_samples,): Activation_Softmax.forward, then Loss.calculate of the cross-entropy."""
     activation = loss_activation.activation
     activation.inputs = inputs
-    exp_values = np.exp(inputs - np.max(inputs, axis=1, keepdims=True))
-    probabilities = exp_values / np.sum(exp_values, axis=1, keepdims=True)
+    # ndarray methods are what np.max, np.sum, np.clip and np.mean call for an ndarray.
+    exp_values = np.exp(inputs - inputs.max(axis=1, keepdims=True))
+    probabilities = exp_values / exp_values.sum(axis=1, keepdims=True)
     activation.output = probabilities
     loss_activation.output = probabilities
-    y_pred_clipped = np.clip(probabilities, 1e-7, 1 - 1e-7)
+    y_pred_clipped = probabilities.clip(1e-7, 1 - 1e-7)
     correct_confidences = y_pred_clipped[np.arange(len(probabilities)), y]
-    return np.mean(-np.log(correct_confidences))
+    return (-np.log(correct_confidences)).mean()
 
 
 def _dot(numerics: Numerics) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
@@ -196,7 +197,7 @@ def _dense_backward(layer: Layer_Dense, source: Callable[[], np.ndarray], dot) -
     def dense() -> None:
         dvalues = source()
         layer.dweights = dot(layer.inputs.T, dvalues)
-        layer.dbiases = np.sum(dvalues, axis=0, keepdims=True)
+        layer.dbiases = dvalues.sum(axis=0, keepdims=True)
         if layer.weight_regularizer_l1 > 0:
             dl1 = np.ones_like(layer.weights)
             dl1[layer.weights < 0] = -1
