@@ -153,10 +153,10 @@ class MainWindow(QMainWindow):
 
         self._panels_menu = self._menus["View"].addMenu("&Panels")
         self._panels_menu.setEnabled(False)
-        self._action("View", "&Reset layout", self.reset_layout)
+        self._action("View", "&Reset layout", self.reset_layout, QKeySequence("Ctrl+Shift+L"))
 
         self._action("Help", "&Keyboard shortcuts", self.show_shortcuts, QKeySequence("F1"))
-        self._action("Help", f"&About {APP_NAME}", self.show_about)
+        self._action("Help", f"&About {APP_NAME}", self.show_about, QKeySequence("Shift+F1"))
 
     def _action(
         self,

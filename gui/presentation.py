@@ -225,10 +225,12 @@ class ShortcutNumbering(QObject):
 
 
 def install_view_tools(window: QMainWindow, settings: QSettings | None = None) -> None:
-    """The tutorial toolkit in `window`: File > Export, View > Presentation mode and Dark
-    theme (restored from `settings`), and numbered keys for panels and scenarios."""
+    """The tutorial toolkit in `window`: File > Export and Record…, View > Presentation mode
+    and Dark theme (restored from `settings`), and numbered keys for panels and scenarios."""
     from gui.image_export import install_image_export
+    from gui.recording import RecordAction
 
     window.plot_export = install_image_export(window)
+    window.record_action = RecordAction(window)
     window.view_toggles = ViewToggles(window, settings)
     window.shortcut_numbering = ShortcutNumbering(window)

@@ -110,8 +110,10 @@ def test_f1_lists_every_shortcut_including_ones_added_by_panels(window, qtbot):
     ]
     assert rows == [  # in menu-bar order, then the shortcuts that are in no menu
         ("Quit", "Ctrl+Q", "File"),
+        ("Reset layout", "Ctrl+Shift+L", "View"),
         ("Step forward", "Ctrl+Right", "Training"),
         ("Keyboard shortcuts", "F1", "Help"),
+        (f"About {APP_NAME}", "Shift+F1", "Help"),
         ("Pause", "Space", ""),
     ]
     dialog.reject()
