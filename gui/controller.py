@@ -30,6 +30,7 @@ from engine.model import Model, describe, normalize_spec
 from engine.points import load_points_csv, save_points_csv
 from engine.session import Session
 from engine.stepper import Divergence, Operation, Stepper, Trainable
+from gui.action_log import recorded
 from gui.plane_worker import PlaneWorker, shared_worker
 from gui.snapshot import (
     ChainRuleInfo,
@@ -283,6 +284,8 @@ class LabController(QObject):
     data_message = Signal(str, bool)
     # (no payload) a whole new session is loaded: a scenario's start or an opened file
     session_replaced = Signal()
+    # (method name, its arguments by name) a learner's action, for recording takes
+    action_performed = Signal(str, object)
 
     def __init__(self, builders: Mapping[str, tuple[str, Callable[[], Trainable]]],
                  parent: QObject | None = None,
@@ -336,6 +339,7 @@ class LabController(QObject):
 
     # --- scenarios ---------------------------------------------------------------------------
 
+    @recorded
     def load_scenario(self, name: str) -> None:
         """Start scenario `name` from its starting values."""
         if name not in self.builders:
@@ -393,6 +397,7 @@ class LabController(QObject):
             session = dataclasses.replace(session, stepper=copy.deepcopy(self._present))
         return session
 
+    @recorded
     def open_session(self, session: Session) -> None:
         """Continue exactly where `session` stood; Reset then goes to its spec's start."""
         self.pause()
@@ -480,6 +485,7 @@ class LabController(QObject):
 
     # --- classification: rebuilding, hyperparameters, points, stop conditions -----------------
 
+    @recorded
     def set_architecture(self, network: Mapping) -> None:
         """A new network shape, optimizer or numerics: rebuilt from the same seed, so the same
         spec always starts from the same weights."""
@@ -487,6 +493,7 @@ class LabController(QObject):
         spec.update({key: copy.deepcopy(network[key]) for key in NETWORK_KEYS if key in network})
         self._rebuild(spec, "Network rebuilt from seed {seed}: training starts again")
 
+    @recorded
     def set_data_spec(self, data_spec: Mapping) -> None:
         """New data (kind, samples per class, classes, seed): rebuilt from the seed; added
         points of classes that no longer exist are dropped."""
@@ -496,6 +503,7 @@ class LabController(QObject):
         spec["points"] = [p for p in spec["points"] if p[2] < spec["data"]["classes"]]
         self._rebuild(spec, "New data from seed {seed}: training starts again")
 
+    @recorded
     def set_hyperparameters(self, values: Mapping[str, float]) -> None:
         """Optimizer settings that apply from the next step on, without a reset."""
         try:
@@ -507,12 +515,14 @@ class LabController(QObject):
         settings = ", ".join(f"{key} = {value:g}" for key, value in values.items())
         self._publish(f"{settings}: applies from the next step, training goes on")
 
+    @recorded
     def set_stop_conditions(self, conditions: Mapping[str, float | None]) -> None:
         """When Run pauses by itself: {"max_epochs", "target_loss", "target_accuracy"},
         None = that condition is off."""
         self.stop_conditions = {key: conditions.get(key) for key in self.stop_conditions}
         self._publish(None, changed=False)
 
+    @recorded
     def add_point(self, x: float, y: float, label: int) -> None:
         """Add a training point of class `label` where the learner clicked; training goes on
         from where it is, now with the point."""
@@ -523,6 +533,7 @@ class LabController(QObject):
         if self._change_points(points):
             self.data_message.emit(f"Added a class {label} point at ({x:.3f}, {y:.3f}).", False)
 
+    @recorded
     def remove_point(self, index: int) -> None:
         """Remove added point number `index` (in the order they were added)."""
         points = self.spec["points"]
@@ -534,6 +545,7 @@ class LabController(QObject):
             self.data_message.emit(f"Removed the class {label} point at ({x:.3f}, {y:.3f}).",
                                    False)
 
+    @recorded
     def clear_points(self) -> None:
         """Remove every added point."""
         count = len(self.spec["points"])
@@ -551,6 +563,7 @@ class LabController(QObject):
             return
         self.data_message.emit(f"Saved {len(points)} points to {Path(path).name}.", False)
 
+    @recorded
     def load_points(self, path: str) -> None:
         """Replace the added points with a CSV file's; a malformed file changes nothing and
         the message names the line."""
@@ -567,6 +580,7 @@ class LabController(QObject):
             self.data_message.emit(f"Loaded {len(points)} points from {Path(path).name}.",
                                    False)
 
+    @recorded
     def restore_last_good(self) -> None:
         """After a divergence: back to the last state with finite numbers, in one click."""
         if not self._can_restore:
@@ -624,6 +638,7 @@ class LabController(QObject):
 
     # --- edits -------------------------------------------------------------------------------
 
+    @recorded
     def edit_value(self, name: str, index: Index, value: float, session: int = 0) -> bool:
         """Set one element; refused values are reported and change nothing. session != 0 merges
         with the previous edit of the same element and session into one undo step."""
@@ -659,6 +674,7 @@ class LabController(QObject):
         self.status_message.emit(f"Refused: {message}")
         self._publish(None, changed=False)
 
+    @recorded
     def select(self, name: str, index: Index) -> None:
         """Show the chain rule and the loss curve of this weight, bias or input."""
         index = tuple(int(i) for i in index)
@@ -672,10 +688,12 @@ class LabController(QObject):
 
     # --- stepping ----------------------------------------------------------------------------
 
+    @recorded
     def step(self) -> None:
         """Run one operation."""
         self._guarded(lambda: self.stepper.step())
 
+    @recorded
     def step_back(self) -> None:
         """Undo one operation, optimizer state included."""
         if self._refused_in_past():
@@ -689,10 +707,12 @@ class LabController(QObject):
         self._can_restore = False
         self._publish(None)
 
+    @recorded
     def finish_iteration(self) -> None:
         """Run to the end of the current iteration (a whole one when at its start)."""
         self._guarded(lambda: self.stepper.run_iterations(1))
 
+    @recorded
     def run_iterations(self, n: int) -> None:
         """Run n whole iterations at once (used by tests and the headless path)."""
         self._guarded(lambda: self._run_measured(n))
@@ -711,6 +731,7 @@ class LabController(QObject):
             self.stepper.run_iterations(stop - self.stepper.iteration)
             plane.measure_validation(self.model, self.stepper.iteration)
 
+    @recorded
     def reset(self) -> None:
         """Exactly the scenario's starting values, every time."""
         self.pause()
@@ -749,6 +770,7 @@ class LabController(QObject):
     def is_running(self) -> bool:
         return self._timer.isActive()
 
+    @recorded
     def set_running(self, running: bool) -> None:
         """Run continuously at the current speed, or pause."""
         if running == self.is_running():
@@ -773,12 +795,14 @@ class LabController(QObject):
             self.pause()
             self._publish("Paused")
 
+    @recorded
     def toggle_running(self) -> None:
         self.set_running(not self.is_running())
 
     def pause(self) -> None:
         self._timer.stop()
 
+    @recorded
     def set_speed(self, per_second: float, unit: str) -> None:
         """How many iterations (or single operations) Run does per second."""
         if unit not in ("iterations", "operations") or not per_second > 0:
