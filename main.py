@@ -89,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="WxH",
         help="window size in pixels (default 1600x1000, or the size remembered from last time)",
     )
+    parser.add_argument(
+        "--replay",
+        type=Path,
+        metavar="TAKE.json",
+        help="play a take recorded with Tools > Record actions, with its timing",
+    )
     parser.add_argument("--dark", action="store_true", help="light text on a dark background")
     parser.add_argument(
         "--large-text",
@@ -151,6 +157,15 @@ def main(argv: list[str] | None = None) -> int:
         for name, scenario in SCENARIOS.items():
             print(f"{name:<10} {scenario.title}")
         return 0
+    take = None
+    if args.replay is not None:
+        from gui.action_log import TakeError, load_take
+
+        try:
+            take = load_take(args.replay)
+        except TakeError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     from gui.app import run
 
     return run(
@@ -162,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         large_text=args.large_text,
         welcome=args.welcome,
         session=session,
+        replay=take,
     )
 
 

@@ -143,6 +143,7 @@ class ActionRecorder(QObject):
         self._hooked: set[int] = set()
         self._started = 0.0
         self._shown: Any = None
+        self._before_load: dict[str, int] | None = None
         self.take: dict | None = None
 
     @property
@@ -186,19 +187,24 @@ class ActionRecorder(QObject):
                 controller.undo_stack.indexChanged.connect(
                     lambda index, c=controller: self._on_undo_index_changed(c, index))
 
-    def _add(self, controller: Any, name: str, args: dict) -> None:
+    def _add(self, position: dict[str, int], name: str, args: dict) -> None:
         self.take["actions"].append({"at": self._now(), "action": name, "args": plain(args),
-                                     **position_of(controller)})
+                                     **position})
 
     def _on_controller_action(self, controller: Any, name: str, args: dict) -> None:
-        """A lab's action, kept unless it is a scenario load (recorded from the window)."""
-        if self.recording and name in ACTIONS:
-            self._add(controller, name, args)
+        """A lab's action; a scenario load is recorded from the window, with the position
+        the lab stood at before the load replaced its stepper (noted here)."""
+        if not self.recording:
+            return
+        if name == "load_scenario" and controller is self._shown:
+            self._before_load = position_of(controller)
+        elif name in ACTIONS:
+            self._add(position_of(controller), name, args)
 
     def _on_undo_index_changed(self, controller: Any, index: int) -> None:
         """Edit > Undo or Redo (other stack changes happen inside recorded actions)."""
         if self.recording and not inside_action(controller):
-            self._add(controller, "undo_index", {"index": index})
+            self._add(position_of(controller), "undo_index", {"index": index})
 
     def _on_window_scenario_changed(self, name: str) -> None:
         """A scenario chosen in the window; its lab may be new, so hook its controller.
@@ -206,7 +212,9 @@ class ActionRecorder(QObject):
         if not self.recording:
             return
         self._hook_controllers()
-        self._add(self._shown, "scenario", {"name": name})
+        position = self._before_load or position_of(self._shown)
+        self._add(position, "scenario", {"name": name})
+        self._before_load = None
         self._shown = self._active()
 
 

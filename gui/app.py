@@ -176,8 +176,11 @@ def run(
     large_text: bool = False,
     welcome: bool = False,
     session: Path | None = None,
+    replay: dict | None = None,
 ) -> int:
     """Open the window (or only render it to `screenshot`); the process's exit status.
+
+    replay: a take (gui.action_log's format, checked) to play once the window is up.
 
     session: a session file to open; with a screenshot, one that cannot be opened is an
     error (exit status 2), in the window it is reported there.
@@ -207,6 +210,8 @@ def run(
         window.resize(*size)
     window.show()
     install_autosave(window)  # after a crash, offers the lost work back
+    if replay is not None:
+        window.take_actions.replay(replay)
     return app.exec()
 
 

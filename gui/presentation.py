@@ -226,11 +226,14 @@ class ShortcutNumbering(QObject):
 
 def install_view_tools(window: QMainWindow, settings: QSettings | None = None) -> None:
     """The tutorial toolkit in `window`: File > Export and Record…, View > Presentation mode
-    and Dark theme (restored from `settings`), and numbered keys for panels and scenarios."""
+    and Dark theme (restored from `settings`), Tools > Record actions, and numbered keys for
+    panels and scenarios."""
     from gui.image_export import install_image_export
     from gui.recording import RecordAction
+    from gui.replay import TakeActions
 
     window.plot_export = install_image_export(window)
     window.record_action = RecordAction(window)
+    window.take_actions = TakeActions(window)
     window.view_toggles = ViewToggles(window, settings)
     window.shortcut_numbering = ShortcutNumbering(window)
