@@ -79,6 +79,11 @@ def style_plots(window: QMainWindow, presentation: bool, colours: dict[str, QCol
                 _style_scatter(item, marker, colours)
             elif isinstance(item, pg.AxisItem):
                 _style_axis(item, font, theme)
+            elif isinstance(item, pg.LegendItem):
+                item.setBrush(_recolour(pg.mkBrush(item.opts["brush"]), colours))
+                item.setLabelTextColor(theme.text)
+                for _sample, label in item.items:  # existing labels keep their colour
+                    label.setText(label.text, color=theme.text)
 
 
 def _base(item, **now: float) -> dict[str, float]:
@@ -114,6 +119,13 @@ def _style_scatter(item, marker: float, colours: dict[str, QColor]) -> None:
 
 
 def _style_axis(axis, font: QFont, theme: Theme) -> None:
+    # An axis given a fixed breadth for its labels grows with the type, or its text is cut.
+    base = _base(axis, width=axis.fixedWidth or 0, height=axis.fixedHeight or 0)
+    scale = font.pointSizeF() / BASE_POINT_SIZE
+    if base["width"]:
+        axis.setWidth(round(base["width"] * scale))
+    if base["height"]:
+        axis.setHeight(round(base["height"] * scale))
     axis.setTickFont(font)
     axis.setPen(QPen(QColor(theme.text)))
     axis.setTextPen(QPen(QColor(theme.text)))
