@@ -6,6 +6,9 @@ commit only on Enter or leaving the box (never per keystroke, which would rebuil
 for "3" on the way to "300"), and when the typed text is not a number in range they say why in
 `refused` and go back to the value they had. Real-valued boxes show and accept scientific
 notation (5e-07), so one box spans learning rates from 1e-6 to 100 without a sea of zeros.
+A decimal comma is read as a point ("1,5" is 1.5), as the lab's tables read it; a whole-number
+box refuses "1,5" (and "1e999") as a whole on Enter and never drops the odd character, which
+would turn "1,5" into 15.
 
 All boxes take focus only by a click, as the lab's other inputs do, so the window's one-key
 shortcuts keep working, and a mouse wheel turning over a box that was not clicked scrolls the
@@ -22,7 +25,7 @@ from PySide6.QtGui import QValidator, QWheelEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QDoubleSpinBox, QSpinBox, QWidget
 
 _PARTIAL_INT = re.compile(r"[+-]?\d*")
-_PARTIAL_FLOAT = re.compile(r"[+-]?(\d+\.?\d*|\.\d*)?([eE][+-]?\d*)?")
+_PARTIAL_FLOAT = re.compile(r"[+-]?(\d+[.,]?\d*|[.,]\d*)?([eE][+-]?\d*)?")
 # A log box steps through 1, 2, 5, 10, 20, 50, ... : round numbers a learner would type.
 _MANTISSAS = (1.0, 2.0, 5.0)
 
@@ -70,20 +73,30 @@ class IntBox(QSpinBox):
     def wheelEvent(self, event: QWheelEvent) -> None:
         _wheel_only_when_focused(self, event, super().wheelEvent)
 
+    def _bare(self, text: str) -> str:
+        """The typed number without the box's prefix and suffix (Qt passes them along)."""
+        text = text.strip()
+        prefix, suffix = self.prefix().strip(), self.suffix().strip()
+        if prefix and text.startswith(prefix):
+            text = text[len(prefix):]
+        if suffix and text.endswith(suffix):
+            text = text[:-len(suffix)]
+        return text.strip()
+
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
-        stripped = text.strip()
-        if not _PARTIAL_INT.fullmatch(stripped):
-            self.refused.emit(f"{self.name}: type a whole number ({text.strip()!r} is not one).")
-            return QValidator.State.Invalid, text, pos
-        if stripped in ("", "+", "-"):
-            return QValidator.State.Intermediate, text, pos
+        stripped = self._bare(text)
+        if not _PARTIAL_INT.fullmatch(stripped) or stripped in ("", "+", "-"):
+            return QValidator.State.Intermediate, text, pos  # judged as a whole by fixup
         inside = self.minimum() <= int(stripped) <= self.maximum()
         state = QValidator.State.Acceptable if inside else QValidator.State.Intermediate
         return state, text, pos
 
     def fixup(self, text: str) -> str:
-        self.refused.emit(_out_of_range(self.name, text, self.minimum(), self.maximum(),
-                                        self.textFromValue(self.value())))
+        kept, typed = self.textFromValue(self.value()), self._bare(text)
+        if _PARTIAL_INT.fullmatch(typed):
+            self.refused.emit(_out_of_range(self.name, typed, self.minimum(), self.maximum(), kept))
+        else:
+            self.refused.emit(f"{self.name}: type a whole number ({typed!r} is not one).")
         return text
 
 
@@ -127,7 +140,7 @@ class RealBox(QDoubleSpinBox):
         return _fmt(value)
 
     def valueFromText(self, text: str) -> float:
-        return float(text.strip())
+        return float(text.strip().replace(",", "."))
 
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         stripped = text.strip()
@@ -137,7 +150,7 @@ class RealBox(QDoubleSpinBox):
             )
             return QValidator.State.Invalid, text, pos
         try:
-            number = float(stripped)
+            number = float(stripped.replace(",", "."))
         except ValueError:  # a number on its way: "", "-", "1e", "."
             return QValidator.State.Intermediate, text, pos
         inside = math.isfinite(number) and self.minimum() <= number <= self.maximum()
