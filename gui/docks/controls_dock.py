@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -20,14 +19,22 @@ from PySide6.QtWidgets import (
 )
 
 from gui.snapshot import Snapshot
+from gui.widgets.input_boxes import RealBox
 from gui.widgets.live_text import LiveText
 
 SPEED_UNITS = ("iterations", "operations")
 FASTEST = "fastest"  # what the speed box says at its maximum: as fast as the computer goes
 
 
-class SpeedBox(QDoubleSpinBox):
-    """Runs per second, shown without a trailing ".0" and as "fastest" at the top of its range."""
+class SpeedBox(RealBox):
+    """Runs per second, shown without a trailing ".0" and as "fastest" at the top of its range.
+
+    Typed junk, "-5" or "1e999" is refused with a message (`refused`) and the speed kept, as
+    the lab's other number boxes do; a plain spin box would clamp it silently.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Speed", 0.1, 100_000, 10, step=1.0, parent=parent)
 
     def textFromValue(self, value: float) -> str:
         return FASTEST if value >= self.maximum() else f"{value:g}"
@@ -76,9 +83,6 @@ class ControlsPanel(QWidget):
                        self.run_button, self.reset_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.speed_box = SpeedBox()
-        self.speed_box.setRange(0.1, 100_000)
-        self.speed_box.setDecimals(1)
-        self.speed_box.setValue(10)
         self.speed_box.setToolTip("How fast Run goes; at 100000 it says \"fastest\"")
         self.unit_box = QComboBox()
         self.unit_box.addItems([f"{unit} / s" for unit in SPEED_UNITS])
@@ -92,6 +96,10 @@ class ControlsPanel(QWidget):
         self.next_label = QLabel()
         self.next_label.setTextFormat(Qt.TextFormat.RichText)
         self.next_label.setWordWrap(True)
+        self.speed_message = QLabel()  # why a typed speed was refused
+        self.speed_message.setWordWrap(True)
+        self.speed_message.setStyleSheet("color: #c0392b;")
+        self.speed_message.hide()
         self.notice_label = QLabel()
         self.notice_label.setWordWrap(True)
         self.notice_label.setStyleSheet("color: #c0392b; font-weight: 600;")
@@ -119,6 +127,7 @@ class ControlsPanel(QWidget):
 
         layout.addLayout(buttons)
         layout.addLayout(speed)
+        layout.addWidget(self.speed_message)
         layout.addWidget(self.iteration_label)
         layout.addWidget(self.position_label)
         layout.addWidget(self.last_label)
@@ -138,6 +147,7 @@ class ControlsPanel(QWidget):
         self.restore_button.clicked.connect(self.restore_requested)
         self.run_button.toggled.connect(self._on_run_button_changed)
         self.speed_box.valueChanged.connect(self._on_speed_box_changed)
+        self.speed_box.refused.connect(self._on_speed_box_refused)
         self.unit_box.currentIndexChanged.connect(self._on_unit_box_changed)
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
@@ -182,7 +192,13 @@ class ControlsPanel(QWidget):
 
     def _on_speed_box_changed(self, value: float) -> None:
         """Ask for a new run speed."""
+        self.speed_message.hide()
         self.speed_changed.emit(value, SPEED_UNITS[self.unit_box.currentIndex()])
+
+    def _on_speed_box_refused(self, message: str) -> None:
+        """Say why the typed speed was not taken (the box went back to the speed it had)."""
+        self.speed_message.setText(message)
+        self.speed_message.show()
 
     def _on_unit_box_changed(self, index: int) -> None:
         """Count speed in iterations or in single operations per second."""
