@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from gui.snapshot import Index, Snapshot
 from gui.widgets.array_editor import ArrayEditor
+from gui.widgets.input_boxes import IntBox
 
 MAX_ROWS = 12  # samples shown at once, one row each, when the neurons fit across
 MAX_COLUMNS = 6  # more neurons than this are shown one row per neuron...
@@ -75,9 +75,14 @@ class LayerInspector(QWidget):
         for box in (self.layer_box, self.array_box):
             box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # keep Space and arrows for the window
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.first_sample = QSpinBox()
+        # An IntBox: "1,5" or "-5" typed here is refused out loud (window_message), not misread.
+        self.first_sample = IntBox("Samples from", 0, 0, 0)
         self.first_sample.setPrefix("samples from ")
-        self.first_sample.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.first_sample.setToolTip("The first sample shown (Enter to jump there)")
+        self.window_message = QLabel()
+        self.window_message.setWordWrap(True)
+        self.window_message.setStyleSheet("color: #c0392b;")
+        self.window_message.hide()
         self.transpose_box = QCheckBox("one row per neuron")
         self.transpose_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.transpose_box.setToolTip("Show the array transposed")
@@ -98,6 +103,7 @@ class LayerInspector(QWidget):
         window.addWidget(self.first_sample)
         window.addWidget(self.transpose_box)
         window.addStretch(1)
+        window.addWidget(self.window_message, 2)
         body = QWidget()
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(0, 0, 0, 0)
@@ -122,6 +128,7 @@ class LayerInspector(QWidget):
         self.layer_box.currentIndexChanged.connect(self._on_layer_box_changed)
         self.array_box.currentIndexChanged.connect(self._on_array_box_changed)
         self.first_sample.valueChanged.connect(self._on_first_sample_changed)
+        self.first_sample.refused.connect(self._on_first_sample_refused)
         self.transpose_box.toggled.connect(self._on_transpose_box_changed)
         self.editor.value_edited.connect(self._on_editor_value_changed)
         self.editor.value_rejected.connect(self._on_editor_rejection_changed)
@@ -264,8 +271,14 @@ class LayerInspector(QWidget):
 
     def _on_first_sample_changed(self, value: int) -> None:
         """Scroll the window of samples."""
+        self.window_message.hide()
         self._offset = value
         self._redraw()
+
+    def _on_first_sample_refused(self, message: str) -> None:
+        """Say why the typed first sample was not taken (the window stays where it was)."""
+        self.window_message.setText(message)
+        self.window_message.show()
 
     def _on_transpose_box_changed(self, _on: bool) -> None:
         """The learner chose the orientation: keep it for this array."""
