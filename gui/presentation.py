@@ -130,8 +130,8 @@ def _style_axis(axis, font: QFont, theme: Theme) -> None:
     axis.setPen(QPen(QColor(theme.text)))
     axis.setTextPen(QPen(QColor(theme.text)))
     if axis.labelText:
-        axis.labelStyle = {**axis.labelStyle, "font-size": f"{font.pointSizeF():g}pt",
-                           "color": theme.text}
+        # Labels keep their size: stacked short plots have no room for longer rotated ones.
+        axis.labelStyle = {**axis.labelStyle, "color": theme.text}
         axis._updateLabel()  # pyqtgraph's way to re-render a label with a new style
 
 
