@@ -97,7 +97,7 @@ class Session:
         elif isinstance(trainable, Model):
             if scenario in HAND_EXAMPLES:
                 raise ValueError(f"{scenario!r} names a seed example, not a Model")
-            spec = trainable.spec
+            spec = trainable.starting_spec  # a reset after loading starts where the run started
         else:
             raise ValueError(f"cannot save a {type(trainable).__name__}: expected a Model or "
                              "one of the seed examples")

@@ -364,3 +364,16 @@ def test_a_state_that_cannot_be_replayed_is_refused(tmp_path):
     huge = np.full((2, 64), 3.4e38, dtype=np.float32)
     document = _changed(document, "stepper.start.layers.dense1.weights", state_codec.encode(huge))
     _refused(tmp_path, document, "cannot be restored")
+
+
+def test_a_loaded_run_keeps_its_changed_learning_rate_and_resets_to_the_starting_one(tmp_path):
+    stepper = Stepper(Model(chapter10_spec()))
+    stepper.run_iterations(2)
+    stepper.set_hyperparameters(learning_rate=0.01)
+    stepper.run_iterations(2)
+    save_session(tmp_path / "run.json", Session.capture(stepper, scenario="spiral"))
+
+    loaded = load_session(tmp_path / "run.json").build_stepper()
+    assert loaded.trainable.hyperparameters()["learning_rate"] == 0.01
+    loaded.reset()
+    assert loaded.trainable.hyperparameters()["learning_rate"] == 0.05
