@@ -36,31 +36,6 @@ def iteration_count(text: str) -> int:
     return int(text)
 
 
-def split_session(
-    parser: argparse.ArgumentParser, argv: list[str]
-) -> tuple[Path | None, list[str]]:
-    """The SESSION.json argument taken out of `argv`: the first word that is neither an option,
-    an option's value nor a command. (argparse cannot tell an optional positional from the
-    command that may follow it, so the session is found before it parses.)"""
-    takes_value = {
-        option
-        for action in parser._actions
-        if action.option_strings and action.nargs != 0
-        for option in action.option_strings
-    }
-    skip = False
-    for position, word in enumerate(argv):
-        if skip:
-            skip = False
-        elif word == "--" or word == "train":
-            break
-        elif word.startswith("-"):
-            skip = word in takes_value
-        else:
-            return Path(word), argv[:position] + argv[position + 1 :]
-    return None, argv
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line; what follows `train` is engine.runner's to parse."""
     parser = argparse.ArgumentParser(
@@ -68,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=f"{APP_NAME}: learn backpropagation by touching it. "
         "Without arguments, opens the window (with the last session). "
         "SESSION.json: open a session saved with File > Save.",
+        epilog="train ...: train headless, without a window (see `%(prog)s train --help`).",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {app_version()}")
     parser.add_argument(
@@ -124,29 +100,28 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="first run N training iterations of the scenario",
     )
-    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
-    # Everything after `train` belongs to engine.runner, --help included.
-    train = commands.add_parser(
-        "train",
-        help="train headless, without a window (see `main.py train --help`)",
-        add_help=False,
-        prefix_chars="\0",
+    parser.add_argument(
+        "session",
+        nargs="?",
+        type=Path,
+        metavar="SESSION.json",
+        help="open a session saved with File > Save",
     )
-    train.add_argument("train_args", nargs=argparse.REMAINDER)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process's exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # Everything after `train` belongs to engine.runner, --help included.
+    if argv[:1] == ["train"]:
+        from engine.runner import main as train
+
+        return train(argv[1:])
     parser = build_parser()
-    session, argv = split_session(parser, sys.argv[1:] if argv is None else list(argv))
     args = parser.parse_args(argv)
     if args.steps and args.scenario is None:
         parser.error("--steps needs --scenario: which scenario should it train?")
-    if args.command == "train":
-        from engine.runner import main as train
-
-        return train(args.train_args)
     if args.install_desktop_entry or args.uninstall_desktop_entry:
         from gui.desktop_entry import run as desktop_entry
 
@@ -176,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         dark=args.dark,
         large_text=args.large_text,
         welcome=args.welcome,
-        session=session,
+        session=args.session,
         replay=take,
     )
 

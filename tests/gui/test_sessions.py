@@ -223,11 +223,9 @@ def test_the_command_line_names_a_session_and_a_bad_one_exits_2_with_a_screensho
         tmp_path, capsys):
     import main
 
-    parser = main.build_parser()
-    assert main.split_session(parser, ["--scenario", "spiral", "run.json", "--dark"]) == \
-        (Path("run.json"), ["--scenario", "spiral", "--dark"])
-    assert main.split_session(parser, ["train", "--epochs", "3"]) == \
-        (None, ["train", "--epochs", "3"])
+    arguments = main.build_parser().parse_args(["--scenario", "spiral", "run.json", "--dark"])
+    assert (arguments.session, arguments.scenario, arguments.dark) == \
+        (Path("run.json"), "spiral", True)
     bad = tmp_path / "bad.json"
     bad.write_text("{}")
     assert main.main([str(bad), "--screenshot", str(tmp_path / "shot.png")]) == 2
