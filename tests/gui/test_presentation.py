@@ -9,9 +9,9 @@ from gui.about import menu_actions, plain_text, shortcut_rows
 from gui.app import build_window
 from gui.theme import LIGHT, apply_theme
 
-# Actions of changes in progress elsewhere (gui/menu_entry_action.py, gui/session_actions.py),
-# whose owners were asked to give them keys.
-NOT_OURS = {"Add to applications menu", "Export as Python…"}
+# Actions of changes in progress elsewhere (gui/menu_entry_action.py, gui/session_actions.py,
+# gui/timeline.py), whose owners were asked to give them keys.
+NOT_OURS = {"Add to applications menu", "Export as Python…", "Timeline"}
 
 
 def open_window(qtbot, settings=None, scenario="neuron"):
