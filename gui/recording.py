@@ -9,6 +9,7 @@ Pillow plugin, MP4s by imageio-ffmpeg (its wheel carries ffmpeg).
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +73,9 @@ def open_writer(path: Path, fps: int):
     if suffix == ".gif":
         return _GifWriter(path, fps)
     if suffix == ".mp4":
+        if importlib.util.find_spec("imageio_ffmpeg") is None:
+            raise ValueError("MP4 needs imageio-ffmpeg, which the standalone bundle leaves out "
+                             "to stay small: record a GIF, or run the pip-installed app")
         return imageio.get_writer(path, format="FFMPEG", fps=fps, codec="libx264",
                                   pixelformat="yuv420p", macro_block_size=1, quality=8,
                                   ffmpeg_log_level="error")
