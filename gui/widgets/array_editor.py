@@ -237,6 +237,7 @@ class ArrayEditor(QWidget):
         blocker = self.table.blockSignals(True)
         try:
             if (self.table.rowCount(), self.table.columnCount()) != grid.shape:
+                self._drop_open_editor()
                 self.table.setRowCount(grid.shape[0])
                 self.table.setColumnCount(grid.shape[1])
             if column_labels is not None:
@@ -253,6 +254,20 @@ class ArrayEditor(QWidget):
                 self._show_cell(row, column, float(value), scale)
         finally:
             self.table.blockSignals(blocker)
+
+    def _drop_open_editor(self) -> None:
+        """Close a cell being typed into without committing: its array changed shape.
+
+        Left open, removing its row would commit it from inside setRowCount, the commit would
+        rebuild the table again from within, and Qt crashed (found by the monkey test).
+        """
+        if self.table.state() != QAbstractItemView.State.EditingState:
+            return
+        editor = self.table.indexWidget(self.table.currentIndex())
+        if editor is not None:
+            self.table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        self._session_original = None
+        self._session_cell = None
 
     def set_editable(self, editable: bool) -> None:
         """Read-only shows values (computed ones, say) without typing or nudging."""
@@ -341,6 +356,12 @@ class ArrayEditor(QWidget):
     def _value_at(self, row: int, column: int) -> float:
         return float(self._grid(self._array)[row, column])
 
+    def _holds(self, row: int, column: int) -> bool:
+        """Whether the cell is in the array shown: an editor can outlive a change of shape
+        (found by the monkey test: IndexError on typing into it)."""
+        rows, columns = self._grid(self._array).shape
+        return 0 <= row < rows and 0 <= column < columns
+
     def _start_session(self, row: int, column: int) -> None:
         self._session += 1
         self._session_cell = (row, column)
@@ -354,6 +375,8 @@ class ArrayEditor(QWidget):
     def _on_cell_text_changed(self, index: QModelIndex, text: str) -> None:
         """Apply every keystroke that reads as a number, so the network follows the typing."""
         cell = (index.row(), index.column())
+        if not self._holds(*cell):
+            return
         if self._session_cell != cell or self._session_original is None:
             self._start_session(*cell)
         try:
@@ -366,6 +389,8 @@ class ArrayEditor(QWidget):
     def _on_cell_commit_changed(self, index: QModelIndex, text: str) -> None:
         """Apply the typed number, or refuse it and put the value from before typing back."""
         cell = (index.row(), index.column())
+        if not self._holds(*cell):
+            return
         if self._session_cell != cell or self._session_original is None:
             self._start_session(*cell)
         try:
