@@ -16,6 +16,7 @@ from gui.snapshot import Snapshot
 from gui.theme import current_theme
 
 MARKED_POINTS = 50
+LOG_AXIS_LIMIT = 300  # decades either side of 1 the log loss axis may show
 
 
 class LossPlot(QWidget):
@@ -82,6 +83,10 @@ class LossPlot(QWidget):
     def _draw(self) -> None:
         log = self.log_box.isChecked()
         self.plot_item.setLogMode(x=False, y=log)
+        # A diverged loss near 1e308 let the log axis range past float's top, and pyqtgraph's
+        # tick labels (10 ** the tick) overflowed while painting (found by the monkey test).
+        limit = LOG_AXIS_LIMIT if log else None
+        self.plot_item.getViewBox().setLimits(yMin=None if limit is None else -limit, yMax=limit)
         xs, ys = self.curve_data()
         if log:
             # A loss of exactly 0 has no logarithm: leave a gap rather than warn.

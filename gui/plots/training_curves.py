@@ -241,10 +241,16 @@ class TrainingCurves(QWidget):
 
     def _apply_log_scale(self, on: bool) -> None:
         self.loss_plot.setLogMode(x=False, y=on)
+        # A diverged loss near 1e308 let the log axis range past float's top, and pyqtgraph's
+        # tick labels (10 ** the tick) overflowed while painting (found by the monkey test).
+        limit = LOG_AXIS_LIMIT if on else None
+        self.loss_plot.getViewBox().setLimits(yMin=None if limit is None else -limit, yMax=limit)
         # On a log axis only the first tick level (powers of ten, or 1-2-5 within a decade) has
         # room for text.
         self.loss_plot.getAxis("left").setStyle(maxTextLevel=0 if on else 2)
 
+
+LOG_AXIS_LIMIT = 300  # decades either side of 1 the log loss axis may show
 
 _SERIES = ("epochs", "loss", "accuracy", "val_loss", "val_accuracy", "learning_rate")
 
