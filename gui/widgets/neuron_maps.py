@@ -46,13 +46,19 @@ def maps_from_layers(layers: list[np.ndarray]) -> list[NeuronMap]:
             for index, grid in enumerate(layers) for neuron in range(grid.shape[-1])]
 
 
+MAP_LIMIT = 1e38  # the largest magnitude a map keeps: twice it still fits a float32
+
+
 def colorize(values: np.ndarray) -> np.ndarray:
     """Scale each (ny, nx) map to its own min..max and colour it, row 0 on top.
 
     values: (ny, nx) or a stack (n_maps, ny, nx); returns the same shape plus 3 (RGB uint8).
     A constant map (a dead ReLU, say) comes out uniformly at the low end of the colour map.
     """
-    values = np.asarray(values, dtype=np.float32)
+    # Diverged maps (NaN, or beyond float32's 3.4e38) would overflow the cast and the span:
+    # clipped first, a NaN drawn as 0 (found by the monkey test).
+    values = np.clip(np.nan_to_num(np.asarray(values, dtype=float)), -MAP_LIMIT, MAP_LIMIT)
+    values = values.astype(np.float32)
     low = values.min(axis=(-2, -1), keepdims=True)
     span = values.max(axis=(-2, -1), keepdims=True) - low
     scale = 255.0 / np.where(span > 0, span, 1.0)
