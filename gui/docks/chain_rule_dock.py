@@ -48,7 +48,8 @@ def rule_html(rule: ChainRuleInfo) -> str:
         labels = " × ".join(_escape(part.label) for part in rule.factors)
         factors = " × ".join(f"({_number(part.value)})" if part.value < 0
                              else _number(part.value) for part in rule.factors)
-        term = float(np.prod([part.value for part in rule.factors]))
+        with np.errstate(over="ignore", invalid="ignore"):  # diverged factors: inf or nan
+            term = float(np.prod([part.value for part in rule.factors]))
         lines.append(f"<span style='color: gray'>its largest term: {labels}<br>"
                      f"&nbsp;&nbsp;= {factors} = {_number(term)}</span>")
     lines.append(f"= <b>{_number(rule.product)}</b> &nbsp;(backpropagation)")
