@@ -10,6 +10,7 @@ where a plot has one, in a small menu of their own where the plot switched pyqtg
 from __future__ import annotations
 
 import sys
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
@@ -126,7 +127,7 @@ class PlotExport(QObject):
             "window_png": self._action("&Window as PNG…", "Ctrl+Alt+E", self.ask_window),
         }
         window.add_menu_action("File", self.menu.menuAction())
-        QApplication.instance().installEventFilter(self)
+        _ClickWatcher.watch(self)
 
     def _action(self, text: str, keys: str, slot) -> QAction:
         action = QAction(text, self.window)
@@ -135,14 +136,10 @@ class PlotExport(QObject):
         self.menu.addAction(action)
         return action
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        """Note the plot a mouse press lands on; give every plot its right-click entries."""
-        if event.type() == QEvent.Type.MouseButtonPress and isinstance(watched, QWidget):
-            view = _view_of(watched)
-            if view is not None and view.window() is self.window:
-                self.last_clicked = view
-                self.hook(view)
-        return False
+    def clicked(self, view: pg.GraphicsView) -> None:
+        """A mouse press on `view`: it becomes the plot File > Export means."""
+        self.last_clicked = view
+        self.hook(view)
 
     def hook(self, view: pg.GraphicsView) -> None:
         """Add "Save plot as PNG/SVG…" to the plot's right-click menu (once per plot)."""
@@ -215,6 +212,33 @@ class PlotExport(QObject):
             self.window.statusBar().showMessage(f"Could not export: {error}", STATUS_MS)
             return
         self.window.statusBar().showMessage(f"Saved {path}", STATUS_MS)
+
+
+class _ClickWatcher(QObject):
+    """One application-wide filter for every window's PlotExport (one each would chain)."""
+
+    _instance: _ClickWatcher | None = None
+
+    def __init__(self) -> None:
+        super().__init__(QApplication.instance())
+        self.exports: weakref.WeakValueDictionary[int, PlotExport] = \
+            weakref.WeakValueDictionary()
+        QApplication.instance().installEventFilter(self)
+
+    @classmethod
+    def watch(cls, export: PlotExport) -> None:
+        if cls._instance is None:
+            cls._instance = cls()
+        cls._instance.exports[id(export.window)] = export
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Tell a window's PlotExport which plot a mouse press landed on."""
+        if event.type() == QEvent.Type.MouseButtonPress and isinstance(watched, QWidget):
+            view = _view_of(watched)
+            export = self.exports.get(id(view.window())) if view is not None else None
+            if export is not None and export.window is view.window():
+                export.clicked(view)
+        return False
 
 
 def _with_suffix(path: str, suffix: str) -> Path:
