@@ -6,7 +6,7 @@ applications menu from here; `--install-desktop-entry` does the same from a comm
 
 import sys
 
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
 from gui import APP_NAME
@@ -21,6 +21,7 @@ def add_menu_entry_action(window: QMainWindow) -> QAction | None:
         return None
     action = QAction("Add to &applications menu", window)
     action.setObjectName("addToApplicationsMenu")
+    action.setShortcut(QKeySequence("Ctrl+Shift+M"))
     action.triggered.connect(lambda: _install(window))
     window.add_menu_action("Help", action)
     return action

@@ -293,7 +293,7 @@ class SessionActions(QObject):
                 ("open", "&Open session…", self.open_dialog, "Ctrl+O"),
                 ("save", "&Save session", self.save, "Ctrl+S"),
                 ("save_as", "Save session &as…", self.save_as, "Ctrl+Shift+S"),
-                ("export", "&Export as Python…", self.export_python, None)):
+                ("export", "&Export as Python…", self.export_python, "Ctrl+Shift+X")):
             action = QAction(text, window)
             if shortcut:
                 action.setShortcut(QKeySequence(shortcut))

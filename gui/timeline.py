@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -246,6 +247,7 @@ def install_timeline(window: QMainWindow, labs: Mapping[str, Any]) -> Timeline:
     window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, toolbar)
     toggle = toolbar.toggleViewAction()
     toggle.setText("&Timeline")
+    toggle.setShortcut(QKeySequence("Ctrl+Shift+T"))
     window.add_menu_action("View", toggle)
     timeline.bar = bar
 
