@@ -245,6 +245,15 @@ def install_timeline(window: QMainWindow, labs: Mapping[str, Any]) -> Timeline:
     toolbar.setObjectName("timeline_bar")
     toolbar.addWidget(bar)
     window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, toolbar)
+    # The start page has no iterations to travel through: the bar appears with the first lab.
+    toolbar.hide()
+
+    def _on_window_first_scenario_requested(_name: str) -> None:
+        """Show the bar once a lab opens; from then on the View menu decides."""
+        window.scenario_requested.disconnect(_on_window_first_scenario_requested)
+        toolbar.show()
+
+    window.scenario_requested.connect(_on_window_first_scenario_requested)
     toggle = toolbar.toggleViewAction()
     toggle.setText("&Timeline")
     toggle.setShortcut(QKeySequence("Ctrl+Shift+T"))

@@ -113,3 +113,11 @@ def test_saving_while_the_past_is_shown_saves_the_latest(qtbot, tmp_path):
     latest = controller.capture_session()
     drag(line.bar, 10)
     assert controller.capture_session() == latest
+
+
+def test_the_bar_appears_with_the_first_lab_not_on_the_start_page(qtbot):
+    window = open_window(qtbot, None)
+    bar = window.findChild(Timeline).bar
+    assert not bar.isVisible()
+    window.scenario_requested.emit("neuron")
+    assert bar.isVisible()
