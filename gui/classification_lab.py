@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QDockWidget, QVBoxLayout, QWidget
 
 from gui.controller import LabController
@@ -24,7 +24,13 @@ from gui.docks.data_dock import DataDock
 from gui.docks.layer_inspector import LayerInspector
 from gui.docks.log_dock import LogPanel
 from gui.docks.network_dock import NetworkDock
-from gui.lab_host import scenario_actions, show_central, show_lab_parts
+from gui.lab_host import (
+    add_lab_action,
+    add_stepping_actions,
+    scenario_actions,
+    show_central,
+    show_lab_parts,
+)
 from gui.main_window import MainWindow
 from gui.plots.decision_boundary import DecisionBoundaryPlot
 from gui.plots.throttle import Throttle
@@ -159,34 +165,12 @@ class ClassificationLab(QObject):
         window.resizeDocks([maps, chain], [560, 300], Qt.Orientation.Vertical)
         window.resizeDocks([curves], [300], Qt.Orientation.Vertical)
 
-    def _action(self, menu: str, key: str, text: str, slot: Callable[[], object],
-                *shortcuts: str) -> QAction:
-        action = QAction(text, self.window)
-        action.setShortcuts([QKeySequence(each) for each in shortcuts])
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
-        self.window.add_menu_action(menu, action)
-        self.actions[key] = action
-        return action
-
     def _create_actions(self) -> None:
         controller = self.controller
-        undo = controller.undo_stack.createUndoAction(self.window, "&Undo")
-        undo.setShortcuts([QKeySequence("Ctrl+Z")])
-        redo = controller.undo_stack.createRedoAction(self.window, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for key, action in (("undo", undo), ("redo", redo)):
-            self.window.add_menu_action("Edit", action)
-            self.actions[key] = action
-        self._action("Run", "step", "&Step one operation", controller.step, "Right")
-        self._action("Run", "step_back", "Step &back one operation", controller.step_back,
-                     "Left")
-        self._action("Run", "iteration", "Finish the &iteration", controller.finish_iteration,
-                     "Return", "Enter")
-        self._action("Run", "run", "&Run / Pause", controller.toggle_running, "Space")
-        self._action("Run", "reset", "R&eset to the starting weights", controller.reset, "R")
-        self._action("Run", "restore", "Restore the last &good state",
-                     controller.restore_last_good, "Ctrl+R")
+        add_stepping_actions(self.window, self.actions, controller,
+                             "R&eset to the starting weights")
+        add_lab_action(self.window, self.actions, "Run", "restore",
+                       "Restore the last &good state", controller.restore_last_good, "Ctrl+R")
         scenario_actions(self.window, all_scenario_titles())
 
     def _connect(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from gui.controller import LabController
@@ -20,7 +20,12 @@ from gui.docks.controls_dock import ControlsPanel
 from gui.docks.log_dock import LogPanel
 from gui.docks.parameters_dock import ParametersPanel
 from gui.hand_notation import HandNotation, input_name, notation_for
-from gui.lab_host import scenario_actions, show_central, show_lab_parts
+from gui.lab_host import (
+    add_stepping_actions,
+    scenario_actions,
+    show_central,
+    show_lab_parts,
+)
 from gui.main_window import MainWindow
 from gui.plots.loss_along_weight import LossAlongWeightPlot
 from gui.plots.loss_plot import LossPlot
@@ -97,32 +102,10 @@ class HandLab(QObject):
         window.resizeDocks([loss], [260], Qt.Orientation.Vertical)
         window.resizeDocks([loss, log], [460, 400], Qt.Orientation.Horizontal)
 
-    def _action(self, menu: str, key: str, text: str, slot: Callable[[], object],
-                *shortcuts: str) -> QAction:
-        action = QAction(text, self.window)
-        action.setShortcuts([QKeySequence(each) for each in shortcuts])
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
-        self.window.add_menu_action(menu, action)
-        self.actions[key] = action
-        return action
-
     def _create_actions(self) -> None:
         controller = self.controller
-        undo = controller.undo_stack.createUndoAction(self.window, "&Undo")
-        undo.setShortcuts([QKeySequence("Ctrl+Z")])
-        redo = controller.undo_stack.createRedoAction(self.window, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for key, action in (("undo", undo), ("redo", redo)):
-            self.window.add_menu_action("Edit", action)
-            self.actions[key] = action
-        self._action("Run", "step", "&Step one operation", controller.step, "Right")
-        self._action("Run", "step_back", "Step &back one operation", controller.step_back,
-                     "Left")
-        self._action("Run", "iteration", "Finish the &iteration", controller.finish_iteration,
-                     "Return", "Enter")
-        self._action("Run", "run", "&Run / Pause", controller.toggle_running, "Space")
-        self._action("Run", "reset", "R&eset to the starting values", controller.reset, "R")
+        add_stepping_actions(self.window, self.actions, controller,
+                             "R&eset to the starting values")
         from engine.scenarios import SCENARIOS
 
         titles = {name: scenario.title for name, scenario in SCENARIOS.items()}

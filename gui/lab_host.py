@@ -9,7 +9,10 @@ window until its lab comes back.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 LAB_VIEW_PROPERTY = "labCentralView"  # set on a lab's central view: keep it when swapped out
@@ -56,3 +59,37 @@ def scenario_actions(window, titles: dict[str, str]) -> list[QAction]:
         actions.append(action)
     window._scenario_actions = actions
     return actions
+
+
+def add_lab_action(window, actions: dict[str, QAction], menu: str, key: str, text: str,
+                   slot: Callable[[], object], *shortcuts: str) -> QAction:
+    """A window-wide action of a lab, in `menu` and in the lab's `actions` under `key`."""
+    action = QAction(text, window)
+    action.setShortcuts([QKeySequence(each) for each in shortcuts])
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.triggered.connect(slot)
+    window.add_menu_action(menu, action)
+    actions[key] = action
+    return action
+
+
+def add_stepping_actions(window, actions: dict[str, QAction], controller,
+                         reset_text: str) -> None:
+    """Undo/Redo and the Run menu every lab has, driving `controller`, with the keys the
+    controls panel names on its buttons."""
+    undo = controller.undo_stack.createUndoAction(window, "&Undo")
+    undo.setShortcuts([QKeySequence("Ctrl+Z")])
+    redo = controller.undo_stack.createRedoAction(window, "&Redo")
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    for key, action in (("undo", undo), ("redo", redo)):
+        window.add_menu_action("Edit", action)
+        actions[key] = action
+    add_lab_action(window, actions, "Run", "step", "&Step one operation", controller.step,
+                   "Right")
+    add_lab_action(window, actions, "Run", "step_back", "Step &back one operation",
+                   controller.step_back, "Left")
+    add_lab_action(window, actions, "Run", "iteration", "Finish the &iteration",
+                   controller.finish_iteration, "Return", "Enter")
+    add_lab_action(window, actions, "Run", "run", "&Run / Pause", controller.toggle_running,
+                   "Space")
+    add_lab_action(window, actions, "Run", "reset", reset_text, controller.reset, "R")
