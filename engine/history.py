@@ -2,6 +2,11 @@
 
 A long run keeps one row per iteration (100,000 after a few minutes); Python lists of floats
 cost 32 bytes a value plus the list's pointer, a float64 column 8.
+
+The window reads the whole history many times a second, so `columns` hands out read-only
+views instead of copies. A row once written is never written again: growing moves the values
+to a larger block and truncating starts a new one, so a view handed out earlier keeps showing
+exactly what it showed.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ class History:
 
     def __init__(self, keys: tuple[str, ...]):
         self.keys = keys
-        self._rows = np.empty((_FIRST_ROWS, len(keys)), dtype=np.float64)
+        self._columns = np.empty((len(keys), _FIRST_ROWS), dtype=np.float64)
         self._length = 0
 
     def __len__(self) -> int:
@@ -24,22 +29,27 @@ class History:
 
     def append(self, row: tuple[float, ...]) -> None:
         """One iteration's values, in the order of `keys` (numpy scalars are converted)."""
-        if self._length == len(self._rows):
-            grown = np.empty((2 * len(self._rows), len(self.keys)), dtype=np.float64)
-            grown[:self._length] = self._rows
-            self._rows = grown
-        self._rows[self._length] = row
+        if self._length == self._columns.shape[1]:
+            self._move_to_block(2 * self._length)
+        self._columns[:, self._length] = row
         self._length += 1
 
     def truncate(self, length: int) -> None:
         """Forget the rows from `length` on (stepping back to an earlier iteration)."""
-        self._length = min(self._length, max(length, 0))
+        length = min(self._length, max(length, 0))
+        if length < self._length:
+            self._length = length
+            self._move_to_block(max(_FIRST_ROWS, self._columns.shape[1]))
 
     def columns(self, start: int = 0) -> dict[str, np.ndarray]:
-        """Copies of each key's values from row `start` on (negative counts from the end, as
-        in a slice): {key: (n,)}."""
-        block = self._rows[:self._length][start:]
-        return {key: block[:, column].copy() for column, key in enumerate(self.keys)}
+        """Read-only views of each key's values from row `start` on (negative counts from the
+        end, as in a slice): {key: (n,)}. They never change, whatever is appended later."""
+        views = {}
+        for column, key in enumerate(self.keys):
+            view = self._columns[column, :self._length][start:]
+            view.flags.writeable = False
+            views[key] = view
+        return views
 
     def lists(self) -> dict[str, list[float]]:
         """Each key's values as Python floats (for JSON)."""
@@ -48,7 +58,13 @@ class History:
     def replace(self, columns: dict[str, list[float]]) -> None:
         """Every row from {key: values}, all of one length."""
         length = len(columns[self.keys[0]]) if self.keys else 0
-        self._rows = np.empty((max(_FIRST_ROWS, length), len(self.keys)), dtype=np.float64)
+        self._columns = np.empty((len(self.keys), max(_FIRST_ROWS, length)), dtype=np.float64)
         for column, key in enumerate(self.keys):
-            self._rows[:length, column] = np.asarray(columns[key], dtype=np.float64)
+            self._columns[column, :length] = np.asarray(columns[key], dtype=np.float64)
         self._length = length
+
+    def _move_to_block(self, rows: int) -> None:
+        """Continue in a fresh block of `rows` rows holding the rows kept so far."""
+        block = np.empty((len(self.keys), rows), dtype=np.float64)
+        block[:, :self._length] = self._columns[:, :self._length]
+        self._columns = block

@@ -33,6 +33,7 @@ import numpy as np
 
 from engine import state as state_codec
 from engine.chain_rule import ChainRule
+from engine.history import History
 
 DEFAULT_HISTORY_OPS = 10_000
 # run_iterations keeps a checkpoint every this many iterations (a snapshot costs about an eighth
@@ -125,7 +126,7 @@ class Stepper:
         self.position = 0
         self.iteration = 0
         self.last_operation: Operation | None = None
-        self.losses: list[float] = []
+        self._losses = History(("loss",))
         self._edits: list[_Edit] = []
         self._checkpoints: dict[int, dict] = {}
         self._checkpoint_bytes: dict[int, int] = {}
@@ -205,6 +206,11 @@ class Stepper:
             self.step_back()
 
     @property
+    def losses(self) -> np.ndarray:
+        """The loss of every completed iteration, a read-only view that never changes."""
+        return self._losses.columns()["loss"]
+
+    @property
     def history_length(self) -> int:
         """How many operations step_back can undo from here."""
         oldest = min(self._checkpoints)
@@ -215,7 +221,7 @@ class Stepper:
         """JSON-able and exact: the trainable's state (with its printed log), the current
         iteration's start, that iteration's edits and the position."""
         return {"iteration": self.iteration, "position": self.position,
-                "losses": state_codec.encode(list(self.losses)),
+                "losses": state_codec.encode(self._losses.lists()["loss"]),
                 "trainable": self.trainable.get_state(),
                 "start": state_codec.encode(self._checkpoints[self.iteration]),
                 "edits": [[e.position, e.kind, state_codec.encode(e.payload)]
@@ -225,7 +231,8 @@ class Stepper:
         """Continue from a get_state() result. The history before it is not kept, and values
         the current iteration has not computed yet are absent until it computes them."""
         self.iteration = int(saved["iteration"])
-        self.losses = [float(loss) for loss in state_codec.decode(saved["losses"])]
+        losses = [float(loss) for loss in state_codec.decode(saved["losses"])]
+        self._losses.replace({"loss": losses})
         self._edits = [_Edit(self.iteration, int(p), kind, state_codec.decode(payload))
                        for p, kind, payload in saved["edits"]]
         self._checkpoints, self._checkpoint_bytes, self._total_bytes = {}, {}, 0
@@ -269,7 +276,7 @@ class Stepper:
         return operation
 
     def _end_iteration(self, keep_checkpoint: bool) -> None:
-        self.losses.append(float(self.trainable.value(self.trainable.loss_name)))
+        self._losses.append((float(self.trainable.value(self.trainable.loss_name)),))
         self.iteration += 1
         self.position = 0
         if keep_checkpoint:
@@ -354,7 +361,7 @@ class Stepper:
         self.trainable.restore(state_codec.copy_state(self._checkpoints[iteration]))
         self.iteration = iteration
         self.position = 0
-        del self.losses[iteration:]
+        self._losses.truncate(iteration)
         self.last_operation = None
 
     def _goto(self, iteration: int, position: int) -> None:

@@ -138,7 +138,6 @@ class _Plane:
         self.maps_seconds = 0.0
         # epoch -> (loss, accuracy) on the validation set, measured once per frame
         self.validation: dict[int, tuple[float, float]] = {}
-        self._history: dict[str, np.ndarray] = {}
 
     @property
     def complete(self) -> bool:
@@ -204,20 +203,6 @@ class _Plane:
         self.boundary_rows = None if len(rows) == len(ys) else sealed(np.sort(rows))
         self._row_version[rows] = version
         self.boundary_frame = next(_FRAMES)
-
-    def history(self, model: Model) -> dict[str, np.ndarray]:
-        """The model's history as read-only arrays, extended by what is new since the last
-        call (a 10,000-epoch history is not converted again for every frame)."""
-        kept = len(next(iter(self._history.values()), ()))
-        if kept > model.iteration:
-            kept = 0  # stepped back or reset: start again
-        new = model.history(start=kept)
-        if kept == 0:
-            self._history = {key: sealed(values) for key, values in new.items()}
-        elif len(new["loss"]):
-            self._history = {key: sealed(np.concatenate([self._history[key], new[key]]))
-                             for key in new}
-        return self._history
 
     def measure_validation(self, model: Model, iteration: int) -> None:
         """Record the validation loss and accuracy at the current parameters (epoch
@@ -924,7 +909,7 @@ class LabController(QObject):
             iteration=stepper.iteration,
             last_operation=None if stepper.last_operation is None
             else operation_info(stepper.last_operation),
-            losses=frozen_array(np.asarray(stepper.losses, dtype=float)),
+            losses=stepper.losses,
             log_lines=tuple(trainable.log_lines()),
             selected=self.selected,
             chain_rule=rule,
@@ -981,7 +966,7 @@ class LabController(QObject):
             # in between.
             QTimer.singleShot(0, self._on_plane_slice_changed)
         plane.measure_validation(model, self.stepper.iteration)
-        history = plane.history(model)
+        history = model.history()  # read-only views later epochs never change: no copy
         epochs = len(history["loss"])
         validation_loss, validation_accuracy = plane.validation_series(epochs)
         spec = model.spec

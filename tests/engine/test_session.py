@@ -91,7 +91,7 @@ def test_save_then_load_gives_back_the_same_session_bit_for_bit(tmp_path, name):
     assert loaded == session
     other = loaded.build_stepper()
     assert (other.iteration, other.position) == (stepper.iteration, stepper.position)
-    assert other.losses == stepper.losses
+    assert other.losses.tolist() == stepper.losses.tolist()
     # Values the current iteration has not recomputed yet are absent after a load (Stepper's
     # set_state keeps no history); every value present is the saved one.
     values = other.trainable.values()
@@ -114,7 +114,7 @@ def test_training_after_loading_continues_to_the_same_numbers(tmp_path, name):
         runner.step()
         runner.run_iterations(40)
         runner.step()
-    assert other.losses == stepper.losses
+    assert other.losses.tolist() == stepper.losses.tolist()
     assert _same_values(other.trainable.values(), stepper.trainable.values())
     assert _same_values(_caches(other.trainable), _caches(stepper.trainable))
     assert other.trainable.log_lines() == stepper.trainable.log_lines()

@@ -24,7 +24,7 @@ def test_stepping_op_by_op_equals_run_iterations(numerics):
     run.run_iterations(7)
     assert stepped.iteration == run.iteration == 7 and stepped.position == 0
     assert _same(stepped.trainable.values(), run.trainable.values())
-    assert stepped.losses == run.losses
+    assert stepped.losses.tolist() == run.losses.tolist()
     assert stepped.trainable.log_lines() == run.trainable.log_lines()
 
 
@@ -39,7 +39,7 @@ def test_step_reports_the_operation_and_wraps_after_the_last():
     assert "output" not in stepper.trainable.values()
     for _ in range(len(operations) - 1):
         stepper.step()
-    assert stepper.position == 0 and stepper.iteration == 1 and stepper.losses == [36.0]
+    assert stepper.position == 0 and stepper.iteration == 1 and stepper.losses.tolist() == [36.0]
     assert stepper.last_operation is operations[-1]
 
 
@@ -213,7 +213,7 @@ def test_reset_gives_exactly_the_starting_values():
     stepper.step()
     stepper.reset()
     assert _same(neuron.values(), start)
-    assert (stepper.iteration, stepper.position, stepper.losses) == (0, 0, [])
+    assert (stepper.iteration, stepper.position, stepper.losses.tolist()) == (0, 0, [])
     assert neuron.log_lines() == [] and not stepper.step_back()
 
 
@@ -263,7 +263,7 @@ def test_stepper_state_roundtrips_mid_iteration_with_edits():
     other = Stepper(LayerOfThree("book"))
     other.set_state(saved)
     assert (other.iteration, other.position) == (4, 2)
-    assert other.losses == stepper.losses[:4]
+    assert other.losses.tolist() == stepper.losses[:4].tolist()
     values = other.trainable.values()
     assert all(np.array_equal(values[k], expected[k]) for k in values)
     other.run_iterations(3)
@@ -314,7 +314,7 @@ def test_any_mix_of_actions_keeps_back_then_forward_exact(trial):
                 stepper.step()
             assert (stepper.iteration, stepper.position) == where
             assert _same(trainable.values(), values)
-            assert stepper.losses == losses and trainable.log_lines() == log
+            assert stepper.losses.tolist() == losses and trainable.log_lines() == log
     done = stepper.iteration * len(stepper.operations) + stepper.position
     assert stepper.history_length >= min(300, done)
 
@@ -342,4 +342,4 @@ def test_stepper_state_keeps_a_models_log_history_and_hyperparameters():
     other.run_iterations(5)
     assert _same(other.trainable.values(), stepper.trainable.values())
     assert other.trainable.log_lines() == stepper.trainable.log_lines()
-    assert other.losses == stepper.losses
+    assert other.losses.tolist() == stepper.losses.tolist()

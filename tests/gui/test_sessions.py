@@ -98,7 +98,7 @@ def test_save_then_open_in_a_fresh_window_gives_back_the_same_session(
     # Training on gives the same numbers in both.
     controller.run_iterations(5)
     reopened.run_iterations(5)
-    assert reopened.stepper.losses == controller.stepper.losses
+    assert reopened.stepper.losses.tolist() == controller.stepper.losses.tolist()
 
 
 def test_a_hand_session_round_trips_and_reset_goes_to_the_same_start(
