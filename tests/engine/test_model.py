@@ -140,7 +140,7 @@ def test_stepping_op_by_op_equals_run_iterations(optimizer):
     run.run_iterations(4)
     assert _same(stepped.trainable.values(), run.trainable.values())
     assert stepped.trainable.log_lines() == run.trainable.log_lines()
-    assert stepped.losses == run.losses
+    assert stepped.losses.tolist() == run.losses.tolist()
 
 
 def test_step_back_restores_optimizer_caches_and_dropout_masks():
@@ -172,7 +172,7 @@ def test_history_has_every_iterations_metrics():
     stepper.run_iterations(4)
     history = model.history()
     assert list(history) == ["loss", "data_loss", "reg_loss", "accuracy", "learning_rate"]
-    assert history["loss"].tolist() == stepper.losses
+    assert history["loss"].tolist() == stepper.losses.tolist()
     assert np.allclose(history["loss"], history["data_loss"] + history["reg_loss"], rtol=1e-6)
     assert history["learning_rate"][0] == 0.02 and history["learning_rate"][3] < 0.02
     stepper.step_back()
