@@ -13,7 +13,7 @@ import math
 import time
 
 import numpy as np
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -120,6 +120,22 @@ class _CellDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:
         self.text_committed.emit(index, editor.text())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter commits and closes the cell at once.
+
+        Qt's own Enter commit waits for the next turn of the event loop. Keys typed ahead while
+        the window is busy arrive together, so an Escape closed the cell first; the late commit
+        then reached an editor the table no longer had, Qt warned "commitData called with an
+        editor that does not belong to this view" and the number was lost (found by the monkey).
+        """
+        if isinstance(watched, _CellEditor) and event.type() == QEvent.Type.KeyPress \
+                and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.commitData.emit(watched)
+            self.closeEditor.emit(watched, QAbstractItemDelegate.EndEditHint.SubmitModelCache)
+            return True
+        return super().eventFilter(watched, event)
 
 
 class _Table(QTableWidget):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
 from gui.widgets.array_editor import ArrayEditor, format_value, parse_value
 
@@ -83,6 +83,56 @@ def test_escape_cancels_what_live_typing_applied(qtbot, editor):
     line_edit = _type_into_cell(qtbot, editor, 0, 0, "9")
     qtbot.keyClick(line_edit, Qt.Key.Key_Escape)
     assert [value for _, value, _ in received] == [9.0, 0.1]
+
+
+def test_enter_then_escape_typed_ahead_commits_the_number_without_a_qt_warning(
+        qtbot, qtlog, editor):
+    """Keys typed while the window is busy arrive together. Qt's own Enter commit waited for
+    the next turn of the event loop, Escape closed the cell first, and the late commit went to
+    an editor the table no longer had: Qt warned and the number was lost (found by the monkey).
+    """
+    received = _edits(editor)
+    line_edit = _type_into_cell(qtbot, editor, 0, 1, "4")
+    qtbot.keyClick(line_edit, Qt.Key.Key_Return)
+    qtbot.keyClick(line_edit, Qt.Key.Key_Escape)
+    qtbot.wait(20)  # a commit queued for the next loop turn runs now
+    assert [record.message for record in qtlog.records if "commitData" in record.message] == []
+    assert received[-1][:2] == ((0, 1), 4.0)
+    assert editor.table.state() == QAbstractItemView.State.NoState
+
+
+def test_junk_then_escape_typed_ahead_is_refused_once_and_qt_stays_quiet(qtbot, qtlog, editor):
+    received = _edits(editor)
+    refusals = []
+    editor.value_rejected.connect(lambda index, message: refusals.append(message))
+    line_edit = _type_into_cell(qtbot, editor, 1, 2, "2x")
+    qtbot.keyClick(line_edit, Qt.Key.Key_Return)
+    qtbot.keyClick(line_edit, Qt.Key.Key_Escape)
+    qtbot.wait(20)
+    assert [record.message for record in qtlog.records if "commitData" in record.message] == []
+    assert refusals == ["'2x' is not a number"]
+    assert editor.message.text() == "'2x' is not a number; kept -0.6."
+    assert received[-1][:2] == ((1, 2), -0.6)
+
+
+def test_a_snapshot_of_the_same_shape_leaves_the_cell_being_typed_into_open(qtbot, editor):
+    line_edit = _type_into_cell(qtbot, editor, 0, 0, "1.2")
+    editor.set_array(np.array([[0.7, -0.2, 0.3], [0.4, 0.5, -0.6]]))
+    assert editor.table.state() == QAbstractItemView.State.EditingState
+    assert line_edit.text() == "1.2"
+    assert editor.cell_text((1, 0)) == "0.4"
+
+
+def test_a_new_shape_closes_the_cell_being_typed_into_without_committing_it(
+        qtbot, qtlog, editor):
+    _type_into_cell(qtbot, editor, 1, 2, "8")
+    received = _edits(editor)
+    editor.set_array(np.array([[1.0, 2.0]]))
+    qtbot.wait(20)
+    assert editor.table.state() == QAbstractItemView.State.NoState
+    assert (editor.table.rowCount(), editor.table.columnCount()) == (1, 2)
+    assert received == []
+    assert [record.message for record in qtlog.records if not record.ignored] == []
 
 
 def test_up_down_keys_nudge_by_the_step_and_shift_by_ten(qtbot, editor):
