@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QInputDialog,
-    QLineEdit,
     QMessageBox,
     QPushButton,
 )
@@ -109,6 +108,12 @@ def type_into(qtbot, box: QAbstractSpinBox, text: str) -> None:
     box.clearFocus()
 
 
+# How the learner leaves a cell: Enter; Enter then Escape typed ahead while the window is busy
+# (both keys arrive before the event loop turns); Escape; Tab to the next cell; or not at all,
+# so that the next action (a click, a menu, a new scenario) finds the cell still open.
+CELL_ENDINGS = [(K.Key_Return,), (K.Key_Return, K.Key_Escape), (K.Key_Escape,), (K.Key_Tab,), ()]
+
+
 def type_in_table(qtbot, rng, table, text: str) -> None:
     """Double-click a random cell as a user would; type into the editor if one opened."""
     if table.rowCount() == 0 or table.columnCount() == 0:
@@ -119,15 +124,17 @@ def type_in_table(qtbot, rng, table, text: str) -> None:
     centre = table.visualItemRect(item).center()
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
-    editor = table.findChild(QLineEdit)
+    # The cell's own editor: a closed one can linger, hidden, until the event loop deletes it.
+    editor = table.indexWidget(table.currentIndex())
     if table.state() != QAbstractItemView.State.EditingState or editor is None:
         return
     editor.selectAll()
     qtbot.keyClicks(editor, text)
-    qtbot.keyClick(editor, K.Key_Return)
-    if table.state() == QAbstractItemView.State.EditingState:
-        qtbot.keyClick(editor, K.Key_Escape)  # a refused entry stays open: the learner gives up
-    print(f" cell {item.row()},{item.column()} of {table.rowCount()}x{table.columnCount()}", end="")
+    ending = rng.choice(CELL_ENDINGS)
+    for key in ending:
+        qtbot.keyClick(editor, key)
+    print(f" cell {item.row()},{item.column()} of {table.rowCount()}x{table.columnCount()}",
+          "then", "+".join(key.name for key in ending) or "left open", end="")
 
 
 class Monkey:
@@ -235,11 +242,6 @@ class Monkey:
             self.running_for = 0
 
 
-# Open (see the robustness report): now and then, when focus moves, Qt says a cell editor it no
-# longer tracks asked to commit. Qt then commits nothing, so no value changes; the cause is not
-# found yet. Replay: the default seed, 52 steps. Every other warning fails the test.
-@pytest.mark.qt_log_ignore("commitData called with an editor that does not belong",
-                           extend=True)
 def test_a_thousand_random_actions_raise_nothing(qtbot, qtlog, no_modal_dialogs):
     rng = random.Random(monkey_seed())
     window = build_window(rng.choice(SCENARIOS))
