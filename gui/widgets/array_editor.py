@@ -13,7 +13,15 @@ import math
 import time
 
 import numpy as np
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor, QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -86,6 +94,10 @@ def round_to_step(value: float, step: float) -> float:
 class _CellEditor(QLineEdit):
     """The line edit a cell opens; it keeps every key to itself while the learner types."""
 
+    def __init__(self, parent: QWidget, cell: QModelIndex):
+        super().__init__(parent)
+        self.cell = QPersistentModelIndex(cell)  # to ask the table whether it still holds us
+
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride:
             event.accept()
@@ -103,8 +115,12 @@ class _CellDelegate(QStyledItemDelegate):
     # (model index, text) the text when the learner presses Enter or leaves the cell
     text_committed = Signal(QModelIndex, str)
 
+    def __init__(self, table: QAbstractItemView):
+        super().__init__(table)
+        self._table = table
+
     def createEditor(self, parent: QWidget, option, index: QModelIndex) -> QWidget:
-        editor = _CellEditor(parent)
+        editor = _CellEditor(parent, index)
         editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         editor.textEdited.connect(lambda text, index=index: self.text_edited.emit(index, text))
         self.editor_opened.emit(index)
@@ -122,20 +138,29 @@ class _CellDelegate(QStyledItemDelegate):
         self.text_committed.emit(index, editor.text())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Enter commits and closes the cell at once.
+        """Enter commits the cell at once and closes it on the next turn of the event loop.
 
-        Qt's own Enter commit waits for the next turn of the event loop. Keys typed ahead while
-        the window is busy arrive together, so an Escape closed the cell first; the late commit
-        then reached an editor the table no longer had, Qt warned "commitData called with an
-        editor that does not belong to this view" and the number was lost (found by the monkey).
+        Qt's own Enter does both on the next turn. Keys typed ahead while the window is busy
+        arrive before that turn, so an Escape closed the cell first; the late commit then went
+        to an editor the table no longer had, Qt warned "commitData called with an editor that
+        does not belong to this view" and the number was lost (found by the monkey). Closing
+        inside the key press too would keep the closed line edit alive until an outer event
+        loop turns (where Qt's deferred delete waits), and a search for the cell's line edit
+        (as the tests do) found that one instead of the next cell's.
         """
         if isinstance(watched, _CellEditor) and event.type() == QEvent.Type.KeyPress \
                 and isinstance(event, QKeyEvent) \
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.commitData.emit(watched)
-            self.closeEditor.emit(watched, QAbstractItemDelegate.EndEditHint.SubmitModelCache)
+            QTimer.singleShot(0, watched, lambda: self._close_committed(watched))
             return True
         return super().eventFilter(watched, event)
+
+    def _close_committed(self, editor: _CellEditor) -> None:
+        # A key typed ahead or a new shape may have closed it already: then it is not the
+        # table's any more, and Qt would warn of an editor that does not belong to it.
+        if self._table.indexWidget(QModelIndex(editor.cell)) is editor:
+            self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.SubmitModelCache)
 
 
 class _Table(QTableWidget):
