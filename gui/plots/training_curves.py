@@ -2,8 +2,9 @@
 
 Training is solid, validation dashed, so the two stay apart without relying on colour. Moving
 the mouse over any of the plots puts a vertical line at that epoch in all three and reads out
-every value there. However long the run, each curve draws at most MAX_DRAWN_POINTS points, so
-a redraw costs what the screen can show, not what the run has done.
+every value there. However long the run, each curve draws about two points per pixel column (the
+lowest and the highest value that column covers), so a redraw costs what the screen can show,
+not what the run has done, and every spike the run had is still drawn to its full height.
 """
 
 from __future__ import annotations
@@ -18,21 +19,31 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from gui.colors import CLASS_COLORS_HEX
 from gui.theme import current_theme
 
-MAX_DRAWN_POINTS = 2000
+MAX_DRAWN_POINTS = 2000  # per curve while the plot's width is unknown (not shown yet)
+REDRAW_RATIO = 1.25  # a zoom changing the columns per epoch more than this redraws the curves
 TRAINING_COLOR = CLASS_COLORS_HEX[0]
 VALIDATION_COLOR = CLASS_COLORS_HEX[1]
 LEARNING_RATE_COLOR = CLASS_COLORS_HEX[2]
 
 
-def thinned_indices(length: int, max_points: int = MAX_DRAWN_POINTS) -> np.ndarray:
-    """Every k-th index (k as small as keeps the count <= max_points), always ending on the last."""
-    if length <= max_points:
+def peak_indices(values: np.ndarray, columns: int) -> np.ndarray:
+    """Indices into `values` (n,) that draw like all of them in `columns` pixel columns: the
+    first and last, and in each run of about n / columns consecutive values the lowest and the
+    highest, in their order. At most 2 * columns + 2 indices, increasing; every index when
+    there are no more than 2 * columns values."""
+    length = len(values)
+    columns = max(1, int(columns))
+    if length <= 2 * columns:
         return np.arange(length)
-    stride = math.ceil((length - 1) / (max_points - 1))
-    indices = np.arange(0, length, stride)
-    if indices[-1] != length - 1:
-        indices = np.append(indices[: max_points - 1], length - 1)
-    return indices
+    size = math.ceil(length / columns)
+    full = length // size
+    blocks = values[:full * size].reshape(full, size)
+    starts = np.arange(full) * size
+    picked = [starts + blocks.argmin(axis=1), starts + blocks.argmax(axis=1), [0, length - 1]]
+    if full * size < length:  # the last, shorter run
+        tail = values[full * size:]
+        picked.append([full * size + int(tail.argmin()), full * size + int(tail.argmax())])
+    return np.unique(np.concatenate(picked).astype(np.int64))
 
 
 class _LossAxis(pg.AxisItem):
@@ -73,6 +84,7 @@ class TrainingCurves(QWidget):
         super().__init__(parent)
         theme = current_theme()
         self._history = {name: np.zeros(0) for name in _SERIES}
+        self._pixels_per_epoch = 0.0  # the resolution the curves were last reduced to
         self.graphics = _PlotStack()
         self.graphics.setBackground(theme.panel)
         self.graphics.setMinimumSize(300, 300)
@@ -108,6 +120,9 @@ class TrainingCurves(QWidget):
             plot.addItem(line, ignoreBounds=True)
             self.cursors.append(line)
         self.graphics.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+        view_box = self.loss_plot.getViewBox()  # the other two share its epoch axis
+        view_box.sigXRangeChanged.connect(self._on_view_range_changed)
+        view_box.sigResized.connect(self._on_view_range_changed)
         self.graphics.mouse_left.connect(self._show_latest)
 
         self.readout = QLabel()
@@ -146,11 +161,15 @@ class TrainingCurves(QWidget):
             "val_accuracy": missing if val_accuracy is None else val_accuracy,
             "learning_rate": missing if learning_rate is None else learning_rate,
         }
+        arrays = {}
         for name, values in given.items():
             values = np.asarray(values, dtype=np.float64)
             if values.shape != epochs.shape:
                 raise ValueError(f"{name} has shape {values.shape}, epochs {epochs.shape}")
-            self._history[name] = values
+            arrays[name] = values
+        if all(_same(arrays[name], self._history[name]) for name in _SERIES):
+            return  # an edit inside an epoch, a repeated snapshot: nothing to redraw
+        self._history = arrays
         self._draw()
         self._show_latest()
 
@@ -201,15 +220,34 @@ class TrainingCurves(QWidget):
 
     def _draw(self) -> None:
         epochs = self._history["epochs"]
+        self._pixels_per_epoch = self._resolution()
         for name, curve in self.curves.items():
             # Only measured values, so a validation set checked every k epochs still draws a line.
             measured = np.flatnonzero(np.isfinite(self._history[name]))
-            keep = measured[thinned_indices(len(measured))]
-            curve.setData(epochs[keep], self._history[name][keep])
+            xs, ys = epochs[measured], self._history[name][measured]
+            if len(xs) > 1 and self._pixels_per_epoch > 0:
+                keep = peak_indices(ys, math.ceil((xs[-1] - xs[0]) * self._pixels_per_epoch))
+            else:
+                keep = peak_indices(ys, MAX_DRAWN_POINTS // 2)
+            curve.setData(xs[keep], ys[keep])
         rates = self._history["learning_rate"]
         if np.isfinite(rates).any():
             # From zero, so a decay of 5e-7 looks as small as it is.
             self.rate_plot.setYRange(0.0, float(np.nanmax(rates)) * 1.05, padding=0)
+
+    def _resolution(self) -> float:
+        """Device pixels per epoch on the epoch axis (0 while the plots have no width yet): the
+        whole run across the plot while it follows the run, the zoomed range once zoomed."""
+        view_box = self.loss_plot.getViewBox()
+        width = view_box.width() * self.graphics.devicePixelRatioF()
+        epochs = self._history["epochs"]
+        if width < 2 or len(epochs) < 2:
+            return 0.0
+        if view_box.autoRangeEnabled()[0]:
+            low, high = float(epochs[0]), float(epochs[-1])
+        else:
+            low, high = view_box.viewRange()[0]
+        return width / max(high - low, 1.0)
 
     def _show_latest(self) -> None:
         epochs = self._history["epochs"]
@@ -234,6 +272,14 @@ class TrainingCurves(QWidget):
             line.setVisible(True)
         self.readout.setText(self.readout_at(epoch))
 
+    def _on_view_range_changed(self, *_args) -> None:
+        """Zoomed or resized: reduce the curves again for the new pixels per epoch, so a zoomed
+        stretch shows its detail (the run following itself changes nothing here)."""
+        wanted = self._resolution()
+        drawn = self._pixels_per_epoch
+        if wanted > 0 and (drawn <= 0 or max(wanted / drawn, drawn / wanted) > REDRAW_RATIO):
+            self._draw()
+
     def _on_log_box_changed(self, on: bool) -> None:
         """Switch the loss axis and tell the controller, which may remember the choice."""
         self._apply_log_scale(on)
@@ -253,6 +299,13 @@ class TrainingCurves(QWidget):
 LOG_AXIS_LIMIT = 300  # decades either side of 1 the log loss axis may show
 
 _SERIES = ("epochs", "loss", "accuracy", "val_loss", "val_accuracy", "learning_rate")
+
+
+def _same(new: np.ndarray, old: np.ndarray) -> bool:
+    """The same float64 bits (so NaN equals NaN): a few microseconds for the same array, about
+    50 for 100,000 epochs, against a redraw's several milliseconds."""
+    return new is old or (new.shape == old.shape and
+                          np.array_equal(new.view(np.int64), old.view(np.int64)))
 
 
 def _fmt(value: float, digits: int = 4) -> str:

@@ -1,5 +1,6 @@
 """Training curves: what is drawn, the hover readout, the log toggle and long runs."""
 
+import math
 import time
 
 import numpy as np
@@ -7,7 +8,7 @@ import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
-from gui.plots.training_curves import MAX_DRAWN_POINTS, TrainingCurves, thinned_indices
+from gui.plots.training_curves import MAX_DRAWN_POINTS, TrainingCurves, peak_indices
 from tests.gui.classification_fakes import save_shot
 
 
@@ -131,27 +132,86 @@ def test_log_axis_labels_1_2_5_when_no_power_of_ten_spacing_fits(curves):
     assert wide[0] == (1.0, [-8.0, -7.0])  # many decades: pyqtgraph's powers of ten
 
 
-def test_long_runs_draw_at_most_the_cap_and_stay_fast(qtbot, curves):
+def test_long_runs_draw_what_the_pixels_show_and_stay_fast(qtbot, curves):
     run = fake_run(100_001)
     curves.set_history(*run)
     start = time.perf_counter()
-    curves.set_history(*run)
+    curves.set_history(*(np.array(series) for series in run))  # equal copies: nothing to do
+    curves.set_history(*run[:5], run[5] * 1.0001)
     curves.graphics.viewport().repaint()
     elapsed = time.perf_counter() - start
     xs, ys = curves.curves["loss"].getOriginalDataset()
-    assert len(xs) <= MAX_DRAWN_POINTS
+    width = curves.loss_plot.getViewBox().width()
+    assert 100 < width and len(xs) <= 2 * math.ceil(width) + 4  # two points per pixel column
     assert xs[0] == 0 and xs[-1] == 100_000  # the newest epoch is always drawn
     np.testing.assert_array_equal(ys, run[1][xs.astype(int)])
     assert elapsed < 0.2, f"set_history + repaint of 100,001 epochs took {elapsed * 1e3:.0f} ms"
 
 
-@pytest.mark.parametrize("length", [0, 1, 2, 1999, 2000, 2001, 4001, 10_000, 123_457])
-def test_thinned_indices_keep_ends_and_the_cap(length):
-    indices = thinned_indices(length)
-    assert len(indices) == min(length, MAX_DRAWN_POINTS) or len(indices) <= MAX_DRAWN_POINTS
+def test_a_one_epoch_spike_in_a_long_run_is_drawn_to_its_full_height(qtbot, curves):
+    e, loss, accuracy, *rest = fake_run(100_001)
+    loss[61_234], accuracy[7_777] = 6.5, 0.01  # single epochs, as Adam's spikes are
+    curves.set_history(e, loss, accuracy, *rest)
+    _, drawn_loss = curves.curves["loss"].getOriginalDataset()
+    drawn_epochs, drawn_accuracy = curves.curves["accuracy"].getOriginalDataset()
+    assert drawn_loss.max() == 6.5 and drawn_loss.min() == loss.min()
+    assert drawn_accuracy.min() == 0.01 and 7_777 in drawn_epochs
+
+
+def test_zooming_in_draws_the_zoomed_stretch_in_detail(qtbot, curves):
+    run = fake_run(100_001)
+    curves.set_history(*run)
+    qtbot.wait(1)
+    curves.loss_plot.setXRange(50_000, 50_200, padding=0)
+    xs, ys = curves.curves["loss"].getOriginalDataset()
+    shown = xs[(xs >= 50_000) & (xs <= 50_200)]
+    np.testing.assert_array_equal(shown, np.arange(50_000, 50_201))  # every epoch there
+    np.testing.assert_array_equal(ys, run[1][xs.astype(int)])
+    curves.loss_plot.enableAutoRange(axis="x")
+    qtbot.wait(1)
+    xs, _ = curves.curves["loss"].getOriginalDataset()
+    assert len(xs) < 3000 and xs[-1] == 100_000  # the whole run again, two per column
+
+
+def test_an_unchanged_history_is_not_drawn_again(qtbot, curves):
+    run = fake_run(1000)
+    curves.set_history(*run)
+    with qtbot.assertNotEmitted(curves.curves["loss"].sigPlotChanged):
+        curves.set_history(*(np.array(series) for series in run))
+    with qtbot.waitSignal(curves.curves["loss"].sigPlotChanged):
+        curves.set_history(*(series[:999] for series in run))
+    assert curves.readout.text().startswith("epoch 998,")
+
+
+@pytest.mark.parametrize("length", [0, 1, 2, 3, 1999, 2000, 2001, 4001, 10_000, 123_457])
+@pytest.mark.parametrize("columns", [1, 7, 1000])
+def test_peak_indices_keep_ends_extremes_and_the_cap(length, columns):
+    values = np.random.default_rng(length).normal(size=length)
+    indices = peak_indices(values, columns)
+    assert len(indices) <= max(length if length <= 2 * columns else 0, 2 * columns + 2)
     if length:
         assert indices[0] == 0 and indices[-1] == length - 1
         assert np.all(np.diff(indices) > 0)
+        assert values.argmax() in indices and values.argmin() in indices
+        size = math.ceil(length / columns)
+        for start in range(0, length, size):  # every run's lowest and highest is drawn
+            block = values[start:start + size]
+            assert start + block.argmax() in indices and start + block.argmin() in indices
+
+
+def test_peak_indices_of_a_short_series_are_all_of_them():
+    np.testing.assert_array_equal(peak_indices(np.arange(10.0), 5), np.arange(10))
+    assert len(peak_indices(np.zeros(11), 5)) <= 12
+
+
+def test_curves_not_on_screen_yet_draw_at_most_the_cap(qtbot):
+    hidden = TrainingCurves()
+    qtbot.addWidget(hidden)
+    run = fake_run(50_001)
+    hidden.set_history(*run)
+    xs, ys = hidden.curves["loss"].getOriginalDataset()
+    assert len(xs) <= MAX_DRAWN_POINTS + 2 and xs[-1] == 50_000
+    assert ys.max() == run[1].max()
 
 
 def test_render(curves, tmp_path):
