@@ -9,6 +9,8 @@ click on macOS).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
@@ -40,9 +42,12 @@ def blend_class_colors(probabilities: np.ndarray) -> np.ndarray:
         probabilities = np.where(np.isfinite(probabilities).all(axis=-1, keepdims=True),
                                  probabilities, np.float32(1.0 / n_classes))
     mixed = probabilities @ CLASS_COLORS_RGB[:n_classes]  # (ny, nx, 3)
-    # Confidence 0 when the top class is at chance level, 1 when it is certain.
+    # Confidence 0 when the top class is at chance level, 1 when it is certain. The top
+    # probability is taken class by class: numpy's max over a last axis of length 3 takes 30
+    # times as long (1.5 ms for 200 x 200 cells).
     chance = 1.0 / n_classes
-    confidence = (probabilities.max(axis=-1) - chance) / (1.0 - chance)
+    top = functools.reduce(np.maximum, (probabilities[..., k] for k in range(n_classes)))
+    confidence = (top - chance) / (1.0 - chance)
     strength = (MIN_STRENGTH + CONFIDENCE_STRENGTH * np.clip(confidence, 0.0, 1.0))[..., None]
     return (255.0 - strength * (255.0 - mixed)).astype(np.uint8)
 

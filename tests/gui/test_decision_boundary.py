@@ -41,6 +41,21 @@ def test_certain_cells_show_their_class_colour_and_unsure_cells_are_pale():
     assert unsure.min() > colours.min(axis=-1).max()  # paler than any confident cell
 
 
+@pytest.mark.parametrize("classes", [2, 3, 5])
+def test_blended_colours_follow_the_formula_cell_by_cell(classes):
+    rng = np.random.default_rng(classes)
+    probabilities = rng.random((40, 30, classes)).astype(np.float32)
+    probabilities /= probabilities.sum(axis=-1, keepdims=True)
+    probabilities[3, 4] = np.nan  # a diverged cell shows as undecided
+    expected = np.where(np.isfinite(probabilities).all(axis=-1, keepdims=True), probabilities,
+                        np.float32(1 / classes))
+    mixed = expected @ CLASS_COLORS_RGB[:classes]
+    confidence = (expected.max(axis=-1) - 1 / classes) / (1 - 1 / classes)
+    strength = (0.2 + 0.4 * np.clip(confidence, 0, 1))[..., None]
+    np.testing.assert_array_equal(blend_class_colors(probabilities),
+                                  (255.0 - strength * (255.0 - mixed)).astype(np.uint8))
+
+
 def test_boundary_image_has_one_pixel_per_cell_placed_on_the_extent(plot):
     probabilities = spiral_probabilities(cells=200)
     plot.set_boundary(probabilities, EXTENT)
