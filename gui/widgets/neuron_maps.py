@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QEnterEvent, QImage, QMouseEvent, QPixmap
+from PySide6.QtGui import QEnterEvent, QImage, QMouseEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -116,6 +116,7 @@ class NeuronMaps(QWidget):
         self._extent: Extent = (-1.0, 1.0, -1.0, 1.0)
         self._selected = 0
         self._shown: int | None = None
+        self._stale = False  # maps given while hidden, drawn when the panel is shown
         self.thumbnails: list[_Thumbnail] = []
         self._layer_headings: list[QLabel] = []
 
@@ -154,13 +155,29 @@ class NeuronMaps(QWidget):
         self.large_view.setVisible(False)
 
     def set_maps(self, maps: list[NeuronMap], extent: Extent | None = None) -> None:
-        """Show each (layer_index, neuron_index, (ny, nx) activations), cells spanning extent."""
+        """Show each (layer_index, neuron_index, (ny, nx) activations), cells spanning extent.
+        While the panel is hidden (behind another tab) the pictures wait until it is shown."""
         keys = [(layer, neuron) for layer, neuron, _ in maps]
         if keys != [(layer, neuron) for layer, neuron, _ in self._maps]:
             self._rebuild(keys)
         self._maps = list(maps)
         if extent is not None:
             self._extent = extent
+        if maps:
+            self._selected = min(self._selected, len(maps) - 1)
+        self._stale = not self.isVisible()
+        if not self._stale:
+            self._draw()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self._draw()
+
+    def _draw(self) -> None:
+        """Colour every thumbnail and the enlarged map from the maps last given."""
+        maps = self._maps
         if len({values.shape for _, _, values in maps}) == 1:
             stack = np.stack([values for _, _, values in maps])  # one pass for every map
             images, lows, highs = colorize(stack), stack.min(axis=(1, 2)), stack.max(axis=(1, 2))
@@ -181,8 +198,7 @@ class NeuronMaps(QWidget):
         if not maps:
             self.caption.setText("No hidden layers: the inputs go straight to the output.")
             return
-        self._selected = min(self._selected, len(maps) - 1)
-        self._show(self._selected if self._shown is None else self._shown)
+        self._show(self._current())
 
     def select(self, layer_index: int, neuron_index: int) -> None:
         """Enlarge this neuron's map (from code: no `neuron_selected` echo)."""

@@ -128,6 +128,22 @@ def test_dead_neuron_is_shown_flat_and_named_in_its_tooltip(maps_view):
     assert "from 0 to 0" in maps_view.caption.text()
 
 
+def test_maps_given_while_hidden_are_drawn_when_shown(qtbot):
+    widget = NeuronMaps()
+    qtbot.addWidget(widget)
+    widget.set_maps(neuron_maps((4,), seed=1))
+    latest = neuron_maps((4,), seed=2)
+    widget.set_maps(latest, extent=(-2.0, 2.0, -2.0, 2.0))
+    assert len(widget.thumbnails) == 4 and widget.shown() == (0, 0)
+    assert widget.thumbnails[2].pixmap().isNull()  # nothing drawn for nobody
+    widget.show()
+    qtbot.waitExposed(widget)
+    assert not widget.thumbnails[2].pixmap().isNull()
+    assert widget.thumbnails[2].toolTip().startswith(
+        f"activation1.output[:, 2]: {latest[2][2].min():.3g} to ")
+    np.testing.assert_array_equal(widget.large_image.image, latest[0][2].astype(np.float32))
+
+
 def test_many_neurons_update_quickly(maps_view):
     maps = neuron_maps((256, 256, 256, 256), cells=40)
     maps_view.set_maps(maps)
