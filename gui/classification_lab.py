@@ -5,7 +5,9 @@ on the right, the training curves and the book's printed lines below.
 It reuses the hand lab's controller, controls, chain rule panel, log and array editor; this file
 only wires them. While Run is on the controller sends about 25 snapshots a second, and the
 slower views (curves, tables, neuron maps) redraw at their own modest rates, so training keeps
-most of the time and the window keeps answering keys.
+most of the time and the window keeps answering keys. After an edit, what the learner is
+looking at (the loss line, the tables, the boundary) is drawn first; the neuron maps and the
+chain rule follow on the next turn of the event loop, once that has been painted.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QDockWidget, QVBoxLayout, QWidget
 
@@ -120,6 +122,14 @@ class ClassificationLab(QObject):
         self._shown_points: tuple = ()
         self._tables_throttle = Throttle(self._draw_tables, self, interval=TABLES_S)
         self._curves_throttle = Throttle(self._draw_curves, self, interval=CURVES_S)
+        self._epochs = np.zeros(0)  # the curves' epoch axis, the same array while its length is
+        # The neuron maps and the chain rule draw the latest snapshot when this fires: a timer
+        # object, not a queued call, so Qt paints what the handler drew before it fires.
+        self._secondary: Snapshot | None = None
+        self._secondary_timer = QTimer(self)
+        self._secondary_timer.setSingleShot(True)
+        self._secondary_timer.setInterval(0)
+        self._secondary_timer.timeout.connect(self._on_secondary_timer_changed)
         self._place_panels()
         self._create_actions()
         self._connect()
@@ -234,7 +244,9 @@ class ClassificationLab(QObject):
         info = snapshot.classification
         if info is None:
             return
-        self.window.setWindowTitle(f"{snapshot.title} - Backprop Playground")
+        title = f"{snapshot.title} - Backprop Playground"
+        if self.window.windowTitle() != title:
+            self.window.setWindowTitle(title)
         self.controls.set_snapshot(snapshot)
         self.view.status.setText(info.status_line)
         self._show_spec(info.spec)
@@ -253,6 +265,17 @@ class ClassificationLab(QObject):
                                      info.validation_points, info.validation_labels,
                                      info.user_points, info.user_labels)
             self.data.set_user_point_count(len(info.user_points))
+        self._tables_throttle.submit(snapshot, snapshot.running)
+        self._curves_throttle.submit(snapshot, snapshot.running)
+        self._secondary = snapshot
+        self._secondary_timer.start()
+
+    def _on_secondary_timer_changed(self) -> None:
+        """The views that follow the main ones: neuron maps (when recomputed) and chain rule."""
+        snapshot, self._secondary = self._secondary, None
+        if snapshot is None:
+            return
+        info = snapshot.classification
         if info.maps_frame != self._frames["maps"]:
             self._frames["maps"] = info.maps_frame
             # A diverged network's maps are NaN: shown as flat rather than as garbage.
@@ -260,8 +283,6 @@ class ClassificationLab(QObject):
                      for grid in info.hidden_maps]
             self.neuron_maps.set_maps(maps_from_layers(grids), info.maps_extent)
         self.chain_rule.set_snapshot(snapshot)
-        self._tables_throttle.submit(snapshot, snapshot.running)
-        self._curves_throttle.submit(snapshot, snapshot.running)
 
     def _draw_tables(self, snapshot: Snapshot) -> None:
         """The inspector's table and the log: at most every TABLES_S while running."""
@@ -272,7 +293,9 @@ class ClassificationLab(QObject):
         """Loss, accuracy and learning rate per epoch: at most every CURVES_S while running."""
         info = snapshot.classification
         history = info.history
-        self.curves.set_history(np.arange(len(history["loss"])), history["loss"],
+        if len(self._epochs) != len(history["loss"]):
+            self._epochs = np.arange(len(history["loss"]), dtype=np.float64)
+        self.curves.set_history(self._epochs, history["loss"],
                                 history["accuracy"], info.validation_loss,
                                 info.validation_accuracy, history["learning_rate"])
 

@@ -9,6 +9,8 @@ from engine.model import Model
 from engine.scenarios import chapter10_spec
 from gui.classification_lab import ClassificationLab, install_classification_lab
 from gui.main_window import MainWindow
+from gui.plots.decision_boundary import blend_class_colors
+from gui.widgets.array_editor import format_value
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
@@ -92,7 +94,8 @@ def test_hidden_neurons_typed_rebuild_the_network_from_the_same_seed(qtbot, lab)
     fresh = Model(spec)
     for name, value in fresh.parameters().items():
         np.testing.assert_array_equal(snapshot.parameters[name], value)
-    assert len(lab.neuron_maps.thumbnails) == 16
+    # The maps follow the boundary on the next turn of the event loop.
+    qtbot.waitUntil(lambda: len(lab.neuron_maps.thumbnails) == 16)
     assert "Dense 2-16" in lab.window.windowTitle()
 
 
@@ -195,7 +198,7 @@ def test_an_output_weight_typed_in_the_inspector_changes_the_model_and_undoes(qt
     rect = table.visualRect(table.model().index(row, column))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert lab.controller.snapshot.chain_rule.target == "dl/d(dense2.weights[4, 1])"
-    assert "dense2.weights[4, 1]" in lab.chain_rule.text()
+    qtbot.waitUntil(lambda: "dense2.weights[4, 1]" in lab.chain_rule.text())
     qtbot.keyClick(table, "0")  # the first key opens the cell for typing
     line_edit = table.findChild(QLineEdit)
     qtbot.keyClicks(line_edit, ".75")
@@ -205,6 +208,31 @@ def test_an_output_weight_typed_in_the_inspector_changes_the_model_and_undoes(qt
     table.clearFocus()
     qtbot.keyClick(lab.window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert lab.controller.snapshot.parameters["dense2.weights"][4, 1] != np.float32(0.75)
+
+
+def test_an_edit_draws_table_and_boundary_at_once_and_maps_and_chain_rule_right_after(
+        qtbot, lab):
+    lab.controller.select("dense1.weights", (0, 0))
+    qtbot.waitUntil(lambda: lab.inspector.shown_name() == "dense1.weights")
+    qtbot.wait(10)
+    old_map = np.array(lab.neuron_maps.large_image.image)
+    assert lab.neuron_maps.shown() == (0, 0)
+    # What the table's edit signal calls; no event is processed until the asserts below.
+    assert lab.controller.edit_value("dense1.weights", (0, 0), 0.5)
+    info = lab.controller.snapshot.classification
+    assert float(lab.inspector.editor.array()[0, 0]) == pytest.approx(0.5)
+    np.testing.assert_array_equal(lab.boundary.image.image, blend_class_colors(info.boundary))
+    np.testing.assert_array_equal(lab.neuron_maps.large_image.image, old_map)  # not yet
+    new_map = info.hidden_maps[0][:, :, 0].astype(np.float32)
+    assert not np.array_equal(new_map, old_map)
+    qtbot.waitUntil(lambda: np.array_equal(lab.neuron_maps.large_image.image, new_map))
+    rule = lab.controller.snapshot.chain_rule
+    assert rule.target == "dl/d(dense1.weights[0, 0])"
+    assert f"= {format_value(rule.product, 6)} (backpropagation)" in lab.chain_rule.text()
+    # Undo: every view ends up at the old weight again.
+    qtbot.keyClick(lab.window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: np.array_equal(lab.neuron_maps.large_image.image, old_map))
+    assert float(lab.inspector.editor.array()[0, 0]) != pytest.approx(0.5)
 
 
 @pytest.fixture
