@@ -122,7 +122,9 @@ class ClassificationLab(QObject):
         self._shown_points: tuple = ()
         self._tables_throttle = Throttle(self._draw_tables, self, interval=TABLES_S)
         self._curves_throttle = Throttle(self._draw_curves, self, interval=CURVES_S)
-        self._epochs = np.zeros(0)  # the curves' epoch axis, the same array while its length is
+        # The curves' epoch axis: one array while the count of epochs stays, so the curves
+        # see at a glance that an edit inside an epoch left their history as it was.
+        self._epochs = np.zeros(0)
         # The neuron maps and the chain rule draw the latest snapshot when this fires: a timer
         # object, not a queued call, so Qt paints what the handler drew before it fires.
         self._secondary: Snapshot | None = None
