@@ -9,6 +9,9 @@ Three candidates per numerics, run in turn each round (see common.interleaved_ra
   np.dot; no checks, no stepping machinery.
 - Model.run_iteration: the engine's book classes called in the book's order.
 - Stepper.run_iterations: what the app trains with (divergence checks, checkpoints, history).
+- (chapter 10 only) Model.run_iteration inside engine.layers.trusted(): the book classes
+  without their argument checks, each layer updated on its own (the "what-if" row, what the
+  Stepper's trusted iteration gains beyond skipping the checks).
 
 Book numerics in the reference are nnfs.init()'s dot (float64 arithmetic, float32 result)
 written out here rather than installed with nnfs.init(): nnfs.init() patches numpy for the whole
@@ -22,19 +25,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import numpy as np
 from common import Row, at_least, emit, interleaved_rates, use_repo_imports
 
 use_repo_imports()
 
-import engine.activations  # noqa: E402
-import engine.layers  # noqa: E402
-import engine.losses  # noqa: E402
-import engine.optimizers  # noqa: E402
-from engine.losses import Loss_CategoricalCrossentropy  # noqa: E402
+from engine.layers import trusted  # noqa: E402
 from engine.model import Model  # noqa: E402
 from engine.scenarios import chapter10_spec  # noqa: E402
 from engine.stepper import Stepper  # noqa: E402
@@ -195,30 +193,6 @@ def same_computation(case: dict, dot: Dot, iterations: int) -> bool:
                     for a, b in zip(model.dense, reference.dense, strict=True)))
 
 
-@contextmanager
-def checks_off() -> Iterator[None]:
-    """The book classes without their argument checks: what a trusted fast path (a Model
-    whose Stepper checks loss and parameters once per iteration anyway) would gain. For this
-    measurement only; the engine itself always checks."""
-    def nothing(*args, **kwargs) -> None:
-        return None
-
-    modules = (engine.layers, engine.activations, engine.losses, engine.optimizers)
-    names = ("check_array", "check_called")
-    saved = [(module, name, getattr(module, name)) for module in modules for name in names
-             if hasattr(module, name)]
-    targets = Loss_CategoricalCrossentropy._check_targets
-    for module, name, _ in saved:
-        setattr(module, name, nothing)
-    Loss_CategoricalCrossentropy._check_targets = nothing
-    try:
-        yield
-    finally:
-        for module, name, function in saved:
-            setattr(module, name, function)
-        Loss_CategoricalCrossentropy._check_targets = targets
-
-
 def measure_case(label: str, case: dict, dot: Dot, steps: int, repeats: int,
                  target: float | None) -> list[Row]:
     model = Model(case)
@@ -231,7 +205,7 @@ def measure_case(label: str, case: dict, dot: Dot, steps: int, repeats: int,
             model.run_iteration()
 
     def run_unchecked(n: int) -> None:
-        with checks_off():
+        with trusted():
             for _ in range(n):
                 unchecked.run_iteration()
 

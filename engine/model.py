@@ -6,8 +6,8 @@ to exactly the book's printed lines. Each training iteration is the book's seque
 one Operation per call, and `run_iteration` makes the same calls without the stepping machinery.
 
 The spec's format, defaults and checks are in engine/spec.py; the pure passes (loss_with,
-chain rules) in engine/probes.py, the grid passes in engine/grid.py, and the unchecked
-whole-iteration path the Stepper trains with in engine/fastpath.py.
+chain rules) in engine/probes.py, the grid passes in engine/grid.py, and the whole iteration
+without per-call checks that the Stepper trains with in engine/fastpath.py.
 
 `spec` is the spec with the hyperparameters as they are now (set_hyperparameters changes
 them); `starting_spec` is the spec as the model was built, hyperparameters as the run started.
@@ -27,7 +27,7 @@ import numpy as np
 from engine import state as state_codec
 from engine.chain_rule import ChainRule
 from engine.datasets import make_dataset
-from engine.fastpath import compile_iteration
+from engine.fastpath import ParameterBlock, compile_iteration
 from engine.grid import GRID_BLOCK, activations_of, grid_pass, grid_points, probabilities
 from engine.history import History
 from engine.layers import Layer_Dense, Layer_Dropout
@@ -96,10 +96,14 @@ class Model:
         self._objects = dict(self.layers, loss_activation=self.loss_activation,
                              optimizer=self.optimizer)
         self._dense_names = self.dense_names
-        self._unchecked_iteration = compile_iteration(self)
         # Whether the arrays have been through a checked iteration since the last change from
         # outside (an edit, a restore, a loaded state): until then run_trusted_iteration checks.
         self._trusted = False
+        # The trusted iteration and the block of parameters it updates (engine/fastpath.py),
+        # made at the first trusted iteration; dropped when anything else runs or changes the
+        # layers, as their arrays may then no longer be the block's.
+        self._trusted_iteration: Callable[[], None] | None = None
+        self._block: ParameterBlock | None = None
         # The random stream only moves when dropout draws a mask; without dropout a snapshot
         # reuses the state read once (RandomState.get_state() is most of a snapshot's cost).
         self._draws = any(isinstance(layer, Layer_Dropout) for _, layer in self.layers)
@@ -203,20 +207,16 @@ class Model:
     # -- the book's loop body ------------------------------------------------------------------
 
     def _data_loss(self) -> None:
-        self._set_data_loss(self.loss_activation.forward(self.last_output, self.y))
+        self.set_data_loss(self.loss_activation.forward(self.last_output, self.y))
 
-    def _set_data_loss(self, value) -> None:
+    def set_data_loss(self, value) -> None:
+        """What "data_loss = loss_activation.forward(...)" sets: data_loss, and without
+        regularization also loss and regularization_loss (engine/fastpath.py computes it)."""
         if self._regularized:
             self.data_loss = value
         else:
             self.data_loss = self.loss = value
             self.regularization_loss = 0
-
-    def data_loss_call(self, forward: Callable) -> Callable[[], None]:
-        """The "data_loss = loss_activation.forward(last output, y)" line with `forward`
-        (loss_activation, inputs, y) -> loss in place of the method (engine/fastpath.py)."""
-        loss_activation, layer, y = self.loss_activation, self.layers[-1][1], self.y
-        return lambda: self._set_data_loss(forward(loss_activation, layer.output, y))
 
     @property
     def last_output(self) -> np.ndarray:
@@ -233,8 +233,9 @@ class Model:
         self.loss = self.data_loss + self.regularization_loss
 
     def _accuracy(self) -> None:
-        self.predictions = np.argmax(self.loss_activation.output, axis=1)
-        self.accuracy = np.mean(self.predictions == self.y)
+        self.predictions = self.loss_activation.output.argmax(axis=1)
+        # np.mean of the matches adds 0s and 1s exactly: it is their count over the samples
+        self.accuracy = np.float64(np.count_nonzero(self.predictions == self.y) / len(self.y))
         if not self.iteration % self.spec["print_every"]:
             self._log.append(self._epoch_line())
 
@@ -263,6 +264,7 @@ class Model:
         return list(self._steps)
 
     def run_operation(self, index: int) -> None:
+        self._drop_trusted_iteration()
         try:
             self._steps[index][1]()
         except ValueError as error:
@@ -272,6 +274,7 @@ class Model:
     def run_iteration(self) -> None:
         """All operations of one iteration: the book's calls and nothing else, with the book
         classes' argument checks (Divergence where a value overflowed)."""
+        self._drop_trusted_iteration()
         try:
             for _, call in self._steps:
                 call()
@@ -285,10 +288,20 @@ class Model:
         once one checked iteration has passed since the last outside change (engine/
         fastpath.py). The caller checks the loss and parameters afterwards, as the Stepper
         does: a value that overflows here flows on instead of raising."""
-        if self._trusted:
-            self._unchecked_iteration()
-        else:
+        if not self._trusted:
             self.run_iteration()
+            return
+        if self._trusted_iteration is None:
+            self._trusted_iteration, self._block = compile_iteration(self)
+        self._trusted_iteration()
+
+    def _drop_trusted_iteration(self) -> None:
+        self._trusted_iteration = self._block = None
+
+    def _changed_from_outside(self) -> None:
+        """The next iteration checks its arrays again (and a trusted one after it starts anew)."""
+        self._trusted = False
+        self._drop_trusted_iteration()
 
     def _raise_divergence_if_non_finite(self, error: ValueError) -> None:
         """The book classes refuse NaN/inf inputs with a ValueError; that is a divergence when a
@@ -307,6 +320,8 @@ class Model:
         the Stepper's check after each iteration, without looking each up by name."""
         if not math.isfinite(self.loss):
             return self.loss_name
+        if self._block is not None and math.isfinite(self._block.total()):
+            return None
         for name, layer in zip(self._dense_names, self.dense, strict=True):
             if not np.isfinite(layer.weights).all():
                 return f"{name}.weights"
@@ -436,7 +451,7 @@ class Model:
         if not np.isfinite(stored):
             raise ValueError(f"{name}: {number:g} is too large for {array.dtype}")
         array[index] = stored
-        self._trusted = False
+        self._changed_from_outside()
 
     def set_hyperparameters(self, **values: float) -> None:
         """Change optimizer settings; they apply at the optimizer's next call, without reset.
@@ -446,7 +461,7 @@ class Model:
         """
         settings = {**self.spec["optimizer"], **values}
         check_optimizer(settings)  # validates the whole set
-        self._trusted = False
+        self._changed_from_outside()
         for key, value in values.items():
             setattr(self.optimizer, key, float(value))
             self.spec["optimizer"][key] = float(value)
@@ -514,7 +529,7 @@ class Model:
         self.iteration = snapshot["iteration"]
         del self._log[snapshot["log_length"]:]
         self._history.truncate(self.iteration)
-        self._trusted = False
+        self._changed_from_outside()
 
     def get_state(self) -> dict:
         """JSON-able and exact: parameters, optimizer caches and settings, random stream,

@@ -1,9 +1,11 @@
-"""The unchecked whole-iteration path computes exactly what the book classes compute."""
+"""The trusted whole-iteration path computes exactly what the book classes compute."""
 
 import numpy as np
 import pytest
 
+from engine.fastpath import ParameterBlock
 from engine.model import Model
+from engine.stepper import Stepper
 
 CASES = [
     {"hidden": [{"neurons": 16, "activation": "relu"}], "optimizer": {"name": "adam",
@@ -46,3 +48,42 @@ def test_an_edit_makes_the_next_iteration_checked_again():
     assert not model._trusted
     model.run_trusted_iteration()
     assert model._trusted
+
+
+def test_one_parameter_block_only_where_it_computes_what_the_layers_would():
+    # Under book numerics a dropout mask is float64, and so are the biases' gradients before it:
+    # the book's update gives those layers float64 caches, which a float32 block would round.
+    for numerics, dropout, fits in (("book", 0.0, True), ("native", 0.2, True),
+                                    ("book", 0.2, False)):
+        model = Model({"hidden": [{"neurons": 4, "dropout": dropout}], "numerics": numerics,
+                       "data": {"samples": 10}})
+        model.run_iteration()
+        assert ParameterBlock.fits(model.dense) is fits
+
+
+def test_the_layers_arrays_are_views_of_the_block_while_iterations_are_trusted():
+    model = Model({"hidden": [{"neurons": 4}], "data": {"samples": 10}})
+    model.run_iteration()
+    model.run_trusted_iteration()
+    block = model._block
+    for layer in model.dense:
+        for attribute in ("weights", "biases", "weight_momentums", "weight_cache"):
+            assert getattr(layer, attribute).base is getattr(block, attribute)
+    model.dense[1].biases[0, 2] = np.nan  # as an overflow inside the update would leave it
+    assert model.first_non_finite() == "dense2.biases"
+
+
+@pytest.mark.parametrize("numerics", ["book", "native"])
+def test_stepping_between_trusted_iterations_keeps_the_books_numbers(numerics):
+    # Stepping runs the book classes layer by layer, which give the caches new arrays of their
+    # own: the trusted iterations after it must not go on updating the block's old ones.
+    spec = {"hidden": [{"neurons": 6}], "data": {"samples": 20}, "numerics": numerics,
+            "optimizer": {"name": "adam", "learning_rate": 0.05}}
+    checked, stepper = Model(spec), Stepper(Model(spec))
+    stepper.run_iterations(3)
+    for _ in range(len(stepper.operations) + 4):
+        stepper.step()
+    stepper.run_iterations(3)
+    for _ in range(7):
+        checked.run_iteration()
+    assert state_bytes(stepper.trainable) == state_bytes(checked)

@@ -6,6 +6,7 @@ import pytest
 import engine
 from engine import BookNumerics, Layer_Dense, Layer_Dropout, Layer_Input, NativeNumerics
 from engine.gradcheck import numerical_gradient, relative_error
+from engine.layers import trusted
 
 INPUTS = np.array([[1.0, 2.0], [3.0, 4.0]])
 WEIGHTS = np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]])
@@ -283,3 +284,18 @@ def test_dense_parameters_as_chapter_21():
         layer.set_parameters(np.ones((3, 2)), new_biases)
     with pytest.raises(ValueError, match="biases contains NaN"):
         layer.set_parameters(new_weights, np.full((1, 3), np.nan))
+
+
+def test_trusted_skips_the_array_checks_only_inside_the_block():
+    layer = dense()
+    broken = INPUTS.copy()
+    broken[0, 0] = np.nan
+    with trusted():
+        layer.forward(broken)  # no check: the NaN flows on, as a trusted caller expects
+    assert np.isnan(layer.output[0]).all()
+    with pytest.raises(ValueError, match="contains NaN"):
+        layer.forward(broken)
+    with pytest.raises(KeyError), trusted():
+        raise KeyError("leaving the block by an exception")
+    with pytest.raises(ValueError, match="contains NaN"):
+        layer.forward(broken)
