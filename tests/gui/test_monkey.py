@@ -6,7 +6,8 @@ pytest-qt fails the test on an exception in a slot or virtual method and on a Qt
 
 The seed is fixed (CI repeats the same walk); MONKEY_SEED=random picks and prints a new one,
 and MONKEY_SEED=<n> replays the walk that failed. Each action is printed, so a failure shows the
-actions before it.
+actions before it. Run it without -s: pytest-qt watches Qt's messages only while pytest captures
+output, so with -s a Qt warning passes unnoticed.
 """
 
 import os
