@@ -74,10 +74,11 @@ def test_set_boundary_reuses_one_image_item_and_is_fast(plot):
     probabilities = spiral_probabilities(cells=200)
     item = plot.image
     plot.set_boundary(probabilities, EXTENT)
-    start = time.perf_counter()
+    # CPU time: on a shared machine the wall clock also counts other processes' turns.
+    start = time.process_time()
     for _ in range(20):
         plot.set_boundary(probabilities, EXTENT)
-    per_call = (time.perf_counter() - start) / 20
+    per_call = (time.process_time() - start) / 20
     assert plot.image is item
     assert len(plot.plot_widget.getPlotItem().items) == 4  # image + three scatters, never more
     assert per_call < 0.015, f"blend + setImage took {per_call * 1e3:.1f} ms"

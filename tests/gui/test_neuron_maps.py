@@ -147,9 +147,10 @@ def test_maps_given_while_hidden_are_drawn_when_shown(qtbot):
 def test_many_neurons_update_quickly(maps_view):
     maps = neuron_maps((256, 256, 256, 256), cells=40)
     maps_view.set_maps(maps)
-    start = time.perf_counter()
+    # CPU time: on a shared machine the wall clock also counts other processes' turns.
+    start = time.process_time()
     maps_view.set_maps(neuron_maps((256, 256, 256, 256), cells=40, seed=2))
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert len(maps_view.thumbnails) == 1024
     assert elapsed < 0.5, f"updating 1,024 maps took {elapsed * 1e3:.0f} ms"
 
