@@ -32,8 +32,11 @@ from PySide6.QtWidgets import (
 from engine import state as state_codec
 from gui import APP_NAME
 
-MAX_KEYFRAMES = 2000
-MAX_BYTES = 64 * 2**20
+# A long run must not grow the window by more than a few megabytes: 500 keyframes of the
+# chapter-10 network are about 4 MiB, and after 100,000 epochs a past epoch is then at most
+# about 400 epochs of replay (a tenth of a second) from the keyframe before it.
+MAX_KEYFRAMES = 500
+MAX_BYTES = 4 * 2**20
 
 
 def confirm_resume(parent: QWidget, shown: int, latest: int, word: str) -> bool:
