@@ -9,48 +9,41 @@ iteration (replaying it op by op, checks on, to name what overflowed). So the lo
 engine.layers.trusted(), where the checks pass without looking.
 
 The optimizers' updates are elementwise, with the same scalars for every layer, so updating all
-weights as one array and all biases as another computes every element exactly as layer by layer
-does, in one set of numpy calls instead of one per layer (a ParameterBlock). The numbers are the
+weights and biases laid end to end in one array computes every element exactly as layer by
+layer does, with one set of numpy calls instead of two per layer (a ParameterBlock). The
+fused softmax + cross-entropy knows the Model's targets ahead (FixedTargets). The numbers are the
 same: tests/engine/test_fastpath.py runs both ways side by side, bit for bit, for every layer,
 activation, regularizer and optimizer a spec can name.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from engine.layers import Layer_Dense, trusted
 
-# What an optimizer keeps on a layer besides its parameters (engine/optimizers.py).
-_CACHES = ("weight_momentums", "bias_momentums", "weight_cache", "bias_cache")
-
 
 class ParameterBlock:
-    """Every Dense layer's weights in one flat array and its biases in another, with their
-    gradients and optimizer caches alongside: one "layer" for an optimizer's update_params.
+    """Every Dense layer's weights and biases laid end to end in one array, the gradients,
+    momentums and cache alike: one call of the optimizer's update_array updates them all.
 
     Building it copies the layers' arrays into the block and makes each layer's attributes
-    views of its part. The book's optimizers update weights and biases in place, so the layers
-    see each update; they give the caches new arrays, which update() copies back. Anything
-    that gives a layer a new array of its own (a restore, the book classes' own update of a
-    single layer) leaves the block behind: build a new one then.
-    weights: (sum of n_inputs * n_neurons,), biases: (sum of n_neurons,); the same for
-    dweights, dbiases and each cache present on every layer.
+    views of its part. The optimizers update the parameters in place, so the layers see every
+    update; most give the momentums and cache new arrays, which update() copies into the ones
+    the layers view. Anything that gives a layer a new array of its own (a restore, the book
+    classes' update of one layer) leaves the block behind: build a new one then.
+    parameters, gradients, momentums, cache: (sum of each layer's weights.size + biases.size,);
+    momentums and cache are None where the optimizer keeps none.
     """
 
     def __init__(self, layers: Sequence[Layer_Dense]):
         self.layers = list(layers)
-        self._caches = [attribute for attribute in _CACHES
-                        if all(hasattr(layer, attribute) for layer in self.layers)]
-        for attribute in ("weights", "biases", *self._caches):
-            setattr(self, attribute, np.concatenate(
-                [getattr(layer, attribute) for layer in self.layers], axis=None))
-            self._share(attribute)
-        self.dweights = np.empty_like(self.weights)
-        self.dbiases = np.empty_like(self.biases)
+        self.parameters = self._gather("weights", "biases")
+        self.momentums = self._gather("weight_momentums", "bias_momentums")
+        self.cache = self._gather("weight_cache", "bias_cache")
+        self.gradients = np.empty_like(self.parameters)
 
     @staticmethod
     def fits(layers: Sequence[Layer_Dense]) -> bool:
@@ -60,36 +53,41 @@ class ParameterBlock:
         the book's update then gives their caches float64 arrays, which a float32 block
         would round."""
         dtype = layers[0].weights.dtype
-        attributes = ("weights", "biases", "dweights", "dbiases", *_CACHES)
+        attributes = ("weights", "biases", "dweights", "dbiases", "weight_momentums",
+                      "bias_momentums", "weight_cache", "bias_cache")
         return all(getattr(layer, attribute).dtype == dtype for layer in layers
                    for attribute in attributes if hasattr(layer, attribute))
 
-    def _share(self, attribute: str) -> None:
-        """Point each layer's `attribute` at its part of the block's array."""
-        block = getattr(self, attribute)
+    def _gather(self, weights: str, biases: str) -> np.ndarray | None:
+        """The layers' `weights` and `biases` attributes end to end, the layers' attributes
+        made views of it; None if a layer lacks them."""
+        if not all(hasattr(layer, weights) for layer in self.layers):
+            return None
+        parts = [(layer, name, getattr(layer, name))
+                 for layer in self.layers for name in (weights, biases)]
+        block = np.concatenate([array for _, _, array in parts], axis=None)
         start = 0
-        for layer in self.layers:
-            shape = (layer.weights if attribute.startswith("weight") else layer.biases).shape
-            size = math.prod(shape)
-            setattr(layer, attribute, block[start:start + size].reshape(shape))
-            start += size
+        for layer, name, array in parts:
+            setattr(layer, name, block[start:start + array.size].reshape(array.shape))
+            start += array.size
+        return block
 
     def total(self) -> float:
         """The sum of every weight and bias: NaN or infinite if any of them is, so one number
         tells that all are finite (a finite sum can overflow only for parameters near the
         dtype's limit; a caller that replays to find the culprit then finds none)."""
-        return float(np.add.reduce(self.weights) + np.add.reduce(self.biases))
+        return float(np.add.reduce(self.parameters))
 
     def update(self, optimizer) -> None:
         """optimizer.update_params for every layer at once, after each layer's backward."""
-        np.concatenate([layer.dweights for layer in self.layers], axis=None, out=self.dweights)
-        np.concatenate([layer.dbiases for layer in self.layers], axis=None, out=self.dbiases)
-        shared = [getattr(self, attribute) for attribute in self._caches]
-        optimizer.update_params(self)
-        # The book's update gives each cache a new array: copy it into the one the layers view.
-        for attribute, array in zip(self._caches, shared, strict=True):
-            np.copyto(array, getattr(self, attribute))
-            setattr(self, attribute, array)
+        np.concatenate([gradients for layer in self.layers
+                        for gradients in (layer.dweights, layer.dbiases)],
+                       axis=None, out=self.gradients)
+        momentums, cache = optimizer.update_array(self.parameters, self.gradients,
+                                                  self.momentums, self.cache)
+        for shared, array in ((self.momentums, momentums), (self.cache, cache)):
+            if array is not shared:
+                np.copyto(shared, array)
 
 
 class FixedTargets:

@@ -67,8 +67,9 @@ def test_the_layers_arrays_are_views_of_the_block_while_iterations_are_trusted()
     model.run_trusted_iteration()
     block = model._block
     for layer in model.dense:
-        for attribute in ("weights", "biases", "weight_momentums", "weight_cache"):
-            assert getattr(layer, attribute).base is getattr(block, attribute)
+        assert layer.weights.base is block.parameters and layer.biases.base is block.parameters
+        assert layer.weight_momentums.base is block.momentums
+        assert layer.bias_cache.base is block.cache
     model.dense[1].biases[0, 2] = np.nan  # as an overflow inside the update would leave it
     assert model.first_non_finite() == "dense2.biases"
 
