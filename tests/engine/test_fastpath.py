@@ -88,3 +88,19 @@ def test_stepping_between_trusted_iterations_keeps_the_books_numbers(numerics):
     for _ in range(7):
         checked.run_iteration()
     assert state_bytes(stepper.trainable) == state_bytes(checked)
+
+
+def test_momentum_switched_on_between_trusted_iterations_keeps_the_books_numbers():
+    # SGD keeps no momentums until momentum > 0: the block built before must give way to one
+    # that has them.
+    spec = {"hidden": [{"neurons": 5}], "data": {"samples": 20},
+            "optimizer": {"name": "sgd", "learning_rate": 0.5}}
+    checked, trusted = Model(spec), Model(spec)
+    for model, run in ((checked, checked.run_iteration), (trusted, trusted.run_trusted_iteration)):
+        for _ in range(3):
+            run()
+        model.set_hyperparameters(momentum=0.5)
+        for _ in range(4):
+            run()
+    assert state_bytes(trusted) == state_bytes(checked)
+    assert trusted._block is not None and trusted._block.momentums is not None
