@@ -18,6 +18,8 @@ import numpy as np
 
 from engine.layers import check_array, check_called, check_number, checking
 
+Array = np.ndarray | None  # a momentum or cache array, None where an optimizer keeps none
+
 
 class _Optimizer:
     """Learning-rate decay and iteration counting, shared by the four optimizers."""
@@ -77,8 +79,10 @@ class Optimizer_SGD(_Optimizer):
             layer.bias_momentums = np.zeros_like(layer.biases)
         self._update_layer(layer)
 
-    def update_array(self, parameters, gradients, momentums, cache):
-        """parameters += updates, in place; returns (momentums, cache) as they are now."""
+    def update_array(self, parameters: np.ndarray, gradients: np.ndarray,
+                     momentums: Array, cache: Array) -> tuple[Array, Array]:
+        """parameters += updates, in place; returns (momentums, cache) as they are now.
+        All four of one shape (a layer's weights, or biases, or many laid end to end)."""
         if self.momentum:
             updates = \
                 self.momentum * momentums - \
@@ -106,8 +110,10 @@ class Optimizer_Adagrad(_Optimizer):
             layer.bias_cache = np.zeros_like(layer.biases)
         self._update_layer(layer)
 
-    def update_array(self, parameters, gradients, momentums, cache):
-        """parameters += updates, in place; returns (momentums, cache) as they are now."""
+    def update_array(self, parameters: np.ndarray, gradients: np.ndarray,
+                     momentums: Array, cache: Array) -> tuple[Array, Array]:
+        """parameters += updates, in place; returns (momentums, cache) as they are now.
+        All four of one shape (a layer's weights, or biases, or many laid end to end)."""
         cache += gradients**2
         parameters += -self.current_learning_rate * \
             gradients / \
@@ -133,8 +139,10 @@ class Optimizer_RMSprop(_Optimizer):
             layer.bias_cache = np.zeros_like(layer.biases)
         self._update_layer(layer)
 
-    def update_array(self, parameters, gradients, momentums, cache):
-        """parameters += updates, in place; returns (momentums, cache) as they are now."""
+    def update_array(self, parameters: np.ndarray, gradients: np.ndarray,
+                     momentums: Array, cache: Array) -> tuple[Array, Array]:
+        """parameters += updates, in place; returns (momentums, cache) as they are now.
+        All four of one shape (a layer's weights, or biases, or many laid end to end)."""
         cache = self.rho * cache + \
             (1 - self.rho) * gradients**2
         parameters += -self.current_learning_rate * \
@@ -165,8 +173,10 @@ class Optimizer_Adam(_Optimizer):
             layer.bias_cache = np.zeros_like(layer.biases)
         self._update_layer(layer)
 
-    def update_array(self, parameters, gradients, momentums, cache):
-        """parameters += updates, in place; returns (momentums, cache) as they are now."""
+    def update_array(self, parameters: np.ndarray, gradients: np.ndarray,
+                     momentums: Array, cache: Array) -> tuple[Array, Array]:
+        """parameters += updates, in place; returns (momentums, cache) as they are now.
+        All four of one shape (a layer's weights, or biases, or many laid end to end)."""
         momentums = self.beta_1 * \
             momentums + \
             (1 - self.beta_1) * gradients
