@@ -161,6 +161,7 @@ class ClassificationLab(QObject):
         self._dock("data", "Data", self.data, Area.LeftDockWidgetArea, network)
         maps = self._dock("neuron_maps", "Neuron maps", self.neuron_maps,
                           Area.RightDockWidgetArea)
+        maps.visibilityChanged.connect(self.neuron_maps.set_on_screen)
         self._dock("inspector", "Layer inspector", self.inspector, Area.RightDockWidgetArea,
                    maps)
         chain = self._dock("chain_rule", "Chain rule", self.chain_rule, Area.RightDockWidgetArea)

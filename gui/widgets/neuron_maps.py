@@ -156,7 +156,8 @@ class NeuronMaps(QWidget):
 
     def set_maps(self, maps: list[NeuronMap], extent: Extent | None = None) -> None:
         """Show each (layer_index, neuron_index, (ny, nx) activations), cells spanning extent.
-        While the panel is hidden (behind another tab) the pictures wait until it is shown."""
+        While the panel is hidden or behind another tab, the pictures wait until it is shown
+        (showEvent) or brought to the front (set_on_screen)."""
         keys = [(layer, neuron) for layer, neuron, _ in maps]
         if keys != [(layer, neuron) for layer, neuron, _ in self._maps]:
             self._rebuild(keys)
@@ -165,15 +166,20 @@ class NeuronMaps(QWidget):
             self._extent = extent
         if maps:
             self._selected = min(self._selected, len(maps) - 1)
-        self._stale = not self.isVisible()
+        # Hidden, or (Qt 6) a dock tab not in front, which stays "visible" but is moved away.
+        self._stale = not self.isVisible() or self.visibleRegion().isEmpty()
         if not self._stale:
+            self._draw()
+
+    def set_on_screen(self, on_screen: bool) -> None:
+        """The panel came to the front (a dock's visibilityChanged): draw what waited."""
+        if on_screen and self._stale:
+            self._stale = False
             self._draw()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self._draw()
+        self.set_on_screen(True)
 
     def _draw(self) -> None:
         """Colour every thumbnail and the enlarged map from the maps last given."""

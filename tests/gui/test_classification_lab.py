@@ -235,6 +235,18 @@ def test_an_edit_draws_table_and_boundary_at_once_and_maps_and_chain_rule_right_
     assert float(lab.inspector.editor.array()[0, 0]) != pytest.approx(0.5)
 
 
+def test_maps_behind_the_inspector_tab_are_drawn_when_brought_to_the_front(qtbot, lab):
+    qtbot.wait(10)
+    old_map = np.array(lab.neuron_maps.large_image.image)
+    lab.docks["inspector"].raise_()  # the maps' tab partner: the maps go behind it
+    assert lab.controller.edit_value("dense1.weights", (0, 0), 0.5)
+    qtbot.wait(20)
+    np.testing.assert_array_equal(lab.neuron_maps.large_image.image, old_map)  # for nobody
+    lab.docks["neuron_maps"].raise_()
+    new_map = lab.controller.snapshot.classification.hidden_maps[0][:, :, 0]
+    np.testing.assert_array_equal(lab.neuron_maps.large_image.image, new_map.astype(np.float32))
+
+
 @pytest.fixture
 def switching_window(qtbot, monkeypatch):
     """The app's window with both labs available, opened on the single neuron."""
