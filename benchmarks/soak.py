@@ -18,6 +18,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from engine.performance import tune_for_small_arrays  # noqa: E402
@@ -54,15 +55,21 @@ def redraw_seconds(lab, window, app: QApplication) -> float:
 
 
 def run_until(lab, app: QApplication, iteration: int) -> None:
-    """Press Run and let the event loop train (and draw) until `iteration`."""
+    """Press Run and let an event loop train (and draw) until `iteration`: a running event
+    loop, as in the app, also deletes the widgets the views retire (deleteLater)."""
     controller = lab.controller
     controller.set_stop_conditions({"max_epochs": None})
+    loop = QEventLoop()
+    watch = QTimer(interval=20)
+    watch.timeout.connect(lambda: loop.quit() if controller.stepper.iteration >= iteration
+                          or not controller.is_running() else None)
+    watch.start()
     controller.set_running(True)
-    while controller.stepper.iteration < iteration:
-        app.processEvents()
-        if not controller.is_running():
-            raise RuntimeError(f"Run stopped at {controller.stepper.iteration}: "
-                               f"{controller.snapshot.notice}")
+    loop.exec()
+    watch.stop()
+    if controller.stepper.iteration < iteration:
+        raise RuntimeError(f"Run stopped at {controller.stepper.iteration}: "
+                           f"{controller.snapshot.notice}")
     controller.set_running(False)
 
 
