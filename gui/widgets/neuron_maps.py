@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QEnterEvent, QImage, QMouseEvent, QPixmap, QShowEvent
+from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QEnterEvent, QImage, QMouseEvent, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -68,7 +68,10 @@ def colorize(values: np.ndarray) -> np.ndarray:
 
 
 class _Thumbnail(QLabel):
-    """One neuron's small map; reports hover and click by its position in the list."""
+    """One neuron's small map; reports hover and click by its position in the list.
+
+    It paints its QImage itself: a label's pixmap, new every frame while training, lands in
+    Qt's pixmap cache, which then grows the window by 10 MiB over a long run for nothing."""
 
     # (int) position in the list of maps of the thumbnail the mouse entered
     entered = Signal(int)
@@ -83,7 +86,25 @@ class _Thumbnail(QLabel):
         self.setFixedSize(THUMBNAIL_SIZE + 4, THUMBNAIL_SIZE + 4)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.image = QImage()
         self.set_selected(False)
+
+    def set_image(self, rgb: np.ndarray) -> None:
+        """Show an (ny, nx, 3) uint8 picture, scaled to the thumbnail's size."""
+        height, width, _ = rgb.shape
+        image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888)
+        self.image = image.scaled(THUMBNAIL_SIZE, THUMBNAIL_SIZE,
+                                  Qt.AspectRatioMode.KeepAspectRatio,
+                                  Qt.TransformationMode.SmoothTransformation)
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)  # the selection border
+        if not self.image.isNull():
+            painter = QPainter(self)
+            painter.drawImage(QPoint((self.width() - self.image.width()) // 2,
+                                     (self.height() - self.image.height()) // 2), self.image)
+            painter.end()
 
     def set_selected(self, selected: bool) -> None:
         colour = current_theme().accent if selected else "transparent"
@@ -194,7 +215,7 @@ class NeuronMaps(QWidget):
         for thumbnail, (layer, neuron, _), image, low, high in zip(
             self.thumbnails, maps, images, lows, highs, strict=True
         ):
-            thumbnail.setPixmap(_pixmap(image))
+            thumbnail.set_image(image)
             thumbnail.setToolTip(
                 f"{map_name(layer, neuron)}: {low:.3g} to {high:.3g}"
                 + (" (constant: this neuron never changes here)" if low == high else "")
@@ -291,14 +312,3 @@ class NeuronMaps(QWidget):
         self._pin(position)
         layer, neuron, _ = self._maps[position]
         self.neuron_selected.emit(layer, neuron)
-
-
-def _pixmap(rgb: np.ndarray) -> QPixmap:
-    height, width, _ = rgb.shape
-    image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888)
-    return QPixmap.fromImage(image).scaled(
-        THUMBNAIL_SIZE,
-        THUMBNAIL_SIZE,
-        Qt.AspectRatioMode.KeepAspectRatio,
-        Qt.TransformationMode.SmoothTransformation,
-    )

@@ -55,8 +55,8 @@ def test_one_thumbnail_per_neuron_grouped_by_layer(maps_view):
     assert len(maps_view.thumbnails) == 24
     headings = [label.text() for label in maps_view._layer_headings]
     assert headings == ["Hidden layer 1 (activation1)", "Hidden layer 2 (activation2)"]
-    pixmap = maps_view.thumbnails[3].pixmap()
-    assert not pixmap.isNull() and max(pixmap.width(), pixmap.height()) == 56
+    image = maps_view.thumbnails[3].image
+    assert not image.isNull() and max(image.width(), image.height()) == 56
     assert maps_view.thumbnails[3].toolTip().startswith("activation1.output[:, 3]: ")
     # The first neuron is enlarged until the learner picks another.
     assert maps_view.shown() == (0, 0)
@@ -135,10 +135,10 @@ def test_maps_given_while_hidden_are_drawn_when_shown(qtbot):
     latest = neuron_maps((4,), seed=2)
     widget.set_maps(latest, extent=(-2.0, 2.0, -2.0, 2.0))
     assert len(widget.thumbnails) == 4 and widget.shown() == (0, 0)
-    assert widget.thumbnails[2].pixmap().isNull()  # nothing drawn for nobody
+    assert widget.thumbnails[2].image.isNull()  # nothing drawn for nobody
     widget.show()
     qtbot.waitExposed(widget)
-    assert not widget.thumbnails[2].pixmap().isNull()
+    assert not widget.thumbnails[2].image.isNull()
     assert widget.thumbnails[2].toolTip().startswith(
         f"activation1.output[:, 2]: {latest[2][2].min():.3g} to ")
     np.testing.assert_array_equal(widget.large_image.image, latest[0][2].astype(np.float32))
@@ -159,3 +159,15 @@ def test_render(maps_view, tmp_path):
     maps_view.set_maps(neuron_maps((16, 8)))
     maps_view.select(0, 6)
     save_shot(maps_view, "neuron_maps", tmp_path)
+
+
+def test_a_thumbnail_shows_its_picture_on_screen(maps_view):
+    maps_view.set_maps(neuron_maps((4,), seed=3))
+    thumbnail = maps_view.thumbnails[1]
+    on_screen = thumbnail.grab().toImage()
+    centre = thumbnail.rect().center()
+    picture = thumbnail.image
+    left = (thumbnail.width() - picture.width()) // 2
+    top = (thumbnail.height() - picture.height()) // 2
+    expected = picture.pixelColor(centre.x() - left, centre.y() - top)
+    assert on_screen.pixelColor(centre).name() == expected.name()
