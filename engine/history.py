@@ -34,6 +34,14 @@ class History:
         self._columns[:, self._length] = row
         self._length += 1
 
+    def extend(self, rows: np.ndarray) -> None:
+        """Several rows at once: (n, len(keys)) values."""
+        length = self._length + len(rows)
+        if length > self._columns.shape[1]:
+            self._move_to_block(max(2 * self._columns.shape[1], length))
+        self._columns[:, self._length:length] = np.asarray(rows, dtype=np.float64).T
+        self._length = length
+
     def truncate(self, length: int) -> None:
         """Forget the rows from `length` on (stepping back to an earlier iteration)."""
         length = min(self._length, max(length, 0))

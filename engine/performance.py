@@ -44,6 +44,25 @@ def keep_freed_memory() -> bool:
                 and mallopt(_M_MMAP_THRESHOLD, _HEAP_UP_TO_BYTES))
 
 
+def release_freed_memory() -> bool:
+    """Hand the memory freed since the last call back to the kernel (glibc's malloc_trim).
+
+    The memory kept by `keep_freed_memory` ends up scattered: a long run frees large arrays
+    of slowly growing sizes (the metric columns, a frame's temporaries) between small ones
+    that live on, and the holes they leave stay resident. Training in the window grew by 30
+    MiB over 100,000 epochs that way, with nothing alive in them. Called when a run pauses
+    and now and then while it runs; the next large arrays fault their pages in again once.
+    Returns whether memory was released (only glibc has malloc_trim).
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        malloc_trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return False
+    return bool(malloc_trim(0))
+
+
 def use_one_blas_thread() -> bool:
     """Run numpy's BLAS on one thread, unless the environment chose a number already.
 

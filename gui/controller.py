@@ -26,7 +26,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from engine.chain_rule import ChainRule
+from engine.history import History
 from engine.model import Model, describe, normalize_spec
+from engine.performance import release_freed_memory
 from engine.points import load_points_csv, save_points_csv
 from engine.session import Session
 from engine.stepper import Divergence, Operation, Stepper, Trainable
@@ -61,6 +63,7 @@ RULE_REFRESH_S = 0.5  # while running, the selected weight's chain rule likewise
 EXTENT_MARGIN = 0.1  # the plane shows the data plus this fraction of its span on each side
 MIN_CHUNK = 4  # after the first, no run call for fewer iterations than this in a slice
 FRAME_SLACK_S = 0.002  # a slice ending this close to the next frame's time publishes it
+RELEASE_EVERY_S = 10.0  # while running, freed memory goes back to the system this often
 # (or closer than MIN_CHUNK iterations take, which the slice leaves untrained)
 VALIDATION_EVERY = 100  # run_iterations measures the validation set this often
 NETWORK_KEYS = ("hidden", "output", "optimizer", "numerics")
@@ -138,6 +141,7 @@ class _Plane:
         self.maps_seconds = 0.0
         # epoch -> (loss, accuracy) on the validation set, measured once per frame
         self.validation: dict[int, tuple[float, float]] = {}
+        self._series = History(("loss", "accuracy"))  # validation_series, grown each frame
 
     @property
     def complete(self) -> bool:
@@ -207,21 +211,34 @@ class _Plane:
     def measure_validation(self, model: Model, iteration: int) -> None:
         """Record the validation loss and accuracy at the current parameters (epoch
         `iteration`), forgetting measurements of epochs stepped back over."""
-        for epoch in [e for e in self.validation if e > iteration]:
+        stepped_back = [e for e in self.validation if e > iteration]
+        for epoch in stepped_back:
             del self.validation[epoch]
         if iteration not in self.validation:
             metrics = model.validation_metrics()
             self.validation[iteration] = (metrics["loss"], metrics["accuracy"])
+            if iteration - 1 < len(self._series):
+                stepped_back.append(iteration)  # its slot was handed out already
+        if stepped_back:
+            self._series = History(("loss", "accuracy"))
 
     def validation_series(self, epochs: int) -> tuple[np.ndarray, np.ndarray]:
         """(epochs,) validation loss and accuracy, NaN where not measured. A measurement at
-        the parameters after k updates goes to epoch k - 1's slot, the last one recorded."""
-        loss, accuracy = np.full(epochs, np.nan), np.full(epochs, np.nan)
-        for epoch, (value, correct) in self.validation.items():
-            slot = min(epoch, epochs) - 1
-            if slot >= 0:
-                loss[slot], accuracy[slot] = value, correct
-        return loss, accuracy
+        the parameters after k updates goes to epoch k - 1's slot, the last one recorded.
+        The series grows by the epochs since the last frame: read-only views, no copies."""
+        if len(self._series) > epochs:
+            self._series = History(("loss", "accuracy"))
+        placed = len(self._series)
+        if epochs > placed:
+            rows = np.full((epochs - placed, 2), np.nan)
+            for epoch, measured in reversed(self.validation.items()):
+                slot = min(epoch, epochs) - 1
+                if slot < placed:
+                    break  # measured in epoch order: the rest are placed already
+                rows[slot - placed] = measured
+            self._series.extend(rows)
+        series = self._series.columns()
+        return series["loss"], series["accuracy"]
 
 
 class _EditCommand(QUndoCommand):
@@ -315,6 +332,7 @@ class LabController(QObject):
         self._timer.timeout.connect(self._on_timer_tick_changed)
         self._credit = 0.0
         self._last_tick = 0.0
+        self._last_release = 0.0
         self._seconds_per_unit = 1e-4
         self._curve: LossCurve | None = None
         self._curve_time = 0.0
@@ -773,7 +791,7 @@ class LabController(QObject):
             self._timer.setInterval(self._tick_ms)
             if self.model is not None:
                 shared_worker().start()  # the plane is drawn on another core while running
-            self._last_tick = time.perf_counter()
+            self._last_tick = self._last_release = time.perf_counter()
             self._timer.start()
             self._publish(f"Running at {self.speed:g} {self.speed_unit} per second")
         else:
@@ -785,7 +803,10 @@ class LabController(QObject):
         self.set_running(not self.is_running())
 
     def pause(self) -> None:
-        self._timer.stop()
+        """Stop running; the memory the run's temporary arrays left behind goes back."""
+        if self._timer.isActive():
+            self._timer.stop()
+            release_freed_memory()
 
     @recorded
     def set_speed(self, per_second: float, unit: str) -> None:
@@ -850,6 +871,9 @@ class LabController(QObject):
             self._publish(stop)
             return
         self._version += 1
+        if now - self._last_release > RELEASE_EVERY_S:
+            self._last_release = now
+            release_freed_memory()
         slack = max(FRAME_SLACK_S, MIN_CHUNK * self._seconds_per_unit)
         if time.perf_counter() - self._last_frame >= self._frame_s - slack:
             self._publish(None)

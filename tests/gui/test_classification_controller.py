@@ -73,6 +73,25 @@ def test_101_iterations_print_the_books_epoch_100_line(lab):
     assert np.isfinite(info.validation_loss).sum() >= 2
 
 
+def test_validation_curves_keep_each_measurement_at_its_epoch_and_forget_undone_epochs(lab):
+    controller, view = lab
+    controller.run_iterations(250)
+    first = view.last.classification
+    controller.run_iterations(120)
+    info = view.last.classification
+    measured = np.flatnonzero(np.isfinite(info.validation_loss)).tolist()
+    assert len(info.validation_loss) == len(info.history["loss"]) == 370
+    assert measured == [99, 199, 249, 299, 369]  # every 100 epochs and at every frame
+    # what an earlier frame was shown never changes under it
+    assert len(first.validation_loss) == 250 and np.isfinite(first.validation_loss[249])
+    assert not info.validation_loss.flags.writeable
+    controller.reset()
+    controller.run_iterations(30)
+    info = view.last.classification
+    assert np.flatnonzero(np.isfinite(info.validation_accuracy)).tolist() == [29]
+    assert len(info.validation_accuracy) == 30
+
+
 def test_the_boundary_changes_as_training_proceeds(lab):
     controller, view = lab
     before = view.last.classification
@@ -237,3 +256,14 @@ def test_the_plane_worker_draws_the_plane_the_window_would(qtbot):
     tag, plane = arrived[0]
     assert tag == "tag"
     np.testing.assert_allclose(plane, model.predict_grid(xs, ys), atol=1e-6)
+
+
+def test_pausing_a_run_hands_freed_memory_back(lab, monkeypatch, qtbot):
+    controller, view = lab
+    released = []
+    monkeypatch.setattr("gui.controller.release_freed_memory", lambda: released.append(1))
+    controller.set_running(True)
+    qtbot.waitUntil(lambda: controller.stepper.iteration > 0)
+    controller.set_running(False)
+    controller.set_running(False)  # already paused: nothing more to give back
+    assert released == [1]
