@@ -21,18 +21,20 @@ import numpy as np
 
 
 def serve(connection: Connection) -> None:
-    """The helper's loop: (key, spec, parameters, xs, ys) in, probabilities out; None ends it."""
+    """The helper's loop: (key, spec, parameters, xs, ys) in, probabilities out; None ends it.
+    It ends quietly when the window has gone (closed or killed) mid-conversation."""
+    try:
+        _answer(connection)
+    except (EOFError, OSError):
+        return
+
+
+def _answer(connection: Connection) -> None:
     from engine.model import Model
 
     connection.send("ready")
     key, model = None, None
-    while True:
-        try:
-            request = connection.recv()
-        except (EOFError, OSError):
-            return
-        if request is None:
-            return
+    while (request := connection.recv()) is not None:
         spec_key, spec, parameters, xs, ys = request
         if spec_key != key:
             key, model = spec_key, Model(spec)
