@@ -82,18 +82,23 @@ class LossPlot(QWidget):
 
     def _draw(self) -> None:
         log = self.log_box.isChecked()
+        xs, ys = self.curve_data()
+        if log:
+            # A loss of exactly 0 has no logarithm: leave a gap rather than warn.
+            ys = np.where(ys > 0, ys, np.nan)
+        if not np.isfinite(ys).any():
+            # Nothing drawable (all 0 on the log axis, NaN or infinite): pyqtgraph's bounds of
+            # all-NaN points warn while painting.
+            xs, ys = xs[:0], ys[:0]
+        # Dots while there are few iterations, so the first ones are visible at all.
+        self.curve.setSymbol("o" if len(xs) <= MARKED_POINTS else None)
+        # The data before the log mode: setLogMode transforms the curve's old data first.
+        self.curve.setData(xs, ys, connect="finite")
         self.plot_item.setLogMode(x=False, y=log)
         # A diverged loss near 1e308 let the log axis range past float's top, and pyqtgraph's
         # tick labels (10 ** the tick) overflowed while painting (found by the monkey test).
         limit = LOG_AXIS_LIMIT if log else None
         self.plot_item.getViewBox().setLimits(yMin=None if limit is None else -limit, yMax=limit)
-        xs, ys = self.curve_data()
-        if log:
-            # A loss of exactly 0 has no logarithm: leave a gap rather than warn.
-            ys = np.where(ys > 0, ys, np.nan)
-        # Dots while there are few iterations, so the first ones are visible at all.
-        self.curve.setSymbol("o" if len(xs) <= MARKED_POINTS else None)
-        self.curve.setData(xs, ys, connect="finite")
 
     def _on_log_box_changed(self, on: bool) -> None:
         """Redraw on the new axis and tell whoever remembers the choice."""
