@@ -38,7 +38,7 @@ from engine.model import Model  # noqa: E402
 from engine.scenarios import chapter10_spec  # noqa: E402
 from engine.stepper import Stepper  # noqa: E402
 from gui.classification_lab import ClassificationLab  # noqa: E402
-from gui.controller import BOUNDARY_CELLS, data_extent  # noqa: E402
+from gui.plane import BOUNDARY_CELLS, data_extent  # noqa: E402
 from gui.plots.decision_boundary import grid_coordinates  # noqa: E402
 
 TARGET_MS = 30.0

@@ -6,15 +6,14 @@ window keeps answering however fast the learner asks it to run. Nothing here kno
 by name: everything comes from what the Trainable reports. When the trainable is an
 engine.model.Model (the classification lab), the controller also rebuilds it from a changed
 spec, manages the points added by hand, stops at the learner's stop conditions, and adds what
-the classification views draw (the predicted plane, neuron maps, curves) to each snapshot,
-recomputing the expensive parts at most as often as a view can show them.
+the classification views draw (the predicted plane, neuron maps, curves) to each snapshot;
+gui/plane.py recomputes the expensive parts at most as often as a view can show them.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-import itertools
 import math
 import time
 from collections.abc import Callable, Mapping
@@ -26,18 +25,17 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from engine.chain_rule import ChainRule
-from engine.history import History
 from engine.model import Model, describe, normalize_spec
 from engine.performance import release_freed_memory
 from engine.points import load_points_csv, save_points_csv
 from engine.session import Session
 from engine.stepper import Divergence, Operation, Stepper, Trainable
 from gui.action_log import recorded
-from gui.plane_worker import PlaneWorker, shared_worker
+from gui.plane import Plane
+from gui.plane_worker import shared_worker
 from gui.snapshot import (
     ChainRuleInfo,
     ClassificationInfo,
-    Extent,
     GradientFactor,
     Index,
     LossCurve,
@@ -53,18 +51,14 @@ SLICE_BUDGET_S = 0.012  # at most this much computing per slice, the rest of the
 CURVE_POINTS = 61
 CURVE_REFRESH_S = 0.1  # while running, the loss-along-weight curve is recomputed at most this often
 EDIT_COMMAND_ID = 4041
-BOUNDARY_CELLS = 200  # the predicted plane: BOUNDARY_CELLS x BOUNDARY_CELLS cell centres
-MAP_CELLS = 48  # each neuron map: a thumbnail needs no more
 # Boundary computing per snapshot: the chapter-10 plane whole (about 6 ms); a larger
 # network's plane comes in slices of rows, top to bottom, the window answering in between.
 PLANE_BUDGET_S = 0.03
-MAPS_REFRESH_S = 1.0  # while running, neuron maps are recomputed at most this often
 RULE_REFRESH_S = 0.5  # while running, the selected weight's chain rule likewise
-EXTENT_MARGIN = 0.1  # the plane shows the data plus this fraction of its span on each side
 MIN_CHUNK = 4  # after the first, no run call for fewer iterations than this in a slice
 FRAME_SLACK_S = 0.002  # a slice ending this close to the next frame's time publishes it
-RELEASE_EVERY_S = 10.0  # while running, freed memory goes back to the system this often
 # (or closer than MIN_CHUNK iterations take, which the slice leaves untrained)
+RELEASE_EVERY_S = 10.0  # while running, freed memory goes back to the system this often
 VALIDATION_EVERY = 100  # run_iterations measures the validation set this often
 NETWORK_KEYS = ("hidden", "output", "optimizer", "numerics")
 
@@ -89,156 +83,6 @@ def parameter_label(name: str, index: Index) -> str:
     """A short name for one element, e.g. "weights[0, 2]" (the seed's own labels come from the
     chain rule's target)."""
     return name if not index else f"{name}[{', '.join(str(i) for i in index)}]"
-
-
-def data_extent(*point_sets: np.ndarray) -> Extent:
-    """A square around every point with a margin, so the plane is not stretched and points on
-    the edge are not cut."""
-    points = np.concatenate([np.asarray(each, dtype=np.float64).reshape(-1, 2)
-                             for each in point_sets])
-    low, high = points.min(axis=0), points.max(axis=0)
-    centre, half = (low + high) / 2, float(np.max(high - low)) / 2 or 1.0
-    half *= 1 + 2 * EXTENT_MARGIN
-    return (float(centre[0] - half), float(centre[0] + half),
-            float(centre[1] - half), float(centre[1] + half))
-
-
-def _axis(extent: Extent, cells: int) -> tuple[np.ndarray, np.ndarray]:
-    x_min, x_max, y_min, y_max = extent
-    return np.linspace(x_min, x_max, cells), np.linspace(y_min, y_max, cells)
-
-
-# Frame numbers count across models, so a view never takes a rebuilt model's first frames for
-# ones it has already shown.
-_FRAMES = itertools.count(1)
-
-
-class _Plane:
-    """A Model's picture over the input plane, recomputed within a time budget per snapshot.
-
-    The boundary's rows are recomputed as many per call as fit in the budget, top to bottom:
-    the chapter-10 network's whole plane every frame; a 4 x 256 network's a band of rows per
-    frame, sweeping down, the window staying responsive while its plane catches up. (Rows
-    interleaved across frames were tried: while training runs the boundary moves between two
-    frames, and alternate rows from two moments show as combs.)
-    """
-
-    def __init__(self, model: Model):
-        self.extent = data_extent(model.X[:len(model.X) - len(model.spec["points"])],
-                                  model.X_val)
-        self.boundary: np.ndarray | None = None
-        self.boundary_rows: np.ndarray | None = None
-        self.boundary_frame = 0
-        self.serial = next(_FRAMES)  # tells this plane's requests to the worker from others'
-        self._order = np.arange(BOUNDARY_CELLS)
-        self._cursor = 0  # position in _order of the next row to recompute
-        self._row_version = np.full(BOUNDARY_CELLS, -1)  # the model version each row shows
-        self._seconds_per_row = 1e-4
-        self.maps: tuple[np.ndarray, ...] = ()
-        self.maps_frame = 0
-        self.maps_version = -1
-        self.maps_time = 0.0
-        self.maps_seconds = 0.0
-        # epoch -> (loss, accuracy) on the validation set, measured once per frame
-        self.validation: dict[int, tuple[float, float]] = {}
-        self._series = History(("loss", "accuracy"))  # validation_series, grown each frame
-
-    @property
-    def complete(self) -> bool:
-        """Every row shows the latest model version asked for."""
-        return bool((self._row_version == self._row_version.max()).all())
-
-    def refresh(self, model: Model, version: int, running: bool, budget: float,
-                worker: PlaneWorker | None = None) -> None:
-        """Recompute the rows not showing `version` (as many as fit in `budget` seconds, at
-        least one), or have `worker` compute the plane while running; and the neuron maps
-        when due."""
-        xs, ys = _axis(self.extent, BOUNDARY_CELLS)
-        if worker is not None and self.boundary is not None and \
-                self._delegate(model, version, worker, xs, ys):
-            pass
-        elif self.boundary is None:
-            self._compute_rows(model, xs, ys, self._order, version)
-        elif (self._row_version != version).any():
-            stale = np.roll(self._order, -self._cursor)
-            stale = stale[self._row_version[stale] != version]
-            count = max(1, min(len(stale), int(budget / self._seconds_per_row)))
-            self._compute_rows(model, xs, ys, stale[:count], version)
-            self._cursor = (int(np.flatnonzero(self._order == stale[count - 1])[0]) + 1) \
-                % BOUNDARY_CELLS
-        now = time.perf_counter()
-        # Maps cost what the hidden layers cost: while running, at most a tenth of the time.
-        due = max(MAPS_REFRESH_S, 10 * self.maps_seconds)
-        if version != self.maps_version and not (running and now - self.maps_time < due):
-            map_xs, map_ys = _axis(self.extent, MAP_CELLS)
-            self.maps = tuple(sealed(model.hidden_activations_grid(map_xs, map_ys, layer))
-                              for layer in range(1, len(model.spec["hidden"]) + 1))
-            self.maps_frame = next(_FRAMES)
-            self.maps_version = version
-            self.maps_time = now
-            self.maps_seconds = time.perf_counter() - now
-
-    def _delegate(self, model: Model, version: int, worker: PlaneWorker, xs: np.ndarray,
-                  ys: np.ndarray) -> bool:
-        """Show the worker's latest plane and ask it for the current one; False when the
-        worker cannot help (not started yet, or gone): then the caller computes the plane."""
-        finished = worker.result()
-        if finished is not None:
-            (serial, shown), plane = finished
-            if serial == self.serial and shown > self._row_version.max():
-                self.boundary = sealed(plane)
-                self.boundary_rows = None
-                self._row_version[:] = shown
-                self.boundary_frame = next(_FRAMES)
-        if worker.pending() is not None or self._row_version.max() == version:
-            return True
-        return worker.submit((self.serial, version), self.serial, model.spec,
-                             model.parameters(), xs, ys)
-
-    def _compute_rows(self, model: Model, xs: np.ndarray, ys: np.ndarray, rows: np.ndarray,
-                      version: int) -> None:
-        started = time.perf_counter()
-        values = model.predict_grid(xs, ys[rows])
-        plane = np.empty((len(ys), len(xs), values.shape[-1]), dtype=values.dtype) \
-            if self.boundary is None else self.boundary.copy()
-        plane[rows] = values
-        self._seconds_per_row = max(1e-6, (time.perf_counter() - started) / len(rows))
-        self.boundary = sealed(plane)
-        self.boundary_rows = None if len(rows) == len(ys) else sealed(np.sort(rows))
-        self._row_version[rows] = version
-        self.boundary_frame = next(_FRAMES)
-
-    def measure_validation(self, model: Model, iteration: int) -> None:
-        """Record the validation loss and accuracy at the current parameters (epoch
-        `iteration`), forgetting measurements of epochs stepped back over."""
-        stepped_back = [e for e in self.validation if e > iteration]
-        for epoch in stepped_back:
-            del self.validation[epoch]
-        if iteration not in self.validation:
-            metrics = model.validation_metrics()
-            self.validation[iteration] = (metrics["loss"], metrics["accuracy"])
-            if iteration - 1 < len(self._series):
-                stepped_back.append(iteration)  # its slot was handed out already
-        if stepped_back:
-            self._series = History(("loss", "accuracy"))
-
-    def validation_series(self, epochs: int) -> tuple[np.ndarray, np.ndarray]:
-        """(epochs,) validation loss and accuracy, NaN where not measured. A measurement at
-        the parameters after k updates goes to epoch k - 1's slot, the last one recorded.
-        The series grows by the epochs since the last frame: read-only views, no copies."""
-        if len(self._series) > epochs:
-            self._series = History(("loss", "accuracy"))
-        placed = len(self._series)
-        if epochs > placed:
-            rows = np.full((epochs - placed, 2), np.nan)
-            for epoch, measured in reversed(self.validation.items()):
-                slot = min(epoch, epochs) - 1
-                if slot < placed:
-                    break  # measured in epoch order: the rest are placed already
-                rows[slot - placed] = measured
-            self._series.extend(rows)
-        series = self._series.columns()
-        return series["loss"], series["accuracy"]
 
 
 class _EditCommand(QUndoCommand):
@@ -313,7 +157,7 @@ class LabController(QObject):
         self._last_frame = 0.0
         self._version = 0  # counts changes of the engine state, so caches know when to refresh
         self._rule: tuple[tuple, ChainRuleInfo | None, float, float] | None = None
-        self._plane: _Plane | None = None
+        self._plane: Plane | None = None
         self._preset_spec: dict | None = None
         self.stop_conditions: dict[str, float | None] = {
             "max_epochs": None, "target_loss": None, "target_accuracy": None}
@@ -373,7 +217,7 @@ class LabController(QObject):
         self.scenario, self.title = name, title
         self._operations = tuple(operation_info(op) for op in self.stepper.operations)
         self.undo_stack.clear()
-        self._plane = _Plane(trainable) if isinstance(trainable, Model) else None
+        self._plane = Plane(trainable) if isinstance(trainable, Model) else None
         self._rule = None
         self._curve = None
         parameters = trainable.parameters()

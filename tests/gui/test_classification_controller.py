@@ -8,7 +8,8 @@ import pytest
 from engine.model import Model
 from engine.scenarios import chapter10_spec
 from gui.classification_lab import classification_builders
-from gui.controller import BOUNDARY_CELLS, LabController
+from gui.controller import LabController
+from gui.plane import BOUNDARY_CELLS
 
 EPOCH_100 = "epoch: 100, acc: 0.670, loss: 0.705, lr: 0.04999752512250644"
 # SGD at learning rate 100 through a linear hidden layer overflows float32 at epoch 14.
@@ -231,7 +232,7 @@ def test_a_large_networks_plane_comes_in_slices_between_which_qt_answers(lab, qt
 
 def test_the_plane_worker_draws_the_plane_the_window_would(qtbot):
     from engine.stepper import Stepper
-    from gui.controller import _axis, data_extent
+    from gui.plane import _axis, data_extent
     from gui.plane_worker import PlaneWorker
 
     model = Model(chapter10_spec())
