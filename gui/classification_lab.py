@@ -113,7 +113,7 @@ class ClassificationLab(QObject):
         self.chain_rule = ChainRulePanel()
         self.curves = TrainingCurves()
         self.log = LogPanel()
-        self.log.view.setPlaceholderText("The book's epoch lines appear here every 100 epochs.")
+        self.log.set_placeholder("The book's epoch lines appear here every 100 epochs.")
         self.docks: dict[str, QDockWidget] = {}
         self.actions: dict[str, QAction] = {}
         self.active = False

@@ -61,6 +61,8 @@ class HandLab(QObject):
         self.loss_plot = LossPlot()
         self.loss_along_weight = LossAlongWeightPlot()
         self.log = LogPanel()
+        self.log.set_placeholder("The notebook's printed lines appear here as iterations "
+                                 "finish (the layer prints every 20th).")
         self.docks: dict[str, QDockWidget] = {}
         self.actions: dict[str, QAction] = {}
         self.active = False

@@ -6,12 +6,13 @@ import PySide6
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel
 
 from engine.scenarios import SCENARIOS, scenario_names
 from gui import APP_NAME, app_version
 from gui.about import AboutDialog, ShortcutsDialog, library_versions
 from gui.app import LAB_INSTALLERS, ScenarioUnavailableError, build_window
+from gui.docks.log_dock import LogPanel
 from gui.main_window import MainWindow
 from gui.settings import SETTINGS_ENV, open_settings
 from gui.start_page import StartPage
@@ -278,7 +279,7 @@ def test_build_window_opens_a_scenario_and_trains_it_through_the_lab(qtbot):
     panels = window.menu("View").actions()[0].menu()
     assert len(panels.actions()) == len(window.docks()) > 0
     assert "Single neuron" in window.windowTitle()
-    log = "\n".join(each.toPlainText() for each in window.findChildren(QPlainTextEdit))
+    log = "\n".join(line for each in window.findChildren(LogPanel) for line in each.lines())
     assert log.count("Iteration ") == 2  # the notebook's printout of the two iterations run
 
 

@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from gui.docks.chain_rule_dock import ChainRulePanel
 from gui.docks.controls_dock import ControlsPanel
-from gui.docks.log_dock import LogPanel
+from gui.docks.log_dock import MAX_BLOCKS, LogPanel
 from gui.docks.parameters_dock import ParameterDescription, ParametersPanel
 from gui.plots.loss_along_weight import LossAlongWeightPlot
 from gui.plots.loss_plot import LossPlot
@@ -97,6 +98,85 @@ def test_log_appends_new_lines_and_redraws_a_rewritten_history(qtbot):
     assert panel.lines() == ["one", "two", "three"]
     panel.set_snapshot(snapshot(log_lines=("one",)))  # stepped back past a printed line
     assert panel.lines() == ["one"]
+
+
+def shown_log(qtbot, lines=()) -> LogPanel:
+    panel = LogPanel()
+    qtbot.addWidget(panel)
+    panel.resize(320, 160)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.activateWindow()  # as the user's window is: shortcuts reach the active window only
+    qtbot.waitUntil(panel.isActiveWindow)
+    panel.set_lines(lines)
+    return panel
+
+
+def row_centre(panel: LogPanel, row: int):
+    return panel.view.visualRect(panel.model.index(row)).center()
+
+
+def test_log_follows_the_newest_line_as_lines_arrive(qtbot):
+    panel = shown_log(qtbot)
+    lines = ()
+    for iteration in range(1, 41):
+        lines += (f"Iteration {iteration}, Loss: {36.0 / iteration}",)
+        panel.set_snapshot(snapshot(log_lines=lines))
+        qtbot.wait(1)
+    assert panel.lines() == list(lines)
+    viewport = panel.view.viewport().rect()
+    assert viewport.contains(panel.view.visualRect(panel.model.index(39)))
+    assert not viewport.intersects(panel.view.visualRect(panel.model.index(0)))
+    panel.resize(320, 100)  # the user makes the dock shorter
+    qtbot.waitUntil(lambda: panel.view.viewport().height() < viewport.height())
+    newest = panel.view.visualRect(panel.model.index(39))
+    assert panel.view.viewport().rect().contains(newest)
+
+
+def test_log_keeps_the_latest_max_blocks_lines(qtbot):
+    lines = tuple(f"line {number}" for number in range(MAX_BLOCKS + 5))
+    panel = shown_log(qtbot, lines)
+    assert len(panel.lines()) == MAX_BLOCKS and panel.lines()[0] == "line 5"
+    panel.set_lines((*lines, "newest"))
+    assert len(panel.lines()) == MAX_BLOCKS
+    assert panel.lines()[0] == "line 6" and panel.lines()[-1] == "newest"
+
+
+def test_log_rows_are_as_wide_as_the_longest_line(qtbot):
+    longest = "epoch: 10000, acc: 0.933, loss: 0.162 (data_loss: 0.162, reg_loss: 0.000)" * 3
+    panel = shown_log(qtbot, (longest, "short"))
+    text_width = panel.view.fontMetrics().horizontalAdvance(longest)
+    assert panel.view.visualRect(panel.model.index(1)).width() >= text_width
+    assert panel.view.horizontalScrollBar().maximum() > 0  # scrolled to, not cut off
+
+
+def test_log_copies_the_lines_the_user_selects(qtbot):
+    panel = shown_log(qtbot, ("one", "two", "three", "four"))
+    viewport = panel.view.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=row_centre(panel, 1))
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
+                     row_centre(panel, 2))
+    panel.set_lines(("one", "two", "three", "four", "five"))  # a line arrives meanwhile
+    qtbot.keyClick(panel.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text() == "two\nthree"
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=row_centre(panel, 3))
+    qtbot.keyClick(panel.view, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(panel.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text() == "four\nfive"
+
+
+def test_log_shows_its_placeholder_only_while_empty(qtbot):
+    panel = shown_log(qtbot)
+    panel.set_placeholder("Lines appear here.")
+    hint = panel.view.viewport().grab().toImage()
+    panel.set_placeholder("")
+    blank = panel.view.viewport().grab().toImage()
+    assert hint != blank
+    panel.set_placeholder("Lines appear here.")
+    panel.set_lines(("Iteration 1, Loss: 36.0",))
+    assert panel.view.viewport().grab().toImage() not in (hint, blank)
+    panel.set_lines(())  # stepped back to the start
+    assert panel.view.viewport().grab().toImage() == hint
 
 
 def test_loss_plot_log_scale_leaves_a_gap_for_a_zero_loss(qtbot):
