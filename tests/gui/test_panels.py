@@ -163,6 +163,9 @@ def test_log_copies_the_lines_the_user_selects(qtbot):
     qtbot.keyClick(panel.view, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClick(panel.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.clipboard().text() == "four\nfive"
+    qtbot.keyClick(panel.view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(panel.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text() == "one\ntwo\nthree\nfour\nfive"
 
 
 def test_log_shows_its_placeholder_only_while_empty(qtbot):
