@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
 from engine import state as state_codec
 from gui import APP_NAME
 
-# A long run must not grow the window by more than a few megabytes: 500 keyframes of the
-# chapter-10 network are about 4 MiB, and after 100,000 epochs a past epoch is then at most
-# about 400 epochs of replay (a tenth of a second) from the keyframe before it.
+# A long run must not grow the window by more than a few megabytes: the chapter-10 network
+# with Adam keeps about 200 keyframes (11 KB each), and after 100,000 epochs a past epoch is
+# then at most about 1,000 epochs of exact replay (0.2 s) from the keyframe before it.
 MAX_KEYFRAMES = 500
-MAX_BYTES = 4 * 2**20
+MAX_BYTES = 2 * 2**20
 
 
 def confirm_resume(parent: QWidget, shown: int, latest: int, word: str) -> bool:
