@@ -23,6 +23,16 @@ _HEAP_UP_TO_BYTES = 32 * 2**20  # glibc's largest allowed mmap threshold on 64-b
 _THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
+def _glibc_function(name: str):
+    """The C library's function `name` on Linux (glibc), or None elsewhere or if it lacks it."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return getattr(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"), name)
+    except (OSError, AttributeError):
+        return None
+
+
 def keep_freed_memory() -> bool:
     """Let glibc reuse freed array memory instead of handing it back to the kernel at once.
 
@@ -34,11 +44,8 @@ def keep_freed_memory() -> bool:
     serving arrays up to 32 MiB from the heap removes that cost. Returns whether the setting
     took effect (only glibc has mallopt).
     """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
-    except (OSError, AttributeError):
+    mallopt = _glibc_function("mallopt")
+    if mallopt is None:
         return False
     return bool(mallopt(_M_TRIM_THRESHOLD, _KEEP_FREED_BYTES)
                 and mallopt(_M_MMAP_THRESHOLD, _HEAP_UP_TO_BYTES))
@@ -54,13 +61,8 @@ def release_freed_memory() -> bool:
     and now and then while it runs; the next large arrays fault their pages in again once.
     Returns whether memory was released (only glibc has malloc_trim).
     """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        malloc_trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return False
-    return bool(malloc_trim(0))
+    malloc_trim = _glibc_function("malloc_trim")
+    return malloc_trim is not None and bool(malloc_trim(0))
 
 
 def use_one_blas_thread() -> bool:
