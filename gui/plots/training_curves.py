@@ -105,7 +105,10 @@ class TrainingCurves(QWidget):
         self.rate_plot.getAxis("left").enableAutoSIPrefix(False)
         self.accuracy_plot.setYRange(0.0, 1.0, padding=0.02)
         self.accuracy_plot.enableAutoRange(axis="y", enable=False)
-        self.loss_plot.addLegend(offset=(-10, 10))
+        # Side by side in one row: stacked, the second entry ran past the short loss plot.
+        self.loss_plot.addLegend(offset=(-6, 2), colCount=2, verSpacing=-6,
+                                 labelTextSize="8pt", brush=pg.mkBrush(theme.panel + "cc"),
+                                 labelTextColor=theme.text)
         self.curves = {
             "loss": self._curve(self.loss_plot, TRAINING_COLOR, "training"),
             "val_loss": self._curve(self.loss_plot, VALIDATION_COLOR, "validation", dashed=True),
