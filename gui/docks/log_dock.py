@@ -13,6 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import (
     QAction,
+    QFont,
     QFontDatabase,
     QKeySequence,
     QPainter,
@@ -152,7 +153,11 @@ class LogPanel(QWidget):
         self.model = LinesModel(self)
         self.view = LinesView(self)
         self.view.setModel(self.model)
-        self.view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # Only the family is set: the size follows the application's, large text included.
+        monospace = QFont()
+        monospace.setFamily(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family())
+        monospace.setStyleHint(QFont.StyleHint.TypeWriter)
+        self.view.setFont(monospace)
         self.view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.copy_action = self._view_action("&Copy selected lines", QKeySequence.StandardKey.Copy)

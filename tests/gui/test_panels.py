@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QWidget
 
 from gui.docks.chain_rule_dock import ChainRulePanel
 from gui.docks.controls_dock import ControlsPanel
@@ -237,3 +238,16 @@ def test_throttle_draws_at_once_when_idle_and_coalesces_while_running(qtbot):
 @pytest.mark.parametrize("position, expected", [(0, frozenset()), (2, {"z", "l"})])
 def test_snapshot_knows_what_the_iteration_computed(position, expected):
     assert snapshot(position=position, iteration=0).computed() == expected
+
+
+def test_log_lines_are_monospace_at_the_size_of_the_text_around_them(qtbot):
+    # Large text for a recording enlarges the application's font: the log must follow it.
+    window = QWidget()
+    qtbot.addWidget(window)
+    large = QFont(window.font())
+    large.setPointSizeF(window.font().pointSizeF() * 1.25)
+    window.setFont(large)
+    panel = LogPanel(window)
+    fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+    assert panel.view.font().family() == fixed
+    assert panel.view.font().pointSizeF() == pytest.approx(large.pointSizeF())
