@@ -16,10 +16,11 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow
 
 from engine.session import SessionError, load_session, save_session
 from gui import APP_NAME
+from gui.dialogs import ask_yes
 from gui.paths import data_dir
 from gui.session_actions import SessionActions
 
@@ -30,12 +31,8 @@ MARKER_NAME = "running.json"
 
 def ask_restore(parent: QMainWindow, when: str) -> bool:
     """Whether the user wants the work autosaved at `when` back."""
-    buttons = QMessageBox.StandardButton
-    answer = QMessageBox.question(
-        parent, f"Restore work - {APP_NAME}",
-        f"{APP_NAME} did not close properly last time. Restore the work from {when}?",
-        buttons.Yes | buttons.No, buttons.Yes)
-    return answer == buttons.Yes
+    return ask_yes(parent, "Restore work",
+                   f"{APP_NAME} did not close properly last time. Restore the work from {when}?")
 
 
 def _process_alive(pid: int) -> bool:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine import state as state_codec
-from gui import APP_NAME
+from gui.dialogs import ask_yes
 
 # A long run must not grow the window by more than a few megabytes: the chapter-10 network
 # with Adam keeps about 200 keyframes (11 KB each), and after 100,000 epochs a past epoch is
@@ -41,12 +41,9 @@ MAX_BYTES = 2 * 2**20
 
 def confirm_resume(parent: QWidget, shown: int, latest: int, word: str) -> bool:
     """Whether to drop the history after the shown iteration (module-level, so tests answer)."""
-    buttons = QMessageBox.StandardButton
-    answer = QMessageBox.question(
-        parent, f"Resume from here - {APP_NAME}",
-        f"Train on from {word} {shown}? The {latest - shown} later {word}s are dropped.",
-        buttons.Yes | buttons.Cancel, buttons.Yes)
-    return answer == buttons.Yes
+    return ask_yes(parent, "Resume from here",
+                   f"Train on from {word} {shown}? The {latest - shown} later {word}s are dropped.",
+                   no=QMessageBox.StandardButton.Cancel)
 
 
 class Keyframes:
