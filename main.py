@@ -1,7 +1,7 @@
 """Backprop Playground's command line: parse the arguments and hand over.
 
 Nothing heavy is imported before it is needed, so `--help` and `--version` answer at once;
-the work itself lives in gui.app (the window) and engine.runner (headless training).
+the work itself lives in gui.shell.app (the window) and engine.runner (headless training).
 """
 
 import argparse
@@ -12,8 +12,9 @@ from gui import APP_NAME, app_version
 
 
 def scenario_name(name: str) -> str:
-    """An argparse type: a name from engine.scenarios, or a usage error naming the choices."""
-    from engine.scenarios import scenario_names
+    """An argparse type: a name from engine.scenarios.presets, or a usage error naming the
+    choices."""
+    from engine.scenarios.presets import scenario_names
 
     if name not in scenario_names():
         choices = ", ".join(scenario_names())
@@ -123,25 +124,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.steps and args.scenario is None:
         parser.error("--steps needs --scenario: which scenario should it train?")
     if args.install_desktop_entry or args.uninstall_desktop_entry:
-        from gui.desktop_entry import run as desktop_entry
+        from gui.shell.desktop_entry import run as desktop_entry
 
         return desktop_entry(install=args.install_desktop_entry)
     if args.list_scenarios:
-        from engine.scenarios import SCENARIOS
+        from engine.scenarios.presets import SCENARIOS
 
         for name, scenario in SCENARIOS.items():
             print(f"{name:<10} {scenario.title}")
         return 0
     take = None
     if args.replay is not None:
-        from gui.action_log import TakeError, load_take
+        from gui.tutorial.takes import TakeError, load_take
 
         try:
             take = load_take(args.replay)
         except TakeError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
-    from gui.app import run
+    from gui.shell.app import run
 
     return run(
         scenario=args.scenario,

@@ -25,7 +25,7 @@ def use_repo_imports() -> None:
     the process settings the window and the runner use."""
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
-    from engine.performance import tune_for_small_arrays
+    from engine.training.performance import tune_for_small_arrays
 
     tune_for_small_arrays()
 
@@ -159,9 +159,9 @@ def open_window(scenario: str):
     None when the window opens no lab for the scenario."""
     offscreen()
     use_repo_imports()
-    from gui.app import build_window, create_application
-    from gui.controller import LabController
-    from gui.screenshot import quiet_offscreen_noise
+    from gui.controller.lab_controller import LabController
+    from gui.shell.app import build_window, create_application
+    from gui.shell.screenshot import quiet_offscreen_noise
 
     app = create_application()
     quiet_offscreen_noise()

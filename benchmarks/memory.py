@@ -20,8 +20,8 @@ ITERATIONS = 100_000
 
 def headless(iterations: int) -> list[Row]:
     use_repo_imports()
-    from engine.scenarios import get_scenario
-    from engine.stepper import Stepper
+    from engine.scenarios.presets import get_scenario
+    from engine.training.stepper import Stepper
 
     stepper = Stepper(get_scenario("spiral").build())
     started = rss_mib()

@@ -21,10 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from engine.performance import tune_for_small_arrays  # noqa: E402
-from gui.app import build_window, create_application  # noqa: E402
-from gui.classification_lab import ClassificationLab  # noqa: E402
-from gui.screenshot import quiet_offscreen_noise  # noqa: E402
+from engine.training.performance import tune_for_small_arrays  # noqa: E402
+from gui.labs.classification.lab import ClassificationLab  # noqa: E402
+from gui.shell.app import build_window, create_application  # noqa: E402
+from gui.shell.screenshot import quiet_offscreen_noise  # noqa: E402
 
 MEMORY_TARGET = 1.10
 REDRAW_TARGET = 1.5

@@ -1,7 +1,7 @@
 """Seconds from launching `python main.py` to the first painted window, offscreen.
 
 main.py has no "quit after the first paint" switch, so each launch runs main.main() in a child
-Python whose only addition is an event filter: installed on the QApplication as gui.app
+Python whose only addition is an event filter: installed on the QApplication as gui.shell.app
 creates it, it notes the wall-clock time of the first paint event of a widget inside the
 visible main window, prints it and quits. The child's interpreter start, imports, window
 construction and layout all count, as they do for a learner. Median of 5 launches each: the
@@ -32,7 +32,7 @@ sys.path.insert(0, {repo!r})
 sys.argv = ["main.py", *{args!r}]
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
-import gui.app
+import gui.shell.app
 
 class FirstPaint(QObject):
     done = False
@@ -46,14 +46,14 @@ class FirstPaint(QObject):
         return False
 
 first_paint = FirstPaint()
-create_application = gui.app.create_application
+create_application = gui.shell.app.create_application
 
 def create_and_watch(*args, **kwargs):
     app = create_application(*args, **kwargs)
     app.installEventFilter(first_paint)
     return app
 
-gui.app.create_application = create_and_watch
+gui.shell.app.create_application = create_and_watch
 import main
 sys.exit(main.main())
 """

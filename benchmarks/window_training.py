@@ -10,7 +10,8 @@ Measures, offscreen, in one run:
      from posting until the window handles them (95th percentile).
 and prints each figure beside its target (issue 5).
 
-While running, the window has the plane drawn by a helper process (gui/plane_worker.py) on
+While running, the window has the plane drawn by a helper process
+(gui/labs/classification/plane_worker.py) on
 another core, so the wall-clock ratio is the honest one on a machine with two cores or more;
 the per-CPU-second ratio counts the window's own process only (not the helper).
 
@@ -33,8 +34,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from engine.scenarios import SCENARIOS  # noqa: E402
-from engine.stepper import Stepper  # noqa: E402
+from engine.scenarios.presets import SCENARIOS  # noqa: E402
+from engine.training.stepper import Stepper  # noqa: E402
 
 PROBE_KEY = Qt.Key.Key_F13  # a key nothing is bound to: only its delivery is timed
 PROBE_EVERY_MS = 50
@@ -84,10 +85,10 @@ class KeyProbe(QObject):
 def measure(seconds: float, rounds: int) -> dict[str, float]:
     """Alternate `rounds` headless and window segments of `seconds` each, so that other load
     on the machine falls on both alike, and add them up."""
-    from gui.app import create_application
-    from gui.classification_lab import install_classification_lab
-    from gui.main_window import MainWindow
-    from gui.screenshot import quiet_offscreen_noise
+    from gui.labs.classification.lab import install_classification_lab
+    from gui.shell.app import create_application
+    from gui.shell.main_window import MainWindow
+    from gui.shell.screenshot import quiet_offscreen_noise
 
     app = create_application()
     quiet_offscreen_noise()

@@ -6,15 +6,14 @@ nothing in numpy; a script that calls `nnfs.init()` afterwards gets the book's n
 the default numerics looks numpy's functions up at call time.
 """
 
-from engine.activations import (
+from engine.book.activations import (
     Activation_Linear,
     Activation_ReLU,
     Activation_Sigmoid,
     Activation_Softmax,
 )
-from engine.datasets import make_dataset, sine_data, spiral_data, vertical_data
-from engine.layers import Layer_Dense, Layer_Dropout, Layer_Input
-from engine.losses import (
+from engine.book.layers import Layer_Dense, Layer_Dropout, Layer_Input
+from engine.book.losses import (
     Activation_Softmax_Loss_CategoricalCrossentropy,
     Loss,
     Loss_BinaryCrossentropy,
@@ -23,8 +22,14 @@ from engine.losses import (
     Loss_MeanAbsoluteError,
     Loss_MeanSquaredError,
 )
-from engine.numerics import GLOBAL_NUMPY, BookNumerics, NativeNumerics, Numerics, make_numerics
-from engine.optimizers import Optimizer_Adagrad, Optimizer_Adam, Optimizer_RMSprop, Optimizer_SGD
+from engine.book.numerics import GLOBAL_NUMPY, BookNumerics, NativeNumerics, Numerics, make_numerics
+from engine.book.optimizers import (
+    Optimizer_Adagrad,
+    Optimizer_Adam,
+    Optimizer_RMSprop,
+    Optimizer_SGD,
+)
+from engine.scenarios.datasets import make_dataset, sine_data, spiral_data, vertical_data
 
 BOOK_CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
     Layer_Dense, Layer_Dropout, Layer_Input,

@@ -13,11 +13,11 @@ import os
 import sys
 from collections.abc import Callable
 
-from engine.model import HYPERPARAMETERS, Model, normalize_spec
-from engine.performance import tune_for_small_arrays
-from engine.scenarios import SCENARIOS, chapter10_spec
-from engine.seed import SEED_ITERATIONS, LayerOfThree, SingleNeuron
-from engine.stepper import Divergence, Stepper
+from engine.scenarios.presets import SCENARIOS, chapter10_spec
+from engine.scenarios.seed import SEED_ITERATIONS, LayerOfThree, SingleNeuron
+from engine.training.model import HYPERPARAMETERS, Model, normalize_spec
+from engine.training.performance import tune_for_small_arrays
+from engine.training.stepper import Divergence, Stepper
 
 _MODEL_FLAGS = ("data", "samples", "classes", "hidden", "activation", "optimizer", "decay",
                 "momentum", "rho", "l1", "l2", "dropout", "print_every", "seed")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from gui import APP_NAME, app_version
-from tests.gui.test_screenshot import assert_looks_like_a_window, pixels
+from tests.gui.shell.test_screenshot import assert_looks_like_a_window, pixels
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "packaging" / "backprop-playground.spec"

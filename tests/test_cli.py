@@ -11,8 +11,8 @@ import pytest
 
 import gui
 import main
-from engine.scenarios import SCENARIOS, scenario_names
-from gui.settings import SETTINGS_ENV
+from engine.scenarios.presets import SCENARIOS, scenario_names
+from gui.shell.settings import SETTINGS_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from gui import APP_NAME, desktop_entry
-from gui.desktop_entry import (
+from gui import APP_NAME
+from gui.shell import desktop_entry
+from gui.shell.desktop_entry import (
     data_home,
     desktop_entry_text,
     exec_argument,

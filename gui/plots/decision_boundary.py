@@ -16,8 +16,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
-from gui.colors import CLASS_COLOR_NAMES, CLASS_COLORS_HEX, CLASS_COLORS_RGB, POINT_OUTLINE_HEX
-from gui.theme import current_theme
+from gui.shell.colors import (
+    CLASS_COLOR_NAMES,
+    CLASS_COLORS_HEX,
+    CLASS_COLORS_RGB,
+    POINT_OUTLINE_HEX,
+)
+from gui.shell.theme import current_theme
 
 # How strongly a cell shows its colour: from MIN_STRENGTH where all classes are equally likely
 # to MIN_STRENGTH + CONFIDENCE_STRENGTH where one class has probability 1.

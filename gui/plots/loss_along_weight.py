@@ -11,9 +11,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from gui.controller.snapshot import LossCurve, Snapshot
 from gui.plots.throttle import Throttle
-from gui.snapshot import LossCurve, Snapshot
-from gui.theme import current_theme
+from gui.shell.theme import current_theme
 
 TANGENT_HALF_WIDTH = 0.25  # of the sampled range, either side of the current point
 

@@ -11,9 +11,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from gui.controller.snapshot import Snapshot
 from gui.plots.throttle import Throttle
-from gui.snapshot import Snapshot
-from gui.theme import current_theme
+from gui.shell.theme import current_theme
 
 MARKED_POINTS = 50
 LOG_AXIS_LIMIT = 300  # decades either side of 1 the log loss axis may show

@@ -16,8 +16,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from gui.colors import CLASS_COLORS_HEX
-from gui.theme import current_theme
+from gui.shell.colors import CLASS_COLORS_HEX
+from gui.shell.theme import current_theme
 
 MAX_DRAWN_POINTS = 2000  # per curve while the plot's width is unknown (not shown yet)
 REDRAW_RATIO = 1.25  # a zoom changing the columns per epoch more than this redraws the curves

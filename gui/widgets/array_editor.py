@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.theme import current_theme
+from gui.shell.theme import current_theme
 
 ERROR_STYLE = "color: #c0392b; font-weight: bold;"
 NUDGE_PAUSE_S = 0.8  # wheel or key nudges closer together than this undo as one change

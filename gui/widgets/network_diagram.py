@@ -17,7 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from gui.theme import current_theme
+from gui.shell.theme import current_theme
 from gui.widgets.array_editor import format_value
 
 EDGE_HIT_PX = 7.0  # how close to an edge a click must land to select its weight

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.theme import current_theme
+from gui.shell.theme import current_theme
 
 THUMBNAIL_SIZE = 56
 COLUMNS = 8
@@ -40,7 +40,7 @@ def maps_from_layers(layers: list[np.ndarray]) -> list[NeuronMap]:
     """Split per-layer grids into per-neuron maps.
 
     layers[i]: (ny, nx, neurons) activations of hidden layer i + 1 over the grid, as
-    engine.model.Model.hidden_activations_grid(xs, ys, layer=i + 1) returns them.
+    engine.training.model.Model.hidden_activations_grid(xs, ys, layer=i + 1) returns them.
     """
     return [(index, neuron, grid[:, :, neuron])
             for index, grid in enumerate(layers) for neuron in range(grid.shape[-1])]

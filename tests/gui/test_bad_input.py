@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
-from gui.app import build_window
-from gui.classification_lab import ClassificationLab
-from gui.hand_lab import HandLab
+from gui.labs.classification.lab import ClassificationLab
+from gui.labs.hand.lab import HandLab
+from gui.shell.app import build_window
 
 
 @pytest.fixture(scope="module")

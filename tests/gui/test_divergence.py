@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from gui.app import build_window
-from gui.classification_lab import ClassificationLab
-from gui.docks.controls_dock import ControlsPanel
-from gui.hand_lab import HandLab
+from gui.labs.classification.lab import ClassificationLab
+from gui.labs.hand.lab import HandLab
+from gui.panels.controls_panel import ControlsPanel
+from gui.shell.app import build_window
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -133,10 +133,10 @@ def test_the_app_prints_no_numpy_warning_when_training_diverges(tmp_path):
     script = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
-from gui.app import build_window, create_application
+from gui.shell.app import build_window, create_application
 app = create_application()
 window = build_window("spiral")
-from gui.classification_lab import ClassificationLab
+from gui.labs.classification.lab import ClassificationLab
 lab = next(c for c in window.children() if isinstance(c, ClassificationLab))
 c = lab.controller
 c.set_architecture({{"optimizer": {{"name": "adam", "learning_rate": 100.0}}}})

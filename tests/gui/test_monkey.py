@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from gui.app import build_window
-from gui.docks.network_dock import NetworkDock
+from gui.labs.classification.network_panel import NetworkDock
+from gui.shell.app import build_window
 from gui.widgets.array_editor import ArrayEditor
 
 STEPS = 1000

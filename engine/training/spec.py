@@ -1,0 +1,180 @@
+"""A model spec: the plain JSON-able description engine.training.model.Model is built from.
+
+Spec (every key but "data" and "hidden" optional; `normalize_spec` fills the defaults):
+
+    {"data": {"kind": "spiral" | "vertical", "samples": 100, "classes": 3},
+     "hidden": [{"neurons": 64, "activation": "relu" | "sigmoid" | "linear" | "tanh",
+                 "weight_l1": 0, "weight_l2": 0, "bias_l1": 0, "bias_l2": 0, "dropout": 0}],
+     "output": {"weight_l1": 0, "weight_l2": 0, "bias_l1": 0, "bias_l2": 0},
+     "optimizer": {"name": "sgd" | "adagrad" | "rmsprop" | "adam", "learning_rate": ...,
+                   "decay": ..., plus momentum (sgd), epsilon, rho (rmsprop), beta_1, beta_2},
+     "seed": 0, "numerics": "book" | "native", "print_every": 100,
+     "points": [[x, y, class], ...]}
+
+"points" are added to the training data after it is drawn (they draw no random numbers), for
+the points a learner places by hand; each coordinate must fit the numerics' float dtype
+(float32 for "book"), or the data would hold an infinity.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from engine.book.activations import Activation_Linear, Activation_ReLU, Activation_Sigmoid
+from engine.book.optimizers import (
+    Optimizer_Adagrad,
+    Optimizer_Adam,
+    Optimizer_RMSprop,
+    Optimizer_SGD,
+)
+from engine.book.tanh import Activation_Tanh
+
+ACTIVATIONS = {"relu": Activation_ReLU, "sigmoid": Activation_Sigmoid,
+               "linear": Activation_Linear, "tanh": Activation_Tanh}
+OPTIMIZERS = {"sgd": Optimizer_SGD, "adagrad": Optimizer_Adagrad,
+              "rmsprop": Optimizer_RMSprop, "adam": Optimizer_Adam}
+# Each optimizer's hyperparameters with the book's defaults.
+HYPERPARAMETERS = {
+    "sgd": {"learning_rate": 1.0, "decay": 0.0, "momentum": 0.0},
+    "adagrad": {"learning_rate": 1.0, "decay": 0.0, "epsilon": 1e-7},
+    "rmsprop": {"learning_rate": 0.001, "decay": 0.0, "epsilon": 1e-7, "rho": 0.9},
+    "adam": {"learning_rate": 0.001, "decay": 0.0, "epsilon": 1e-7, "beta_1": 0.9,
+             "beta_2": 0.999},
+}
+# What each optimizer keeps on a layer between steps.
+CACHES = {"sgd": ("weight_momentums", "bias_momentums"),
+          "adagrad": ("weight_cache", "bias_cache"),
+          "rmsprop": ("weight_cache", "bias_cache"),
+          "adam": ("weight_momentums", "bias_momentums", "weight_cache", "bias_cache")}
+CACHES_ALL = ("weight_momentums", "bias_momentums", "weight_cache", "bias_cache")
+REGULARIZERS = ("weight_l1", "weight_l2", "bias_l1", "bias_l2")
+FLOAT_DTYPES = {"book": np.dtype(np.float32), "native": np.dtype(np.float64)}
+_KEYS = {"data", "hidden", "output", "optimizer", "seed", "numerics", "print_every", "points"}
+
+
+def normalize_spec(spec: dict) -> dict:
+    """A complete copy of `spec` with defaults filled in; ValueError naming any bad entry."""
+    if not isinstance(spec, dict):
+        raise ValueError(f"a model spec must be a dict, got {type(spec).__name__}")
+    unknown = set(spec) - _KEYS
+    if unknown:
+        raise ValueError(f"unknown spec keys: {', '.join(sorted(unknown))}")
+    data = dict(spec.get("data", {}))
+    kind = data.get("kind", "spiral")
+    if kind not in ("spiral", "vertical"):
+        raise ValueError(f"data kind must be 'spiral' or 'vertical', got {kind!r}")
+    normalized = {"data": {"kind": kind,
+                           "samples": _positive_int(data.get("samples", 100), "data samples"),
+                           "classes": _positive_int(data.get("classes", 3), "data classes")}}
+    if normalized["data"]["classes"] < 2:
+        raise ValueError("a classifier needs at least 2 classes")
+    hidden = spec.get("hidden", [])
+    if not isinstance(hidden, list):
+        raise ValueError("hidden must be a list of layers")
+    normalized["hidden"] = [_hidden_layer(layer, number)
+                            for number, layer in enumerate(hidden, start=1)]
+    normalized["output"] = _regularizers(spec.get("output", {}), "output layer")
+    normalized["optimizer"] = check_optimizer(spec.get("optimizer", {"name": "adam"}))
+    seed = spec.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be an integer in 0..2**32-1, got {seed!r}")
+    normalized["seed"] = seed
+    numerics = spec.get("numerics", "book")
+    if numerics not in FLOAT_DTYPES:
+        raise ValueError(f"numerics must be 'book' or 'native', got {numerics!r}")
+    normalized["numerics"] = numerics
+    normalized["print_every"] = _positive_int(spec.get("print_every", 100), "print_every")
+    normalized["points"] = _points(spec.get("points", []), normalized["data"]["classes"],
+                                   FLOAT_DTYPES[numerics])
+    return normalized
+
+
+def check_optimizer(optimizer: dict) -> dict:
+    """{"name": ..., hyperparameters...} complete with the book's defaults, as floats;
+    ValueError for an unknown name or key, or a value the book's class refuses."""
+    name = optimizer.get("name", "adam")
+    if name not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {name!r}")
+    defaults = HYPERPARAMETERS[name]
+    unknown = set(optimizer) - set(defaults) - {"name"}
+    if unknown:
+        raise ValueError(f"{name} has no hyperparameter {', '.join(sorted(unknown))}: "
+                         f"expected {', '.join(defaults)}")
+    values = {key: float(optimizer.get(key, default)) for key, default in defaults.items()}
+    OPTIMIZERS[name](**values)  # the book class says what is out of range
+    return {"name": name, **values}
+
+
+def check_real(value, name: str, low: float = 0.0, high: float = math.inf,
+               high_open: bool = False) -> float:
+    """A finite real number in [low, high] (or [low, high)), as a float; bools refused."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value) or value < low or value > high or (high_open and value == high):
+        bracket = ")" if high_open else "]"
+        raise ValueError(f"{name} must be in [{low}, {high}{bracket}, got {value}")
+    return value
+
+
+def describe(spec: dict) -> str:
+    """A one-line title, e.g. "spiral 100x3: Dense 2-64 ReLU, Dense 64-3, Adam"."""
+    data = spec["data"]
+    sizes = [2] + [hidden["neurons"] for hidden in spec["hidden"]] + [data["classes"]]
+    parts = []
+    for number, (n_in, n_out) in enumerate(zip(sizes, sizes[1:], strict=False)):
+        if number < len(spec["hidden"]):
+            parts.append(f"Dense {n_in}-{n_out} {spec['hidden'][number]['activation']}")
+        else:
+            parts.append(f"Dense {n_in}-{n_out}")
+    return (f"{data['kind']} {data['samples']}x{data['classes']}: {', '.join(parts)}, "
+            f"{spec['optimizer']['name']}")
+
+
+def _points(points, classes: int, dtype: np.dtype) -> list[list]:
+    if not isinstance(points, list):
+        raise ValueError("points must be a list of [x, y, class]")
+    largest = float(np.finfo(dtype).max)
+    checked = []
+    for number, point in enumerate(points, start=1):
+        if not isinstance(point, (list, tuple)) or len(point) != 3:
+            raise ValueError(f"point {number} must be [x, y, class], got {point!r}")
+        x = check_real(point[0], f"point {number} x", low=-largest, high=largest)
+        y = check_real(point[1], f"point {number} y", low=-largest, high=largest)
+        label = point[2]
+        if isinstance(label, bool) or not isinstance(label, (int, np.integer)) \
+                or not 0 <= label < classes:
+            raise ValueError(f"point {number} class must be in 0..{classes - 1}, got {label!r}")
+        checked.append([x, y, int(label)])
+    return checked
+
+
+def _positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _regularizers(layer: dict, where: str) -> dict:
+    unknown = set(layer) - set(REGULARIZERS)
+    if unknown:
+        raise ValueError(f"unknown {where} keys: {', '.join(sorted(unknown))}")
+    return {key: check_real(layer.get(key, 0.0), f"{where} {key}") for key in REGULARIZERS}
+
+
+def _hidden_layer(layer, number: int) -> dict:
+    where = f"hidden layer {number}"
+    if not isinstance(layer, dict):
+        raise ValueError(f"{where} must be a dict")
+    activation = layer.get("activation", "relu")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"{where} activation must be one of {', '.join(ACTIVATIONS)}, "
+                         f"got {activation!r}")
+    rest = {key: value for key, value in layer.items()
+            if key not in ("neurons", "activation", "dropout")}
+    return {"neurons": _positive_int(layer.get("neurons", 64), f"{where} neurons"),
+            "activation": activation, **_regularizers(rest, where),
+            "dropout": check_real(layer.get("dropout", 0.0), f"{where} dropout", high=1.0,
+                                  high_open=True)}

@@ -1,0 +1,182 @@
+"""What every view needs to draw the lab at one instant, frozen so no view can change it.
+
+The controller builds one `Snapshot` after each change and sends it to all views; a view that
+keeps a reference can never see it change under its feet, and no view can reach back into the
+engine through it (arrays are read-only copies).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+Index = tuple[int, ...]
+
+
+def frozen_array(values: Any) -> np.ndarray:
+    """A read-only copy, so a view cannot write into what another view is showing."""
+    array = np.array(values, copy=True)
+    array.setflags(write=False)
+    return array
+
+
+def frozen_arrays(values: Mapping[str, Any]) -> Mapping[str, np.ndarray]:
+    return MappingProxyType({name: frozen_array(value) for name, value in values.items()})
+
+
+def sealed(array: np.ndarray) -> np.ndarray:
+    """Make an array nobody else holds read-only without copying it (a fresh boundary grid is
+    half a megabyte, and copying it every frame would buy nothing)."""
+    array.setflags(write=False)
+    return array
+
+
+Extent = tuple[float, float, float, float]  # (x_min, x_max, y_min, y_max) of grid cell centres
+
+
+@dataclass(frozen=True)
+class ClassificationInfo:
+    """What the classification views draw: the data, the predicted plane, the run's curves.
+
+    spec: the model's JSON-able spec (engine.training.model), a private deep copy.
+    points, labels: (n, 2), (n,) training data (added points included); validation_points,
+    validation_labels likewise; user_points, user_labels: the points added by hand.
+    boundary: (ny, nx, classes) softmax probabilities at the cell centres spanning `extent`.
+    hidden_maps: per hidden layer (ny, nx, neurons) activations over `extent` (coarser grid).
+    boundary_frame, maps_frame: count their recomputations, so a view can skip a redraw;
+    boundary_rows: which rows frame boundary_frame recomputed (None: every row).
+    history: per completed epoch, the model's loss, data_loss, reg_loss, accuracy and
+    learning_rate; validation_loss / validation_accuracy: (epochs,) measured every few
+    epochs, NaN between.
+    status_line: the book's epoch line for the current parameters ("epoch: 10000, acc: ...").
+    stop_conditions: {"max_epochs", "target_loss", "target_accuracy"}, None = off.
+    """
+
+    spec: Mapping[str, Any]
+    points: np.ndarray
+    labels: np.ndarray
+    validation_points: np.ndarray
+    validation_labels: np.ndarray
+    user_points: np.ndarray
+    user_labels: np.ndarray
+    extent: Extent
+    boundary: np.ndarray
+    boundary_frame: int
+    boundary_rows: np.ndarray | None  # rows recomputed since the previous frame (None: all)
+    hidden_maps: tuple[np.ndarray, ...]
+    maps_extent: Extent
+    maps_frame: int
+    history: Mapping[str, np.ndarray]
+    validation_loss: np.ndarray
+    validation_accuracy: np.ndarray
+    status_line: str
+    stop_conditions: Mapping[str, float | None]
+
+
+@dataclass(frozen=True)
+class LossCurve:
+    """The loss as a function of one parameter, everything else held where it is now.
+
+    xs, ys: (n_points,) the sampled parameter values and losses; `value`, `loss`: the current
+    point; `slope`: the analytic gradient there, the slope of the tangent line.
+    """
+
+    name: str
+    index: Index
+    label: str
+    xs: np.ndarray
+    ys: np.ndarray
+    value: float
+    loss: float
+    slope: float
+
+
+@dataclass(frozen=True)
+class OperationInfo:
+    """One pause point of an iteration: its id, the book line it stands for, and its phase."""
+
+    name: str
+    code: str
+    phase: str
+    writes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GradientFactor:
+    """One factor of a chain rule in the seed's notation, e.g. ("da_1/dz_1", 1.0)."""
+
+    label: str
+    value: float
+
+
+@dataclass(frozen=True)
+class ChainRuleInfo:
+    """dl/d(target) = product of factors (or sum of terms), with its central-difference check."""
+
+    target: str
+    equation: str
+    factors: tuple[GradientFactor, ...]
+    terms: tuple[GradientFactor, ...]
+    product: float
+    numerical: float
+    relative_error: float
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The lab at one instant. `values` are every quantity computed so far, by book name."""
+
+    scenario: str
+    title: str
+    values: Mapping[str, np.ndarray]
+    parameters: Mapping[str, np.ndarray]
+    operations: tuple[OperationInfo, ...]
+    position: int  # operations done in the current iteration
+    iteration: int  # completed iterations
+    last_operation: OperationInfo | None
+    losses: np.ndarray  # (iterations,) loss of each completed iteration
+    log_lines: tuple[str, ...]
+    selected: tuple[str, Index] | None = None
+    chain_rule: ChainRuleInfo | None = None
+    input_chain_rules: tuple[ChainRuleInfo, ...] = ()
+    loss_curve: LossCurve | None = None
+    running: bool = False
+    speed: float = 10.0
+    speed_unit: str = "iterations"
+    can_step_back: bool = False
+    preview: Mapping[str, np.ndarray] | None = None  # the next iteration's values, at its start
+    notice: str = ""  # a warning to keep on screen, e.g. where training diverged
+    can_restore: bool = False  # training diverged: "Restore last good state" can go back
+    classification: ClassificationInfo | None = None  # set when the trainable is a Model
+
+    @property
+    def next_operation(self) -> OperationInfo | None:
+        """The operation the next Step will run."""
+        return self.operations[self.position] if self.operations else None
+
+    def computed(self) -> frozenset[str]:
+        """Names the current iteration has written so far; at an iteration boundary, everything
+        the iteration just finished wrote (nothing before the first one)."""
+        if self.position:
+            done = self.operations[:self.position]
+        else:
+            done = self.operations if self.iteration else ()
+        return frozenset(name for operation in done for name in operation.writes)
+
+    def displayed(self) -> tuple[Mapping[str, np.ndarray], frozenset[str]]:
+        """The values to draw and which of them count as computed: inside an iteration, what it
+        has computed so far; at its start, the preview of all of it (when there is one)."""
+        if self.position == 0 and self.preview is not None:
+            return self.preview, frozenset(name for operation in self.operations
+                                           if operation.phase != "update"
+                                           for name in operation.writes)
+        return self.values, self.computed()
+
+    @property
+    def current_loss(self) -> float | None:
+        """The latest loss the learner has seen: the last completed iteration's."""
+        return float(self.losses[-1]) if len(self.losses) else None

@@ -1,1 +1,0 @@
-"""Qt docks of the window; each module holds one."""

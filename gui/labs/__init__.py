@@ -1,0 +1,1 @@
+"""One subpackage a lab: its docks, its notation and how it plugs into the window."""

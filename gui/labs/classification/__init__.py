@@ -1,0 +1,1 @@
+"""The classification lab: nnfs's spiral and vertical data, any network, the decision plane."""

@@ -1,0 +1,208 @@
+"""The data set to learn and the points the learner adds by hand.
+
+Changing the data set, its size, its number of classes or its seed asks for new data
+(`data_spec_changed`); files are never read here: the dock asks the controller to load or save
+a path and shows the message it is given back, so a malformed file's complaint and the rule
+that the current data stays both live in one place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.shell.colors import CLASS_COLOR_NAMES, CLASS_COLORS_HEX, MAX_CLASSES
+from gui.shell.theme import current_theme
+from gui.widgets.input_boxes import ChoiceBox, IntBox
+
+DATASETS = (("spiral", "Spiral"), ("vertical", "Vertical"))
+# The data part of an engine.training.model spec: {"data": {...}, "seed": ...}; the seed also draws
+# the
+# weights, so a new seed gives new data and a new start, as the book's nnfs.init() does.
+DEFAULT_SPEC = {"data": {"kind": "spiral", "samples": 100, "classes": 3}, "seed": 0}
+MAX_SEED = 2**31 - 1
+CSV_FILTER = "CSV files (*.csv);;All files (*)"
+
+
+class DataDock(QWidget):
+    """Data set inputs, the class a click adds, and the added points' file buttons."""
+
+    # (dict) {"data": {"kind": "spiral" | "vertical", "samples": int per class,
+    #  "classes": int}, "seed": int}, the data part of an engine.training.model spec: new data is
+    # needed
+    data_spec_changed = Signal(dict)
+    # (int) class index that a click on the decision boundary plot adds
+    add_class_changed = Signal(int)
+    # () remove every point the learner added
+    clear_points_requested = Signal()
+    # (str) path of a CSV file (header x,y,class) to replace the added points with
+    load_points_requested = Signal(str)
+    # (str) path to write the added points to as CSV
+    save_points_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._folder = str(Path.home())
+        self.dataset_box = ChoiceBox()
+        for key, label in DATASETS:
+            self.dataset_box.addItem(label, key)
+        self.dataset_box.setToolTip("nnfs.datasets: spiral_data or vertical_data")
+        data = DEFAULT_SPEC["data"]
+        self.samples_box = IntBox("Samples per class", 10, 1000, data["samples"])
+        self.classes_box = IntBox("Classes", 2, MAX_CLASSES, data["classes"])
+        self.seed_box = IntBox("Seed", 0, MAX_SEED, DEFAULT_SPEC["seed"])
+        self.seed_box.setToolTip("Seed of the data and of the starting weights (0 to 2^31-1)")
+        self.add_class_box = ChoiceBox()
+        self.add_class_box.setToolTip(
+            "The class of the points you add by clicking on the decision boundary"
+        )
+        self.point_count = QLabel()
+        self.clear_button = QPushButton("Clear added points")
+        self.save_button = QPushButton("Save points…")
+        self.load_button = QPushButton("Load points…")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        form = QFormLayout()
+        form.addRow("Data set", self.dataset_box)
+        form.addRow("Samples per class", self.samples_box)
+        form.addRow("Classes", self.classes_box)
+        form.addRow("Seed", self.seed_box)
+        form.addRow("Click adds class", self.add_class_box)
+        files = QHBoxLayout()
+        files.addWidget(self.save_button)
+        files.addWidget(self.load_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.point_count)
+        layout.addWidget(self.clear_button)
+        layout.addLayout(files)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+
+        self._fill_add_classes(data["classes"])
+        self.set_user_point_count(0)
+        self.dataset_box.currentIndexChanged.connect(self._on_spec_input_changed)
+        for box in (self.samples_box, self.classes_box, self.seed_box):
+            box.valueChanged.connect(self._on_spec_input_changed)
+            box.refused.connect(self._on_box_refused)
+        self.add_class_box.currentIndexChanged.connect(self._on_add_class_changed)
+        self.clear_button.clicked.connect(self.clear_points_requested)
+        self.save_button.clicked.connect(self.choose_save_file)
+        self.load_button.clicked.connect(self.choose_load_file)
+
+    def spec(self) -> dict:
+        """The data set the inputs describe, as `data_spec_changed` sends it."""
+        return {
+            "data": {
+                "kind": self.dataset_box.currentData(),
+                "samples": self.samples_box.value(),
+                "classes": self.classes_box.value(),
+            },
+            "seed": self.seed_box.value(),
+        }
+
+    def add_class(self) -> int:
+        """The class index a click adds."""
+        return max(self.add_class_box.currentIndex(), 0)
+
+    def set_spec(self, spec: dict) -> None:
+        """Show a spec set from code (a whole model spec will do) without echoing it."""
+        widgets = (self.dataset_box, self.samples_box, self.classes_box, self.seed_box,
+                   self.add_class_box)
+        blocked = [widget.blockSignals(True) for widget in widgets]
+        try:
+            data = spec["data"]
+            self.dataset_box.setCurrentIndex(self.dataset_box.findData(data["kind"]))
+            self.samples_box.setValue(data["samples"])
+            self.classes_box.setValue(data["classes"])
+            self.seed_box.setValue(spec.get("seed", 0))
+            self._fill_add_classes(data["classes"])
+        finally:
+            for widget, was in zip(widgets, blocked, strict=True):
+                widget.blockSignals(was)
+
+    def set_add_class(self, class_index: int) -> None:
+        """Choose the class a click adds, from code (no echo)."""
+        blocked = self.add_class_box.blockSignals(True)
+        try:
+            self.add_class_box.setCurrentIndex(class_index)
+        finally:
+            self.add_class_box.blockSignals(blocked)
+
+    def set_user_point_count(self, count: int) -> None:
+        """Say how many points the learner has added; nothing to clear or save without any."""
+        self.point_count.setText(
+            "No added points yet: click on the plot to add some."
+            if count == 0
+            else f"{count} added point{'s' if count != 1 else ''}"
+        )
+        self.clear_button.setEnabled(count > 0)
+        self.save_button.setEnabled(count > 0)
+
+    def set_message(self, text: str, error: bool = False) -> None:
+        """Show the outcome of a request (a load that failed says why and that the data stayed)."""
+        colour = current_theme().negative if error else current_theme().text
+        self.message.setStyleSheet(f"color: {colour};")
+        self.message.setText(text)
+
+    def choose_load_file(self) -> None:
+        """Ask for a CSV file and request loading it."""
+        path, _ = QFileDialog.getOpenFileName(self, "Load points", self._folder, CSV_FILTER)
+        if path:
+            self._folder = str(Path(path).parent)
+            self.load_points_requested.emit(path)
+
+    def choose_save_file(self) -> None:
+        """Ask where to write the added points and request saving them there."""
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save points", str(Path(self._folder) / "points.csv"), CSV_FILTER
+        )
+        if path:
+            self._folder = str(Path(path).parent)
+            self.save_points_requested.emit(path)
+
+    def _fill_add_classes(self, classes: int) -> None:
+        """One entry per class, with its colour and name for those who cannot see the hue."""
+        current = self.add_class_box.currentIndex()
+        self.add_class_box.clear()
+        for index in range(classes):
+            swatch = QPixmap(14, 14)
+            swatch.fill(QColor(CLASS_COLORS_HEX[index]))
+            self.add_class_box.addItem(QIcon(swatch), f"{index} ({CLASS_COLOR_NAMES[index]})")
+        self.add_class_box.setCurrentIndex(min(max(current, 0), classes - 1))
+
+    def _on_spec_input_changed(self) -> None:
+        """Refill the class choice if the number of classes changed; ask for the new data."""
+        before = self.add_class()
+        if self.add_class_box.count() != self.classes_box.value():
+            blocked = self.add_class_box.blockSignals(True)
+            try:
+                self._fill_add_classes(self.classes_box.value())
+            finally:
+                self.add_class_box.blockSignals(blocked)
+        self.message.clear()
+        self.data_spec_changed.emit(self.spec())
+        if self.add_class() != before:
+            self.add_class_changed.emit(self.add_class())
+
+    def _on_add_class_changed(self, index: int) -> None:
+        """Tell the plot which class a click adds now."""
+        if index >= 0:
+            self.add_class_changed.emit(index)
+
+    def _on_box_refused(self, text: str) -> None:
+        """Say why typed input was refused; the box has kept its value."""
+        self.set_message(text, error=True)

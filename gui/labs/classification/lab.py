@@ -1,0 +1,349 @@
+"""The classification lab assembled in the main window: the decision boundary in the middle,
+run controls, network and data on the left, neuron maps, the layer inspector and the chain rule
+on the right, the training curves and the book's printed lines below.
+
+It reuses the hand lab's controller, controls, chain rule panel, log and array editor; this file
+only wires them. While Run is on the controller sends about 25 snapshots a second, and the
+slower views (curves, tables, neuron maps) redraw at their own modest rates, so training keeps
+most of the time and the window keeps answering keys. After an edit, what the learner is
+looking at (the loss line, the tables, the boundary) is drawn first; the neuron maps and the
+chain rule follow on the next turn of the event loop, once that has been painted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtWidgets import QAbstractSpinBox, QDockWidget, QVBoxLayout, QWidget
+
+from gui.controller.lab_controller import LabController
+from gui.controller.snapshot import Index, Snapshot
+from gui.labs.classification.data_panel import DataDock
+from gui.labs.classification.layer_inspector import LayerInspector
+from gui.labs.classification.network_panel import NetworkDock
+from gui.labs.host import (
+    add_lab_action,
+    add_stepping_actions,
+    scenario_actions,
+    show_central,
+    show_lab_parts,
+)
+from gui.panels.chain_rule_panel import ChainRulePanel
+from gui.panels.controls_panel import ControlsPanel
+from gui.panels.log_panel import LogPanel
+from gui.plots.decision_boundary import DecisionBoundaryPlot
+from gui.plots.throttle import Throttle
+from gui.plots.training_curves import TrainingCurves
+from gui.shell.main_window import MainWindow
+from gui.widgets.live_text import LiveText
+from gui.widgets.neuron_maps import NeuronMaps, maps_from_layers
+
+STATUS_MS = 10_000
+RUN_SPEED = 100_000.0  # iterations per second Run asks for: as fast as the computer goes
+TICK_MS = 0  # the run timer fires whenever Qt has nothing else to do
+SLICE_BUDGET_S = 0.03  # training per tick, then Qt handles input and paints
+FRAME_S = 0.045  # one snapshot (and boundary) per 45 ms while running: about 22 a second
+TABLES_S = 0.4  # the inspector's table and the log redraw at most this often while running
+CURVES_S = 1.0  # the curves likewise: three plots with grids cost ~40 ms to redraw
+Area = Qt.DockWidgetArea
+
+
+def classification_builders() -> dict[str, tuple[str, Callable]]:
+    """The engine's classification presets: name -> (title, build)."""
+    from engine.scenarios.presets import SCENARIOS
+
+    return {name: (scenario.title, scenario.build) for name, scenario in SCENARIOS.items()
+            if scenario.kind == "classification"}
+
+
+def all_scenario_titles() -> dict[str, str]:
+    from engine.scenarios.presets import SCENARIOS
+
+    return {name: scenario.title for name, scenario in SCENARIOS.items()}
+
+
+class BoundaryView(QWidget):
+    """The decision boundary under a line in the book's format for the current state."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        # The line the book's training loop prints for this epoch, at the current weights;
+        # rewritten every frame, so a LiveText that repaints only itself.
+        self.status = LiveText("epoch: 0", point_size=12, bold=True, monospace=True)
+        self.status.setObjectName("bookStatusLine")
+        self.plot = DecisionBoundaryPlot()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addWidget(self.status)
+        layout.addWidget(self.plot, 1)
+
+
+class _EnterCommitsInput(QObject):
+    """Enter in a number box commits the number; without this filter the window's Enter
+    shortcut (finish the iteration) would also fire, training while the learner types."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and \
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+        return False
+
+
+class ClassificationLab(QObject):
+    """The lab's panels and actions, installed in `window`, all driven by one controller."""
+
+    def __init__(self, window: MainWindow,
+                 builders: Mapping[str, tuple[str, Callable]] | None = None):
+        super().__init__(window)
+        self.window = window
+        self.controller = LabController(
+            builders if builders is not None else classification_builders(), parent=self,
+            tick_ms=TICK_MS, slice_budget_s=SLICE_BUDGET_S, frame_s=FRAME_S, loss_curve=False)
+        self.controller.set_speed(RUN_SPEED, "iterations")
+        self.view = BoundaryView()
+        self.boundary = self.view.plot
+        self.controls = ControlsPanel()
+        self.network = NetworkDock()
+        self.data = DataDock()
+        self.neuron_maps = NeuronMaps()
+        self.inspector = LayerInspector()
+        self.chain_rule = ChainRulePanel()
+        self.curves = TrainingCurves()
+        self.log = LogPanel()
+        self.log.set_placeholder("The book's epoch lines appear here every 100 epochs.")
+        self.docks: dict[str, QDockWidget] = {}
+        self.actions: dict[str, QAction] = {}
+        self.active = False
+        self._frames = {"boundary": -1, "maps": -1}
+        self._shown_spec: dict | None = None
+        self._shown_points: tuple = ()
+        self._tables_throttle = Throttle(self._draw_tables, self, interval=TABLES_S)
+        self._curves_throttle = Throttle(self._draw_curves, self, interval=CURVES_S)
+        # The curves' epoch axis: one array while the count of epochs stays, so the curves
+        # see at a glance that an edit inside an epoch left their history as it was.
+        self._epochs = np.zeros(0)
+        # The neuron maps and the chain rule draw the latest snapshot when this fires: a timer
+        # object, not a queued call, so Qt paints what the handler drew before it fires.
+        self._secondary: Snapshot | None = None
+        self._secondary_timer = QTimer(self)
+        self._secondary_timer.setSingleShot(True)
+        self._secondary_timer.setInterval(0)
+        self._secondary_timer.timeout.connect(self._on_secondary_timer_changed)
+        self._place_panels()
+        self._create_actions()
+        self._connect()
+        self._enter_filter = _EnterCommitsInput(self)
+        for panel in (self.network, self.data, self.controls, self.inspector):
+            for box in panel.findChildren(QAbstractSpinBox):
+                box.installEventFilter(self._enter_filter)
+        self.controller.set_stop_conditions(self.network.stop_conditions())
+
+    # --- assembly ----------------------------------------------------------------------------
+
+    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea,
+              tabify_with: QDockWidget | None = None) -> QDockWidget:
+        dock = QDockWidget(title, self.window)
+        dock.setObjectName(f"classification_{key}_dock")
+        dock.setWidget(widget)
+        self.window.add_dock(dock, area, tabify_with)
+        self.docks[key] = dock
+        return dock
+
+    def _place_panels(self) -> None:
+        window = self.window
+        self.chain_rule.setMinimumWidth(400)
+        controls = self._dock("controls", "Controls", self.controls, Area.LeftDockWidgetArea)
+        network = self._dock("network", "Network", self.network, Area.LeftDockWidgetArea)
+        # Each tab names its partner, so View > Reset layout brings the tabs back too.
+        self._dock("data", "Data", self.data, Area.LeftDockWidgetArea, network)
+        maps = self._dock("neuron_maps", "Neuron maps", self.neuron_maps,
+                          Area.RightDockWidgetArea)
+        maps.visibilityChanged.connect(self.neuron_maps.set_on_screen)
+        self._dock("inspector", "Layer inspector", self.inspector, Area.RightDockWidgetArea,
+                   maps)
+        chain = self._dock("chain_rule", "Chain rule", self.chain_rule, Area.RightDockWidgetArea)
+        log = self._dock("log", "Printed log", self.log, Area.RightDockWidgetArea, chain)
+        curves = self._dock("curves", "Loss, accuracy, learning rate", self.curves,
+                            Area.BottomDockWidgetArea)
+        # Docks added to one side stack top to bottom, so no splits are needed (splits would
+        # also take docks out of their tab groups). The log's lines need the width; the chain
+        # rule comes to the front when the learner clicks a weight or bias in the inspector.
+        for front in (network, maps, log):
+            front.raise_()
+        window.resizeDocks([controls, maps], [365, 555], Qt.Orientation.Horizontal)
+        window.resizeDocks([controls, network], [230, 700], Qt.Orientation.Vertical)
+        window.resizeDocks([maps, chain], [560, 300], Qt.Orientation.Vertical)
+        window.resizeDocks([curves], [300], Qt.Orientation.Vertical)
+
+    def _create_actions(self) -> None:
+        controller = self.controller
+        add_stepping_actions(self.window, self.actions, controller,
+                             "R&eset to the starting weights")
+        add_lab_action(self.window, self.actions, "Run", "restore",
+                       "Restore the last &good state", controller.restore_last_good, "Ctrl+R")
+        scenario_actions(self.window, all_scenario_titles())
+
+    def _connect(self) -> None:
+        controller = self.controller
+        controller.snapshot_changed.connect(self._on_controller_snapshot_changed)
+        controller.status_message.connect(self._on_controller_status_changed)
+        controller.data_message.connect(self.data.set_message)
+        controller.value_refused.connect(self.inspector.show_refusal)
+        self.controls.step_requested.connect(controller.step)
+        self.controls.step_back_requested.connect(controller.step_back)
+        self.controls.iteration_requested.connect(controller.finish_iteration)
+        self.controls.run_toggled.connect(controller.set_running)
+        self.controls.reset_requested.connect(controller.reset)
+        self.controls.speed_changed.connect(controller.set_speed)
+        self.controls.restore_requested.connect(controller.restore_last_good)
+        self.network.architecture_changed.connect(controller.set_architecture)
+        self.network.hyperparameters_changed.connect(controller.set_hyperparameters)
+        self.network.stop_conditions_changed.connect(controller.set_stop_conditions)
+        self.data.data_spec_changed.connect(controller.set_data_spec)
+        self.data.add_class_changed.connect(self._on_data_add_class_changed)
+        self.data.clear_points_requested.connect(controller.clear_points)
+        self.data.load_points_requested.connect(controller.load_points)
+        self.data.save_points_requested.connect(controller.save_points)
+        self.boundary.point_added.connect(self._on_boundary_point_changed)
+        self.boundary.point_removed.connect(controller.remove_point)
+        self.inspector.value_edited.connect(self._on_inspector_value_changed)
+        self.inspector.value_rejected.connect(self._on_inspector_rejection_changed)
+        self.inspector.parameter_selected.connect(self._on_inspector_selection_changed)
+        self.window.scenario_requested.connect(self._on_window_scenario_changed)
+
+    # --- switching labs ----------------------------------------------------------------------
+
+    def activate(self) -> None:
+        """Take over the window: this lab's view, panels and keys."""
+        show_central(self.window, self.view)
+        show_lab_parts(list(self.docks.values()), list(self.actions.values()), True)
+        self.active = True
+
+    def deactivate(self) -> None:
+        """Give the window to another lab: pause, hide the panels, free the keys."""
+        self.controller.pause()
+        show_lab_parts(list(self.docks.values()), list(self.actions.values()), False)
+        self.active = False
+
+    def load(self, name: str) -> None:
+        """Open preset `name` at its starting weights."""
+        self.activate()
+        self.controller.load_scenario(name)
+
+    # --- handlers ----------------------------------------------------------------------------
+
+    def _on_window_scenario_changed(self, name: str) -> None:
+        """Open a classification preset, or step aside for another lab's scenario."""
+        if name in self.controller.builders:
+            self.load(name)
+        elif self.active:
+            self.deactivate()
+
+    def _on_controller_snapshot_changed(self, snapshot: Snapshot) -> None:
+        """Hand the new snapshot to every panel (the slow ones at their own rate)."""
+        info = snapshot.classification
+        if info is None:
+            return
+        title = f"{snapshot.title} - Backprop Playground"
+        if self.window.windowTitle() != title:
+            self.window.setWindowTitle(title)
+        self.controls.set_snapshot(snapshot)
+        self.view.status.setText(info.status_line)
+        self._show_spec(info.spec)
+        if info.boundary_frame != self._frames["boundary"]:
+            # Only the recomputed rows need colouring, if the previous frame is on screen.
+            follows = info.boundary_frame == self._frames["boundary"] + 1
+            self._frames["boundary"] = info.boundary_frame
+            self.boundary.set_boundary(info.boundary, info.extent,
+                                       info.boundary_rows if follows else None)
+        points = (len(info.points), info.spec["data"]["kind"], info.spec["seed"],
+                  tuple(map(tuple, info.spec["points"])))
+        if points != self._shown_points:
+            self._shown_points = points
+            self.boundary.set_points(info.points[:len(info.points) - len(info.user_points)],
+                                     info.labels[:len(info.labels) - len(info.user_labels)],
+                                     info.validation_points, info.validation_labels,
+                                     info.user_points, info.user_labels)
+            self.data.set_user_point_count(len(info.user_points))
+        self._tables_throttle.submit(snapshot, snapshot.running)
+        self._curves_throttle.submit(snapshot, snapshot.running)
+        self._secondary = snapshot
+        self._secondary_timer.start()
+
+    def _on_secondary_timer_changed(self) -> None:
+        """The views that follow the main ones: neuron maps (when recomputed) and chain rule."""
+        snapshot, self._secondary = self._secondary, None
+        if snapshot is None:
+            return
+        info = snapshot.classification
+        if info.maps_frame != self._frames["maps"]:
+            self._frames["maps"] = info.maps_frame
+            # A diverged network's maps are NaN: shown as flat rather than as garbage.
+            grids = [np.nan_to_num(grid, nan=0.0, posinf=0.0, neginf=0.0)
+                     for grid in info.hidden_maps]
+            self.neuron_maps.set_maps(maps_from_layers(grids), info.maps_extent)
+        self.chain_rule.set_snapshot(snapshot)
+
+    def _draw_tables(self, snapshot: Snapshot) -> None:
+        """The inspector's table and the log: at most every TABLES_S while running."""
+        self.inspector.set_snapshot(snapshot)
+        self.log.set_snapshot(snapshot)
+
+    def _draw_curves(self, snapshot: Snapshot) -> None:
+        """Loss, accuracy and learning rate per epoch: at most every CURVES_S while running."""
+        info = snapshot.classification
+        history = info.history
+        if len(self._epochs) != len(history["loss"]):
+            self._epochs = np.arange(len(history["loss"]), dtype=np.float64)
+        self.curves.set_history(self._epochs, history["loss"],
+                                history["accuracy"], info.validation_loss,
+                                info.validation_accuracy, history["learning_rate"])
+
+    def _show_spec(self, spec: Mapping) -> None:
+        """Put a spec the controller built (a preset, a refusal's kept spec) into the panels."""
+        network_part = {key: spec[key] for key in ("data", "seed", "hidden", "output",
+                                                   "optimizer", "numerics")}
+        if network_part == self._shown_spec:
+            return
+        self._shown_spec = network_part
+        self.network.set_architecture(dict(spec))
+        self.data.set_spec(dict(spec))
+        classes = spec["data"]["classes"]
+        self.boundary.set_add_class(self.data.add_class(), classes)
+
+    def _on_controller_status_changed(self, message: str) -> None:
+        """Show the controller's sentence in the status bar."""
+        self.window.statusBar().showMessage(message, STATUS_MS)
+
+    def _on_data_add_class_changed(self, index: int) -> None:
+        """The class a click on the plane adds."""
+        self.boundary.set_add_class(index, self.data.spec()["data"]["classes"])
+
+    def _on_boundary_point_changed(self, x: float, y: float, label: int) -> None:
+        """A click on the plane: add a point of the chosen class there."""
+        self.controller.add_point(x, y, label)
+
+    def _on_inspector_selection_changed(self, name: str, index: Index) -> None:
+        """A weight or bias clicked in the inspector: its chain rule, brought to the front."""
+        self.controller.select(name, index)
+        self.docks["chain_rule"].raise_()
+
+    def _on_inspector_value_changed(self, name: str, index: Index, value: float,
+                                    session: int) -> None:
+        """A typed or nudged weight or bias (the controller validates it)."""
+        self.controller.edit_value(name, index, value, session)
+
+    def _on_inspector_rejection_changed(self, name: str, index: Index, message: str) -> None:
+        """Text that is not a number: say so in the status bar too."""
+        self.window.statusBar().showMessage(f"Refused: {message}; the old value is kept.",
+                                            STATUS_MS)
+
+
+def install_classification_lab(window: MainWindow, scenario: str = "spiral") -> ClassificationLab:
+    """Put the classification lab in `window`, starting in `scenario`."""
+    lab = ClassificationLab(window)
+    lab.load(scenario)
+    return lab

@@ -1,0 +1,1 @@
+"""The hand-backprop lab: the seed notebook's neuron and layer, one line at a time."""

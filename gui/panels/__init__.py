@@ -1,0 +1,1 @@
+"""Panels both labs show: the step controls, the chain rule and the printed log."""

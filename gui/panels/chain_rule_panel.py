@@ -1,0 +1,137 @@
+"""The selected gradient taken apart: dl/dw_in = dl/dy * dy/da_i * da_i/dz_i * dz_i/dw_in.
+
+Each factor is shown with its live value, then their product (what backpropagation computed)
+next to the central-difference estimate that only uses the loss. Agreement to many digits is the
+learner's evidence that the chain rule, and not some trick, produced the number. Below it the
+gradient with respect to the inputs, dl/dX = dl/dZ * W, term by term.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from gui.controller.snapshot import ChainRuleInfo, Snapshot
+from gui.widgets.array_editor import format_value
+
+AGREEMENT = 1e-4  # relative error under which the two estimates count as the same number
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _number(value: float) -> str:
+    return format_value(value, 6)
+
+
+def _wrt(rule: ChainRuleInfo) -> str:
+    """What a rule differentiates by: "w_0" of "dl/dw_0", "dense2.weights[4, 1]" of
+    "dl/d(dense2.weights[4, 1])"."""
+    name = rule.target[4:]
+    return name[1:-1] if name.startswith("(") and name.endswith(")") else name
+
+
+def rule_html(rule: ChainRuleInfo) -> str:
+    """The equation, the factors' values, the product and the numerical check, as rich text."""
+    parts = rule.terms or rule.factors
+    joiner = " + " if rule.terms else " × "
+    values = joiner.join(f"({_number(part.value)})" if part.value < 0 else _number(part.value)
+                         for part in parts)
+    verdict = "agree" if rule.relative_error < AGREEMENT else "differ"
+    colour = "#009E73" if rule.relative_error < AGREEMENT else "#D55E00"
+    lines = [f"<b>{_escape(rule.equation)}</b>", f"= {values}"]
+    if rule.terms and rule.factors:
+        # A sum over samples: take its largest term apart, factor by factor.
+        labels = " × ".join(_escape(part.label) for part in rule.factors)
+        factors = " × ".join(f"({_number(part.value)})" if part.value < 0
+                             else _number(part.value) for part in rule.factors)
+        with np.errstate(over="ignore", invalid="ignore"):  # diverged factors: inf or nan
+            term = float(np.prod([part.value for part in rule.factors]))
+        lines.append(f"<span style='color: gray'>its largest term: {labels}<br>"
+                     f"&nbsp;&nbsp;= {factors} = {_number(term)}</span>")
+    lines.append(f"= <b>{_number(rule.product)}</b> &nbsp;(backpropagation)")
+    lines.append(
+        f"≈ {_number(rule.numerical)} &nbsp;(central difference) &nbsp;"
+        f"<span style='color: {colour}'>relative error {rule.relative_error:.1e}: "
+        f"{verdict}</span>")
+    return "<br>".join(lines)
+
+
+class ChainRulePanel(QWidget):
+    """Rich-text labels for the selected parameter's rule and the inputs' rules."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-weight: 600;")
+        self.rule_label = QLabel()
+        self.inputs_heading = QLabel("Gradient with respect to the inputs, dl/dX = dl/dZ · W")
+        self.inputs_heading.setStyleSheet("font-weight: 600;")
+        self.inputs_label = QLabel()
+        for label in (self.rule_label, self.inputs_label, self.heading):
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setWordWrap(True)
+        rule_font = self.rule_label.font()
+        rule_font.setPointSizeF(rule_font.pointSizeF() * 1.15)
+        self.rule_label.setFont(rule_font)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.rule_label)
+        layout.addWidget(line)
+        layout.addWidget(self.inputs_heading)
+        layout.addWidget(self.inputs_label)
+        layout.addStretch(1)
+        self.note = QLabel("Evaluated at the parameters' current values, as the next forward "
+                           "pass will see them.")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: gray;")
+        layout.insertWidget(2, self.note)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        # Wrap long equations at the panel's width instead of scrolling sideways.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self._shown: tuple = ()
+
+    def set_snapshot(self, snapshot: Snapshot) -> None:
+        """Show the selected parameter's chain rule and the inputs' ones."""
+        shown = (snapshot.chain_rule, snapshot.input_chain_rules)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        rule = snapshot.chain_rule
+        if rule is None:
+            self.heading.setText("Click a weight or bias to take its gradient apart.")
+            self.rule_label.setText("")
+        else:
+            self.heading.setText(f"Gradient of the loss with respect to {_escape(_wrt(rule))}"
+                                 if rule.target.startswith("dl/d") else _escape(rule.target))
+            self.rule_label.setText(rule_html(rule))
+        inputs = snapshot.input_chain_rules
+        self.inputs_heading.setVisible(bool(inputs))
+        self.inputs_label.setVisible(bool(inputs))
+        self.inputs_label.setText("<br><br>".join(rule_html(each) for each in inputs))
+
+    def text(self) -> str:
+        """Everything the panel says, as plain text (what a learner would read aloud)."""
+        document = QTextDocument()
+        parts = []
+        for label in (self.heading, self.rule_label, self.inputs_heading, self.inputs_label):
+            if label.isVisibleTo(self):
+                document.setHtml(label.text())
+                parts.append(document.toPlainText())
+        # One space between words, as read, whatever non-breaking spacing the layout used.
+        return "\n".join(" ".join(line.split()) for line in "\n".join(parts).splitlines())

@@ -1,0 +1,209 @@
+"""Step, Step back, Iteration, Run/Pause with its speed, Reset, and where the iteration stands.
+
+The buttons say their keys (Right, Left, Enter, Space, R) so the learner can leave the mouse
+alone; the window owns the shortcuts, this panel only turns clicks into requests.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.controller.snapshot import Snapshot
+from gui.widgets.input_boxes import RealBox
+from gui.widgets.live_text import LiveText
+
+SPEED_UNITS = ("iterations", "operations")
+FASTEST = "fastest"  # what the speed box says at its maximum: as fast as the computer goes
+
+
+class SpeedBox(RealBox):
+    """Runs per second, shown without a trailing ".0" and as "fastest" at the top of its range.
+
+    Typed junk, "-5" or "1e999" is refused with a message (`refused`) and the speed kept, as
+    the lab's other number boxes do; a plain spin box would clamp it silently.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Speed", 0.1, 100_000, 10, step=1.0, parent=parent)
+
+    def textFromValue(self, value: float) -> str:
+        return FASTEST if value >= self.maximum() else f"{value:g}"
+
+    def valueFromText(self, text: str) -> float:
+        return self.maximum() if text.strip() == FASTEST else super().valueFromText(text)
+
+    def validate(self, text: str, position: int) -> object:
+        if text.strip() and FASTEST.startswith(text.strip()):
+            acceptable = text.strip() == FASTEST
+            return (QValidator.State.Acceptable if acceptable else QValidator.State.Intermediate,
+                    text, position)
+        return super().validate(text, position)
+
+PHASE_NAMES = {"forward": "forward pass", "loss": "loss", "backward": "backward pass",
+               "update": "update"}
+
+
+class ControlsPanel(QWidget):
+    """Buttons that request a change and labels that show the snapshot's position."""
+
+    # () one operation forward
+    step_requested = Signal()
+    # () one operation back
+    step_back_requested = Signal()
+    # () run to the end of the current iteration
+    iteration_requested = Signal()
+    # (bool) True to run continuously, False to pause
+    run_toggled = Signal(bool)
+    # () back to the scenario's starting values
+    reset_requested = Signal()
+    # (float per second, unit: "iterations" | "operations")
+    speed_changed = Signal(float, str)
+    # () after a divergence: back to the last state whose numbers were all finite
+    restore_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.step_back_button = QPushButton("◀ Back  (Left)")
+        self.step_button = QPushButton("Step ▶  (Right)")
+        self.iteration_button = QPushButton("Iteration  (Enter)")
+        self.run_button = QPushButton("Run  (Space)")
+        self.run_button.setCheckable(True)
+        self.reset_button = QPushButton("Reset  (R)")
+        for button in (self.step_back_button, self.step_button, self.iteration_button,
+                       self.run_button, self.reset_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.speed_box = SpeedBox()
+        self.speed_box.setToolTip("How fast Run goes; at 100000 it says \"fastest\"")
+        self.unit_box = QComboBox()
+        self.unit_box.addItems([f"{unit} / s" for unit in SPEED_UNITS])
+        # Only a click focuses them: with keyboard focus they would swallow Space and the arrows.
+        self.speed_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.unit_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        # Its text changes many times a second while running: a LiveText repaints only itself.
+        self.iteration_label = LiveText(point_size=14, bold=True)
+        self.iteration_label.setObjectName("iterationCounter")
+        self.position_label = LiveText()
+        self.next_label = QLabel()
+        self.next_label.setTextFormat(Qt.TextFormat.RichText)
+        self.next_label.setWordWrap(True)
+        self.speed_message = QLabel()  # why a typed speed was refused
+        self.speed_message.setWordWrap(True)
+        self.speed_message.setStyleSheet("color: #c0392b;")
+        self.speed_message.hide()
+        self.notice_label = QLabel()
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setStyleSheet("color: #c0392b; font-weight: 600;")
+        self.notice_label.hide()
+        self.restore_button = QPushButton("Restore last good state")
+        self.restore_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.restore_button.setToolTip("Go back to the state before the numbers overflowed")
+        self.restore_button.hide()
+        self.last_label = QLabel()
+        self.last_label.setTextFormat(Qt.TextFormat.RichText)
+        self.last_label.setWordWrap(True)
+
+        buttons = QGridLayout()
+        buttons.addWidget(self.step_back_button, 0, 0)
+        buttons.addWidget(self.step_button, 0, 1)
+        buttons.addWidget(self.iteration_button, 0, 2)
+        buttons.addWidget(self.run_button, 1, 0)
+        buttons.addWidget(self.reset_button, 1, 2)
+        speed = QHBoxLayout()
+        speed.addWidget(QLabel("speed"))
+        speed.addWidget(self.speed_box, 1)
+        speed.addWidget(self.unit_box, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+
+        layout.addLayout(buttons)
+        layout.addLayout(speed)
+        layout.addWidget(self.speed_message)
+        layout.addWidget(self.iteration_label)
+        layout.addWidget(self.position_label)
+        layout.addWidget(self.last_label)
+        layout.addWidget(self.next_label)
+        layout.addWidget(self.notice_label)
+        layout.addWidget(self.restore_button)
+
+        # Room for everything, the three-line divergence notice and its restore button
+        # included, so the dock never squeezes the buttons when they appear.
+        self.setMinimumHeight(layout.sizeHint().height()
+                              + 4 * self.fontMetrics().lineSpacing()
+                              + self.restore_button.sizeHint().height())
+        self.step_button.clicked.connect(self.step_requested)
+        self.step_back_button.clicked.connect(self.step_back_requested)
+        self.iteration_button.clicked.connect(self.iteration_requested)
+        self.reset_button.clicked.connect(self.reset_requested)
+        self.restore_button.clicked.connect(self.restore_requested)
+        self.run_button.toggled.connect(self._on_run_button_changed)
+        self.speed_box.valueChanged.connect(self._on_speed_box_changed)
+        self.speed_box.refused.connect(self._on_speed_box_refused)
+        self.unit_box.currentIndexChanged.connect(self._on_unit_box_changed)
+
+    def set_snapshot(self, snapshot: Snapshot) -> None:
+        """Show the iteration count, the position in the iteration, and the run state."""
+        widgets = (self.run_button, self.speed_box, self.unit_box)
+        blockers = [widget.blockSignals(True) for widget in widgets]
+        try:
+            self.run_button.setChecked(snapshot.running)
+            self.run_button.setText("Pause  (Space)" if snapshot.running else "Run  (Space)")
+            if not self.speed_box.hasFocus():
+                self.speed_box.setValue(snapshot.speed)
+            self.unit_box.setCurrentIndex(SPEED_UNITS.index(snapshot.speed_unit))
+        finally:
+            for widget, blocker in zip(widgets, blockers, strict=True):
+                widget.blockSignals(blocker)
+        self.step_back_button.setEnabled(snapshot.can_step_back)
+        loss = snapshot.current_loss
+        self.iteration_label.setText(f"Iterations done: {snapshot.iteration}" + (
+            "" if loss is None else f"   ·   last loss {loss:.6g}"))
+        total = len(snapshot.operations)
+        last = snapshot.last_operation
+        if last is None or snapshot.position == 0:
+            done = "start of the iteration" if last is None else \
+                f"iteration {snapshot.iteration} done"
+        else:
+            done = f"done {snapshot.position} of {total} operations " \
+                f"({PHASE_NAMES.get(last.phase, last.phase)})"
+        self.position_label.setText(done)
+        self.notice_label.setText(snapshot.notice)
+        self.notice_label.setVisible(bool(snapshot.notice))
+        self.restore_button.setVisible(snapshot.can_restore)
+        self.last_label.setText(
+            "" if last is None else f"done: <code>{_escape(last.code)}</code>")
+        upcoming = snapshot.next_operation
+        self.next_label.setText(
+            "" if upcoming is None else
+            f"next: <code>{_escape(upcoming.code)}</code>")
+
+    def _on_run_button_changed(self, running: bool) -> None:
+        """Ask to run or pause; the label follows the next snapshot."""
+        self.run_toggled.emit(running)
+
+    def _on_speed_box_changed(self, value: float) -> None:
+        """Ask for a new run speed."""
+        self.speed_message.hide()
+        self.speed_changed.emit(value, SPEED_UNITS[self.unit_box.currentIndex()])
+
+    def _on_speed_box_refused(self, message: str) -> None:
+        """Say why the typed speed was not taken (the box went back to the speed it had)."""
+        self.speed_message.setText(message)
+        self.speed_message.show()
+
+    def _on_unit_box_changed(self, index: int) -> None:
+        """Count speed in iterations or in single operations per second."""
+        self.speed_changed.emit(self.speed_box.value(), SPEED_UNITS[index])
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,226 @@
+"""Builds the application: Qt, the theme, the labs with their controllers, and the window.
+
+`build_window` is the one place where the parts are wired together, so that tests, screenshots
+and the real app all get the same window.
+"""
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from engine.files.session import SessionError
+from engine.scenarios.presets import SCENARIOS
+from engine.training.performance import tune_for_small_arrays
+from gui import APP_NAME, DISTRIBUTION, app_version
+from gui.shell.crash_handler import install_crash_handler
+from gui.shell.main_window import DEFAULT_SIZE, MainWindow, app_icon
+from gui.shell.menu_entry_action import add_menu_entry_action
+from gui.shell.screenshot import WindowSizeError, quiet_offscreen_noise, save_screenshot
+from gui.shell.settings import ORGANIZATION, open_settings
+from gui.shell.start_page import StartPage
+from gui.shell.theme import DARK, LIGHT, apply_plot_theme, apply_theme
+from gui.shell.welcome import show_welcome, welcome_wanted
+from gui.tutorial.autosave import install_autosave
+from gui.tutorial.presentation import install_view_tools
+from gui.tutorial.session_actions import (
+    check_session_file,
+    install_session_actions,
+    remembered_session,
+)
+from gui.tutorial.timeline import install_timeline
+
+if TYPE_CHECKING:
+    from gui.controller.lab_controller import LabController
+
+FIRST_SCENARIO = "neuron"  # where a first run starts, with the welcome over it
+
+
+class Lab(Protocol):
+    """What the window's wiring needs from an installed lab."""
+
+    controller: "LabController"
+
+
+class ScenarioUnavailableError(ValueError):
+    """A scenario was asked for that no installed lab can open."""
+
+
+def install_hand_lab(window: MainWindow, scenario: str) -> Lab:
+    """The hand lab, imported only when a hand scenario first opens (pyqtgraph comes with it)."""
+    apply_plot_theme()
+    from gui.labs.hand.lab import install_hand_lab as install
+
+    return install(window, scenario)
+
+
+def install_classification_lab(window: MainWindow, scenario: str) -> Lab:
+    """The classification lab, imported only when a classification scenario first opens."""
+    apply_plot_theme()
+    from gui.labs.classification.lab import install_classification_lab as install
+
+    return install(window, scenario)
+
+
+# Scenario kind -> what puts that kind's lab (controller, panels, actions) into a window and
+# loads the named scenario. A lab follows the window's scenario requests once installed.
+LAB_INSTALLERS: dict[str, Callable[[MainWindow, str], Lab]] = {
+    "hand": install_hand_lab,
+    "classification": install_classification_lab,
+}
+
+
+def create_application(dark: bool = False, large_text: bool = False) -> QApplication:
+    """The QApplication, named and themed (the existing one if Qt is already running).
+
+    The theme is chosen before any view exists, since views take their colours when built.
+    """
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationVersion(app_version())
+    app.setDesktopFileName(DISTRIBUTION)
+    app.setWindowIcon(app_icon())
+    apply_theme(app, DARK if dark else LIGHT, presentation=large_text)
+    return app
+
+
+def build_window(
+    scenario: str | None = None,
+    *,
+    settings: QSettings | None = None,
+    steps: int = 0,
+    session: Path | None = None,
+) -> MainWindow:
+    """The main window with everything plugged in.
+
+    scenario: open this scenario at once; None shows the start page to choose one.
+    settings: where the layout is remembered between runs; None (tests, screenshots) starts
+        from the default layout and remembers nothing.
+    steps: training iterations to run first, through the scenario's controller.
+    session: open this session file (File > Open); one that cannot be opened is reported in
+        the window, which keeps the start page.
+    """
+    window = MainWindow(settings)
+    install_view_tools(window, settings)
+    add_menu_entry_action(window)
+    openable = [each for each in SCENARIOS.values() if each.kind in LAB_INSTALLERS]
+    start_page = StartPage(
+        [(each.name, each.title, each.kind) for each in openable], icon=window.windowIcon()
+    )
+    start_page.scenario_chosen.connect(window.scenario_requested)
+    window.set_central(start_page)
+    labs: dict[str, Lab] = {}
+
+    def _on_window_scenario_requested(name: str) -> None:
+        """Install the scenario's lab the first time its kind is asked for."""
+        kind = SCENARIOS[name].kind
+        if kind in labs:
+            return  # the lab loads it: it listens to the window's requests itself
+        if kind not in LAB_INSTALLERS:
+            window.statusBar().showMessage(
+                f"{SCENARIOS[name].title}: this window has no {kind} lab yet"
+            )
+            return
+        labs[kind] = LAB_INSTALLERS[kind](window, name)
+
+    window.scenario_requested.connect(_on_window_scenario_requested)
+    sessions = install_session_actions(window, labs, settings)
+    install_timeline(window, labs)
+    if scenario is not None:
+        window.scenario_requested.emit(scenario)
+    if steps:
+        if scenario is None or SCENARIOS[scenario].kind not in labs:
+            raise ScenarioUnavailableError(
+                f"cannot train {scenario!r}: no lab in this window opens it"
+            )
+        labs[SCENARIOS[scenario].kind].controller.run_iterations(steps)
+    if session is not None:
+        sessions.open_file(session)
+    window.restore_layout()
+    return window
+
+
+def launch_window(
+    scenario: str | None = None,
+    *,
+    settings: QSettings | None = None,
+    steps: int = 0,
+    welcome: bool = False,
+    session: Path | None = None,
+) -> MainWindow:
+    """The window a launch opens: build_window's, with the first-run welcome when due.
+
+    Until the user chooses "Don't show again", a launch without a scenario opens the single
+    neuron with the welcome over it; `welcome` shows it regardless of the settings.
+    A launch with settings and neither a scenario nor a session reopens the last session.
+    """
+    if session is None and scenario is None and settings is not None:
+        session = remembered_session(settings)
+    welcome = welcome or (
+        settings is not None and scenario is None and session is None and welcome_wanted(settings)
+    )
+    if welcome and scenario is None and session is None:
+        scenario = FIRST_SCENARIO
+    window = build_window(scenario, settings=settings, steps=steps, session=session)
+    if welcome:
+        show_welcome(window, settings)
+    return window
+
+
+def run(
+    scenario: str | None = None,
+    screenshot: Path | None = None,
+    size: tuple[int, int] | None = None,
+    steps: int = 0,
+    dark: bool = False,
+    large_text: bool = False,
+    welcome: bool = False,
+    session: Path | None = None,
+    replay: dict | None = None,
+) -> int:
+    """Open the window (or only render it to `screenshot`); the process's exit status.
+
+    replay: a take (gui.tutorial.takes's format, checked) to play once the window is up.
+
+    session: a session file to open; with a screenshot, one that cannot be opened is an
+    error (exit status 2), in the window it is reported there.
+
+    welcome: show the first-run welcome even if it was dismissed for good (see launch_window);
+    a screenshot, which reads no settings, shows it only when asked.
+    """
+    tune_for_small_arrays()
+    app = create_application(dark, large_text)
+    install_crash_handler(app)  # an unexpected error is shown and logged; the app goes on
+    if app.platformName() == "offscreen":
+        quiet_offscreen_noise()
+    settings = None if screenshot else open_settings()
+    try:
+        if screenshot is not None and session is not None:
+            check_session_file(session)
+        window = launch_window(
+            scenario, settings=settings, steps=steps, welcome=welcome, session=session
+        )
+        if screenshot is not None:
+            save_screenshot(window, screenshot, size or DEFAULT_SIZE)
+            return 0
+    except (ScenarioUnavailableError, WindowSizeError, SessionError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if size is not None:
+        window.resize(*size)
+    window.show()
+    install_autosave(window)  # after a crash, offers the lost work back
+    if replay is not None:
+        window.take_actions.replay(replay)
+    return app.exec()
+
+
+def main() -> None:
+    """Entry point of the installed `backprop-playground` command: the same as main.py."""
+    import main as command_line
+
+    sys.exit(command_line.main())

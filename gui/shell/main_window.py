@@ -1,0 +1,173 @@
+"""The window shell: menus, status bar and dock areas that the panels plug into.
+
+It holds no training logic. Panels arrive through `add_dock`, `set_central` and
+`add_menu_action`, so whoever writes a panel never has to edit this file.
+"""
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
+
+from gui import APP_NAME, RESOURCES
+from gui.shell.about import AboutDialog, ShortcutsDialog, plain_text
+from gui.shell.settings import restore_window_layout, save_window_layout
+
+DEFAULT_SIZE = (1600, 1000)
+
+
+def app_icon() -> QIcon:
+    """The app's icon at every rendered size, so each place that shows it gets a sharp one."""
+    icon = QIcon()
+    for png in sorted((RESOURCES / "icons").glob("backprop-playground-*.png")):
+        icon.addFile(str(png))
+    return icon
+
+
+class MainWindow(QMainWindow):
+    """Backprop Playground's main window."""
+
+    scenario_requested = Signal(str)  # a scenario name the user asked to load
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        """settings: where to remember the layout on close; None remembers nothing."""
+        super().__init__()
+        self._settings = settings
+        self._menus: dict[str, QMenu] = {}
+        self._docks: list[tuple[QDockWidget, Qt.DockWidgetArea, QDockWidget | None]] = []
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(app_icon())
+        self.setObjectName("mainWindow")
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.GroupedDragging
+        )
+        # Side panels run the full height; a bottom panel sits under the central view only.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resize(*DEFAULT_SIZE)
+        self._build_menus()
+        self.statusBar().showMessage("Ready")
+
+    def menu(self, title: str) -> QMenu:
+        """The menu of that title ("File", "View", "Help", or one added by a panel)."""
+        return self._menus[title]
+
+    def add_menu_action(self, title: str, action: QAction) -> None:
+        """Put `action` in the menu `title`, creating that menu if it is new.
+
+        New menus go before Help, except Edit, which goes in its customary place before View.
+        In File, actions go above Quit, where Open and Save belong.
+        """
+        if title not in self._menus:
+            menu = QMenu(f"&{title}", self)
+            before = self._menus["View" if title == "Edit" else "Help"]
+            self.menuBar().insertMenu(before.menuAction(), menu)
+            self._menus[title] = menu
+        if title == "File":
+            self._menus[title].insertAction(self._quit_separator, action)
+        else:
+            self._menus[title].addAction(action)
+
+    def add_dock(
+        self,
+        dock: QDockWidget,
+        area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
+        tabify_with: QDockWidget | None = None,
+    ) -> None:
+        """Show a panel in a dock area (as a tab beside `tabify_with` if given).
+
+        Its show/hide toggle joins View > Panels. The dock needs an objectName for the layout
+        to be remembered; one is derived from its title when missing. A panel added after the
+        remembered layout was restored (a lab opened later) goes where the user last had it.
+        """
+        if not dock.objectName():
+            dock.setObjectName(plain_text(dock.windowTitle()).lower().replace(" ", "_") + "_dock")
+        if not self.restoreDockWidget(dock):
+            self._place(dock, area, tabify_with)
+        self._docks.append((dock, area, tabify_with))
+        self._panels_menu.addAction(dock.toggleViewAction())
+        self._panels_menu.setEnabled(True)
+
+    def docks(self) -> list[QDockWidget]:
+        """The panels added so far, in the order they were added."""
+        return [dock for dock, _, _ in self._docks]
+
+    def set_central(self, widget: QWidget) -> None:
+        """Replace the central view (the start page, until a scenario's main view arrives)."""
+        previous = self.takeCentralWidget()
+        self.setCentralWidget(widget)
+        if previous is not None:
+            previous.deleteLater()
+
+    def restore_layout(self) -> bool:
+        """Apply the geometry and dock arrangement remembered from the last run, if any."""
+        return self._settings is not None and restore_window_layout(self, self._settings)
+
+    def reset_layout(self) -> None:
+        """Every panel back in its first place, docked and visible.
+
+        Panels whose View > Panels entry is hidden (those of a lab not in use) stay hidden.
+        """
+        for dock, _, _ in self._docks:
+            dock.setFloating(False)
+            self.removeDockWidget(dock)
+        for dock, area, tabify_with in self._docks:
+            self._place(dock, area, tabify_with)
+            dock.setVisible(dock.toggleViewAction().isVisible())
+
+    def show_shortcuts(self) -> None:
+        """Open the keyboard-shortcut table, built from the actions present right now."""
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_about(self) -> None:
+        """Open the About dialog."""
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._settings is not None:
+            save_window_layout(self, self._settings)
+        super().closeEvent(event)
+
+    def _place(
+        self, dock: QDockWidget, area: Qt.DockWidgetArea, tabify_with: QDockWidget | None
+    ) -> None:
+        self.addDockWidget(area, dock)
+        if tabify_with is not None:
+            self.tabifyDockWidget(tabify_with, dock)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        for title in ("File", "View", "Help"):
+            self._menus[title] = bar.addMenu(f"&{title}")
+
+        self._quit_separator = self._menus["File"].addSeparator()
+        self._action("File", "&Quit", self.close, QKeySequence("Ctrl+Q"))
+
+        self._panels_menu = self._menus["View"].addMenu("&Panels")
+        self._panels_menu.setEnabled(False)
+        self._action("View", "&Reset layout", self.reset_layout, QKeySequence("Ctrl+Shift+L"))
+
+        self._action("Help", "&Keyboard shortcuts", self.show_shortcuts, QKeySequence("F1"))
+        self._action("Help", f"&About {APP_NAME}", self.show_about, QKeySequence("Shift+F1"))
+
+    def _action(
+        self,
+        menu: str,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        self._menus[menu].addAction(action)
+        return action

@@ -1,0 +1,2 @@
+"""What a lesson or a recording needs: sessions, autosave, timeline, recording, takes and
+replay, image export and presentation mode."""

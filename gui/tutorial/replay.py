@@ -1,0 +1,201 @@
+"""Replaying a take, and Tools > Record actions that writes one.
+
+A replay opens the take's start, then does each action at its time through the same controller
+methods the views call. Between two actions it trains up to the position the next one was
+recorded at, spread over the interval as the live run was, so a take redone on a faster or
+slower computer ends at the same numbers bit for bit. `fast` drops the waiting (tests, checks).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow
+
+from gui.tutorial.recording import active_controller
+from gui.tutorial.takes import RUN_TOGGLES, ActionRecorder, TakeError, save_take
+
+TICK_MS = 30
+SLICE_BUDGET_S = 0.02  # training per tick while catching up with a recorded run
+STATUS_MS = 10_000
+
+
+def _operations_done(controller: Any) -> int:
+    stepper = controller.stepper
+    return stepper.iteration * len(stepper.operations) + stepper.position
+
+
+def advance(controller: Any, target: tuple[int, int], budget_s: float | None = None) -> bool:
+    """Train `controller` forward to (iteration, position) = `target`, whole iterations where
+    possible; True when there, False when `budget_s` ran out first. TakeError if the stepper
+    is already past it (the take was not recorded from this start)."""
+    stepper = controller.stepper
+    goal = target[0] * len(stepper.operations) + target[1]
+    if _operations_done(controller) > goal:
+        raise TakeError(f"the lab is past iteration {target[0]}, operation {target[1]}, where "
+                        "the take's next action was recorded: it does not fit this start")
+    deadline = None if budget_s is None else time.perf_counter() + budget_s
+    while _operations_done(controller) < goal:
+        if deadline is not None and time.perf_counter() > deadline:
+            return False
+        if stepper.position == 0 and stepper.iteration < target[0]:
+            controller.run_iterations(target[0] - stepper.iteration if deadline is None else 1)
+        else:
+            controller.step()
+    return True
+
+
+class Replayer(QObject):
+    """Plays one take in `window`; `finished` when done (or failed, with the reason)."""
+
+    # (str) "" when the take was played to its end, else why it stopped
+    finished = Signal(str)
+
+    def __init__(self, window: QMainWindow, take: dict, fast: bool = False):
+        super().__init__(window)
+        self.window, self.take, self.fast = window, take, fast
+        self._entries = [*take["actions"], {**take["end"], "action": None}]
+        self._next = 0
+        self._from: tuple[float, int] = (0.0, 0)  # (take time, operations done) of the last
+        self._started = 0.0
+        self._timer = QTimer(self)
+        self._timer.setInterval(0 if fast else TICK_MS)
+        self._timer.timeout.connect(self._on_timer_tick_changed)
+
+    def start(self) -> None:
+        """Open the take's start, then play its actions on the event loop."""
+        from engine.files.session import SessionError, session_from_document
+        from gui.tutorial.session_actions import scenario_for
+
+        try:
+            session = session_from_document(self.take["start"])
+        except SessionError as error:
+            self.finished.emit(f"the take's start: {error}")
+            return
+        self.window.scenario_requested.emit(scenario_for(session))
+        controller = active_controller(self.window)
+        controller.open_session(session)
+        self._from = (0.0, _operations_done(controller))
+        self._started = time.perf_counter()
+        self._timer.start()
+
+    def _on_timer_tick_changed(self) -> None:
+        """Catch up with the recorded run, then do the actions that are due."""
+        try:
+            while self._next < len(self._entries):
+                entry = self._entries[self._next]
+                controller = active_controller(self.window)
+                target = (entry["iteration"], entry["position"])
+                if not self._due(entry):
+                    self._pace(controller, entry)
+                    return
+                if not advance(controller, target, None if self.fast else SLICE_BUDGET_S):
+                    return  # more training than a slice: on at the next tick
+                self._do(controller, entry)
+                self._next += 1
+                self._from = (entry["at"], _operations_done(active_controller(self.window)))
+        except (TakeError, TypeError, ValueError, KeyError) as error:
+            self._timer.stop()
+            self.finished.emit(str(error))
+            return
+        self._timer.stop()
+        self.finished.emit("")
+
+    def _due(self, entry: dict) -> bool:
+        return self.fast or time.perf_counter() - self._started >= entry["at"]
+
+    def _pace(self, controller: Any, entry: dict) -> None:
+        """Train the share of the recorded run that the time elapsed since the last action
+        stands for."""
+        start_at, start_done = self._from
+        span = entry["at"] - start_at
+        stepper = controller.stepper
+        goal = entry["iteration"] * len(stepper.operations) + entry["position"]
+        share = min(1.0, (time.perf_counter() - self._started - start_at) / span) if span else 1
+        now = start_done + int(share * (goal - start_done))
+        n = len(stepper.operations)
+        if now > _operations_done(controller):
+            advance(controller, (now // n, now % n), SLICE_BUDGET_S)
+
+    def _do(self, controller: Any, entry: dict) -> None:
+        name, args = entry["action"], dict(entry.get("args", {}))
+        if name is None or name in RUN_TOGGLES:
+            return  # the end, or a run: redone as the training up to the next action
+        if name == "scenario":
+            self.window.scenario_requested.emit(args["name"])
+        elif name == "undo_index":
+            controller.undo_stack.setIndex(int(args["index"]))
+        elif name == "open_session":
+            from engine.files.session import session_from_document
+
+            controller.open_session(session_from_document(args["session"]))
+        else:
+            if "index" in args and isinstance(args["index"], list):
+                args["index"] = tuple(args["index"])
+            getattr(controller, name)(**args)
+
+
+class TakeActions(QObject):
+    """Tools > Record actions (Ctrl+Alt+R): on starts a take, off asks where to save it."""
+
+    def __init__(self, window: QMainWindow):
+        super().__init__(window)
+        self.window = window
+        self.recorder = ActionRecorder(window, lambda: active_controller(window))
+        self.action = QAction("Record &actions", window)
+        self.action.setCheckable(True)
+        self.action.setShortcut(QKeySequence("Ctrl+Alt+R"))
+        self.action.toggled.connect(self._on_action_toggled)
+        window.add_menu_action("Tools", self.action)
+        self.replayer: Replayer | None = None
+
+    def _on_action_toggled(self, on: bool) -> None:
+        """Start a take, or end it and save it."""
+        if on:
+            try:
+                self.recorder.start()
+            except TakeError as error:
+                self._uncheck()
+                self.window.statusBar().showMessage(f"Cannot record: {error}", STATUS_MS)
+                return
+            self.window.statusBar().showMessage("Recording actions: Ctrl+Alt+R again to stop "
+                                                "and save the take", STATUS_MS)
+            return
+        if not self.recorder.recording:
+            return
+        take = self.recorder.stop()
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save the take", "take.json",
+                                              "Takes (*.json)")
+        if path:
+            self.save(take, path)
+
+    def save(self, take: dict, path: str | Path) -> None:
+        """Write `take`, saying where or why not."""
+        try:
+            save_take(take, path)
+        except (OSError, ValueError) as error:
+            self.window.statusBar().showMessage(f"Could not save the take: {error}", STATUS_MS)
+            return
+        self.window.statusBar().showMessage(f"Saved {len(take['actions'])} actions to {path}",
+                                            STATUS_MS)
+
+    def replay(self, take: dict, fast: bool = False) -> Replayer:
+        """Play `take` in this window."""
+        self.replayer = Replayer(self.window, take, fast)
+        self.replayer.finished.connect(self._on_replayer_finished)
+        QTimer.singleShot(0, self.replayer.start)
+        return self.replayer
+
+    def _on_replayer_finished(self, problem: str) -> None:
+        """Say how the replay ended."""
+        self.window.statusBar().showMessage(
+            f"Replay stopped: {problem}" if problem else "Replay done", STATUS_MS)
+
+    def _uncheck(self) -> None:
+        blocker = self.action.blockSignals(True)
+        self.action.setChecked(False)
+        self.action.blockSignals(blocker)

@@ -1,0 +1,278 @@
+"""Takes: the learner's actions on a lab, recorded with their timing so they can be redone exactly.
+
+The controller's public methods are the actions (every view request ends in one), so they are
+recorded there: `recorded` makes a method announce itself on the controller's
+`action_performed` signal with its arguments by name, once per user action (a method that calls
+another recorded one announces only the outer call). A take stores each action with the seconds
+since recording began and the stepper's position just before it; a run between two actions is
+redone by training up to the next action's position, which makes a replay exact whatever the
+speed of the computer that replays it.
+
+Format 1 (JSON):
+
+    {"app": "backprop-playground", "take": 1,
+     "start": a session document (engine.files.session's format: where the take begins),
+     "actions": [{"at": seconds, "action": name, "args": {...},
+                  "iteration": i, "position": p}, ...],
+     "end": {"at": seconds, "iteration": i, "position": p}}
+
+Action names are the controller's method names, plus "scenario" (a scenario chosen in the
+window) and "undo_index" (Edit > Undo or Redo moved the undo stack to that index).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import math
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+APP = "backprop-playground"
+TAKE_FORMAT = 1
+MAX_TAKE_BYTES = 50 * 2**20
+# What a take may ask for, with the arguments each needs (from the window or a controller).
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "scenario": ("name",),
+    "undo_index": ("index",),
+    "open_session": ("session",),
+    "set_architecture": ("network",),
+    "set_data_spec": ("data_spec",),
+    "set_hyperparameters": ("values",),
+    "set_stop_conditions": ("conditions",),
+    "add_point": ("x", "y", "label"),
+    "remove_point": ("index",),
+    "clear_points": (),
+    "load_points": ("path",),
+    "restore_last_good": (),
+    "edit_value": ("name", "index", "value", "session"),
+    "select": ("name", "index"),
+    "step": (),
+    "step_back": (),
+    "finish_iteration": (),
+    "run_iterations": ("n",),
+    "reset": (),
+    "set_running": ("running",),
+    "toggle_running": (),
+    "set_speed": ("per_second", "unit"),
+}
+# Recorded for their timing, replayed as training up to the next action's position.
+RUN_TOGGLES = ("set_running", "toggle_running")
+
+
+class TakeError(ValueError):
+    """A take file that cannot be replayed, and why."""
+
+
+def recorded(method: Callable) -> Callable:
+    """Make a controller method announce itself on `action_performed` (name, arguments)."""
+    signature = inspect.signature(method)
+    name = method.__name__
+
+    @functools.wraps(method)
+    def announcing(self, *args, **kwargs):
+        depth = getattr(self, "_action_depth", 0)
+        self._action_depth = depth + 1
+        try:
+            if depth == 0:
+                bound = signature.bind(self, *args, **kwargs)
+                bound.apply_defaults()
+                arguments = dict(bound.arguments)
+                arguments.pop("self")
+                self.action_performed.emit(name, arguments)
+            return method(self, *args, **kwargs)
+        finally:
+            self._action_depth = depth
+
+    return announcing
+
+
+def inside_action(controller: Any) -> bool:
+    """Whether `controller` is in the middle of a recorded action."""
+    return getattr(controller, "_action_depth", 0) > 0
+
+
+def plain(value: Any) -> Any:
+    """`value` as JSON keeps it: tuples as lists, numpy scalars as numbers, sessions as
+    their documents."""
+    from engine.files.session import Session
+
+    if isinstance(value, Session):
+        return session_document(value)
+    if isinstance(value, dict):
+        return {str(key): plain(each) for key, each in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(each) for each in value]
+    if hasattr(value, "item") and not isinstance(value, str):
+        return value.item()
+    if hasattr(value, "keys"):  # a read-only mapping
+        return {str(key): plain(value[key]) for key in value.keys()}
+    return value
+
+
+def session_document(session) -> dict:
+    """A Session as the JSON document engine.files.session reads back."""
+    from engine.files.session import APP as SESSION_APP
+    from engine.files.session import FORMAT
+
+    return {"app": SESSION_APP, "format": FORMAT, "scenario": session.scenario,
+            "title": session.title, "spec": session.spec, "stepper": session.stepper,
+            "view": session.view}
+
+
+def position_of(controller: Any) -> dict[str, int]:
+    stepper = controller.stepper
+    return {"iteration": int(stepper.iteration), "position": int(stepper.position)}
+
+
+class ActionRecorder(QObject):
+    """Records a take from a window: its scenario choices and its labs' controllers' actions."""
+
+    # () a take was written (or recording stopped)
+    stopped = Signal()
+
+    def __init__(self, window, active_controller: Callable[[], Any]):
+        super().__init__(window)
+        self.window = window
+        self._active = active_controller
+        self._hooked: set[int] = set()
+        self._started = 0.0
+        self._shown: Any = None
+        self._before_load: dict[str, int] | None = None
+        self.take: dict | None = None
+
+    @property
+    def recording(self) -> bool:
+        return self.take is not None
+
+    def start(self) -> None:
+        """Begin a take at the lab on screen, as it is now."""
+        controller = self._active()
+        if controller is None:
+            raise TakeError("open a scenario first: a take starts from a lab")
+        controller.pause()
+        self._shown = controller  # the lab on screen, whose position a scenario change records
+        self._started = time.perf_counter()
+        self.take = {"app": APP, "take": TAKE_FORMAT,
+                     "start": session_document(controller.capture_session()), "actions": []}
+        self._hook_controllers()
+        self.window.scenario_requested.connect(self._on_window_scenario_changed)
+
+    def stop(self) -> dict:
+        """End the take where the lab on screen stands; returns it."""
+        take = self.take
+        controller = self._active()
+        take["end"] = {"at": self._now(), **position_of(controller)}
+        self.window.scenario_requested.disconnect(self._on_window_scenario_changed)
+        self.take = None
+        self.stopped.emit()
+        return take
+
+    def _now(self) -> float:
+        return round(time.perf_counter() - self._started, 4)
+
+    def _hook_controllers(self) -> None:
+        from gui.controller.lab_controller import LabController
+
+        for controller in self.window.findChildren(LabController):
+            if id(controller) not in self._hooked:
+                self._hooked.add(id(controller))
+                controller.action_performed.connect(
+                    lambda name, args, c=controller: self._on_controller_action(c, name, args))
+                controller.undo_stack.indexChanged.connect(
+                    lambda index, c=controller: self._on_undo_index_changed(c, index))
+
+    def _add(self, position: dict[str, int], name: str, args: dict) -> None:
+        self.take["actions"].append({"at": self._now(), "action": name, "args": plain(args),
+                                     **position})
+
+    def _on_controller_action(self, controller: Any, name: str, args: dict) -> None:
+        """A lab's action; a scenario load is recorded from the window, with the position
+        the lab stood at before the load replaced its stepper (noted here)."""
+        if not self.recording:
+            return
+        if name == "load_scenario" and controller is self._shown:
+            self._before_load = position_of(controller)
+        elif name in ACTIONS:
+            self._add(position_of(controller), name, args)
+
+    def _on_undo_index_changed(self, controller: Any, index: int) -> None:
+        """Edit > Undo or Redo (other stack changes happen inside recorded actions)."""
+        if self.recording and not inside_action(controller):
+            self._add(position_of(controller), "undo_index", {"index": index})
+
+    def _on_window_scenario_changed(self, name: str) -> None:
+        """A scenario chosen in the window; its lab may be new, so hook its controller.
+        The position is the previous lab's, paused where the learner left it."""
+        if not self.recording:
+            return
+        self._hook_controllers()
+        position = self._before_load or position_of(self._shown)
+        self._add(position, "scenario", {"name": name})
+        self._before_load = None
+        self._shown = self._active()
+
+
+def save_take(take: dict, path: str | Path) -> None:
+    """Write a take as JSON."""
+    Path(path).write_text(json.dumps(take, allow_nan=False), encoding="utf-8")
+
+
+def load_take(path: str | Path) -> dict:
+    """A take read from `path` and checked throughout; TakeError naming what is wrong."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_TAKE_BYTES:
+            raise TakeError(f"{path.name} is larger than a take can be")
+        take = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise TakeError(f"cannot read {path}: {error.strerror or error}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise TakeError(f"{path.name} is not a take file (not JSON: {error})") from None
+    check_take(take)
+    return take
+
+
+def check_take(take: Any) -> None:
+    """TakeError unless `take` is a format-1 take whose actions are all known and complete."""
+    if not isinstance(take, dict) or take.get("app") != APP:
+        raise TakeError("not a Backprop Playground take (no \"app\": \"backprop-playground\")")
+    if take.get("take") != TAKE_FORMAT:
+        raise TakeError(f"take format {take.get('take')!r} is not one this version replays "
+                        f"({TAKE_FORMAT})")
+    from engine.files.session import SessionError, session_from_document
+
+    try:
+        session_from_document(take.get("start"))
+    except SessionError as error:
+        raise TakeError(f"the take's start: {error}") from None
+    actions = take.get("actions")
+    if not isinstance(actions, list):
+        raise TakeError("\"actions\" must be a list")
+    last = 0.0
+    for number, entry in enumerate([*actions, take.get("end")]):
+        where = f"action {number}" if number < len(actions) else "\"end\""
+        if not isinstance(entry, dict):
+            raise TakeError(f"{where} must be an object")
+        at = entry.get("at")
+        if not isinstance(at, int | float) or isinstance(at, bool) or not math.isfinite(at) \
+                or at < last:
+            raise TakeError(f"{where}: \"at\" must be a time in seconds, not before the last")
+        last = at
+        for key in ("iteration", "position"):
+            value = entry.get(key)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise TakeError(f"{where}: \"{key}\" must be a whole number, 0 or more")
+        if number == len(actions):
+            break
+        name, args = entry.get("action"), entry.get("args")
+        if name not in ACTIONS:
+            raise TakeError(f"{where}: unknown action {name!r}")
+        if not isinstance(args, dict) or set(args) != set(ACTIONS[name]):
+            raise TakeError(f"{where} ({name}) needs the arguments "
+                            f"{', '.join(ACTIONS[name]) or 'none'}")

@@ -1,0 +1,90 @@
+"""User-added points: CSV round trip and the messages a malformed file gets."""
+
+import numpy as np
+import pytest
+
+from engine.files.points import MAX_FILE_BYTES, load_points_csv, save_points_csv
+
+
+def write(tmp_path, text, name="points.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_round_trip_keeps_every_bit(tmp_path):
+    rng = np.random.default_rng(3)
+    points = rng.normal(size=(50, 2))
+    labels = rng.integers(0, 6, size=50)
+    path = tmp_path / "p.csv"
+    save_points_csv(path, points, labels)
+    loaded_points, loaded_labels = load_points_csv(path)
+    assert loaded_points.dtype == np.float64 and loaded_points.shape == (50, 2)
+    assert loaded_labels.dtype == np.int64
+    np.testing.assert_array_equal(loaded_points, points)
+    np.testing.assert_array_equal(loaded_labels, labels)
+    assert path.read_text().splitlines()[0] == "x,y,class"
+
+
+def test_empty_file_with_header_gives_no_points(tmp_path):
+    points, labels = load_points_csv(write(tmp_path, "x,y,class\n"))
+    assert points.shape == (0, 2) and labels.shape == (0,)
+
+
+def test_header_case_spaces_and_blank_lines_are_tolerated(tmp_path):
+    points, labels = load_points_csv(write(tmp_path, " X, Y ,Class\n0.5,-1e-3,1\n\n-2,3,0\n"))
+    np.testing.assert_array_equal(points, [[0.5, -0.001], [-2.0, 3.0]])
+    np.testing.assert_array_equal(labels, [1, 0])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "line 1: expected the header"),
+        ("a,b,c\n1,2,0\n", "line 1: expected the header"),
+        ("x,y,class\n1,2,0\n1,2\n", "line 3: expected 3 values"),
+        ("x,y,class\n1,2,0,4\n", "line 2: expected 3 values"),
+        ("x,y,class\n1,abc,0\n", "line 2: y 'abc' is not a number"),
+        ("x,y,class\n__import__('os'),1,0\n", "line 2: x"),
+        ("x,y,class\n1,2,0\nnan,2,1\n", "line 3: x is nan"),
+        ("x,y,class\n1,-inf,1\n", "line 2: y is -inf"),
+        ("x,y,class\n1,2,1.5\n", "line 2: class '1.5' is not a whole number"),
+        ("x,y,class\n1,2,-1\n", "line 2: class -1 is outside 0..5"),
+        ("x,y,class\n1,2,6\n", "line 2: class 6 is outside 0..5"),
+    ],
+)
+def test_malformed_rows_name_the_line(tmp_path, text, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_points_csv(write(tmp_path, text))
+
+
+def test_class_range_follows_the_number_of_classes(tmp_path):
+    path = write(tmp_path, "x,y,class\n0,0,2\n")
+    assert load_points_csv(path, n_classes=3)[1].tolist() == [2]
+    with pytest.raises(ValueError, match="line 2: class 2 is outside 0..1"):
+        load_points_csv(path, n_classes=2)
+
+
+def test_binary_file_is_refused(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_bytes(b"x,y,class\n\xff\xfe\x00\x01")
+    with pytest.raises(ValueError, match="not a UTF-8 text file"):
+        load_points_csv(path)
+
+
+def test_oversized_file_is_refused_without_reading_it(tmp_path, monkeypatch):
+    path = tmp_path / "big.csv"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)  # sparse: no real 10 MB written
+    opened = []
+    monkeypatch.setattr(type(path), "open", lambda *a, **k: opened.append(a) or None)
+    with pytest.raises(ValueError, match="limited to 10 MB"):
+        load_points_csv(path)
+    assert opened == []
+
+
+def test_save_refuses_mismatched_shapes_and_leaves_no_file(tmp_path):
+    path = tmp_path / "p.csv"
+    with pytest.raises(ValueError, match="expected points"):
+        save_points_csv(path, np.zeros((3, 2)), np.zeros(2, dtype=int))
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,106 @@
+"""The trusted whole-iteration path computes exactly what the book classes compute."""
+
+import numpy as np
+import pytest
+
+from engine.training.fastpath import ParameterBlock
+from engine.training.model import Model
+from engine.training.stepper import Stepper
+
+CASES = [
+    {"hidden": [{"neurons": 16, "activation": "relu"}], "optimizer": {"name": "adam",
+                                                                       "learning_rate": 0.05}},
+    {"hidden": [{"neurons": 8, "activation": "sigmoid", "weight_l1": 1e-4, "bias_l2": 1e-4},
+                {"neurons": 8, "activation": "tanh", "dropout": 0.1}],
+     "output": {"weight_l2": 5e-4, "bias_l1": 1e-4},
+     "optimizer": {"name": "sgd", "learning_rate": 1.0, "decay": 1e-3, "momentum": 0.9}},
+    {"hidden": [{"neurons": 8, "activation": "linear"}], "optimizer": {"name": "adagrad"}},
+    {"hidden": [{"neurons": 8, "activation": "relu", "dropout": 0.2}],
+     "optimizer": {"name": "rmsprop", "learning_rate": 0.01, "decay": 1e-4}},
+    {"hidden": [], "optimizer": {"name": "sgd"}},
+]
+
+
+def state_bytes(model: Model) -> dict[str, bytes]:
+    return {name: np.asarray(value).tobytes() for name, value in model.values().items()}
+
+
+@pytest.mark.parametrize("numerics", ["book", "native"])
+@pytest.mark.parametrize("case", CASES)
+def test_trusted_iterations_equal_checked_ones_bit_for_bit(case, numerics):
+    spec = {"data": {"kind": "spiral", "samples": 30, "classes": 3}, "numerics": numerics,
+            "print_every": 7, **case}
+    checked, trusted = Model(spec), Model(spec)
+    for _ in range(25):
+        checked.run_iteration()
+        trusted.run_trusted_iteration()
+    assert state_bytes(trusted) == state_bytes(checked)
+    assert trusted.log_lines() == checked.log_lines()
+    for key, values in checked.history().items():
+        assert trusted.history()[key].tobytes() == values.tobytes()
+
+
+def test_an_edit_makes_the_next_iteration_checked_again():
+    model = Model({"hidden": [{"neurons": 4}], "data": {"samples": 10}})
+    model.run_trusted_iteration()
+    assert model._trusted
+    model.set_value("dense1.weights", (0, 0), 0.5)
+    assert not model._trusted
+    model.run_trusted_iteration()
+    assert model._trusted
+
+
+def test_one_parameter_block_only_where_it_computes_what_the_layers_would():
+    # Under book numerics a dropout mask is float64, and so are the biases' gradients before it:
+    # the book's update gives those layers float64 caches, which a float32 block would round.
+    for numerics, dropout, fits in (("book", 0.0, True), ("native", 0.2, True),
+                                    ("book", 0.2, False)):
+        model = Model({"hidden": [{"neurons": 4, "dropout": dropout}], "numerics": numerics,
+                       "data": {"samples": 10}})
+        model.run_iteration()
+        assert ParameterBlock.fits(model.dense) is fits
+
+
+def test_the_layers_arrays_are_views_of_the_block_while_iterations_are_trusted():
+    model = Model({"hidden": [{"neurons": 4}], "data": {"samples": 10}})
+    model.run_iteration()
+    model.run_trusted_iteration()
+    block = model._block
+    for layer in model.dense:
+        assert layer.weights.base is block.parameters and layer.biases.base is block.parameters
+        assert layer.weight_momentums.base is block.momentums
+        assert layer.bias_cache.base is block.cache
+    model.dense[1].biases[0, 2] = np.nan  # as an overflow inside the update would leave it
+    assert model.first_non_finite() == "dense2.biases"
+
+
+@pytest.mark.parametrize("numerics", ["book", "native"])
+def test_stepping_between_trusted_iterations_keeps_the_books_numbers(numerics):
+    # Stepping runs the book classes layer by layer, which give the caches new arrays of their
+    # own: the trusted iterations after it must not go on updating the block's old ones.
+    spec = {"hidden": [{"neurons": 6}], "data": {"samples": 20}, "numerics": numerics,
+            "optimizer": {"name": "adam", "learning_rate": 0.05}}
+    checked, stepper = Model(spec), Stepper(Model(spec))
+    stepper.run_iterations(3)
+    for _ in range(len(stepper.operations) + 4):
+        stepper.step()
+    stepper.run_iterations(3)
+    for _ in range(7):
+        checked.run_iteration()
+    assert state_bytes(stepper.trainable) == state_bytes(checked)
+
+
+def test_momentum_switched_on_between_trusted_iterations_keeps_the_books_numbers():
+    # SGD keeps no momentums until momentum > 0: the block built before must give way to one
+    # that has them.
+    spec = {"hidden": [{"neurons": 5}], "data": {"samples": 20},
+            "optimizer": {"name": "sgd", "learning_rate": 0.5}}
+    checked, trusted = Model(spec), Model(spec)
+    for model, run in ((checked, checked.run_iteration), (trusted, trusted.run_trusted_iteration)):
+        for _ in range(3):
+            run()
+        model.set_hyperparameters(momentum=0.5)
+        for _ in range(4):
+            run()
+    assert state_bytes(trusted) == state_bytes(checked)
+    assert trusted._block is not None and trusted._block.momentums is not None
