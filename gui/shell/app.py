@@ -17,6 +17,7 @@ from engine.scenarios.presets import SCENARIOS
 from engine.training.performance import tune_for_small_arrays
 from gui import APP_NAME, DISTRIBUTION, app_version
 from gui.shell.crash_handler import install_crash_handler
+from gui.shell.garbage import TimedGarbageCollector
 from gui.shell.main_window import DEFAULT_SIZE, MainWindow, app_icon
 from gui.shell.menu_entry_action import add_menu_entry_action
 from gui.shell.screenshot import WindowSizeError, quiet_offscreen_noise, save_screenshot
@@ -195,6 +196,7 @@ def run(
     tune_for_small_arrays()
     app = create_application(dark, large_text)
     install_crash_handler(app)  # an unexpected error is shown and logged; the app goes on
+    TimedGarbageCollector(app)  # never in the middle of a paint
     if app.platformName() == "offscreen":
         quiet_offscreen_noise()
     settings = None if screenshot else open_settings()
