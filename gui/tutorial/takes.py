@@ -122,14 +122,14 @@ class ActionRecorder(QObject):
         self.take = {"app": APP, "take": TAKE_FORMAT,
                      "start": session_document(controller.capture_session()), "actions": []}
         self._hook_controllers()
-        self.window.scenario_requested.connect(self._on_window_scenario_changed)
+        self.window.scenario_requested.connect(self._on_window_scenario_requested)
 
     def stop(self) -> dict:
         """End the take where the lab on screen stands; returns it."""
         take = self.take
         controller = self._active()
         take["end"] = {"at": self._now(), **position_of(controller)}
-        self.window.scenario_requested.disconnect(self._on_window_scenario_changed)
+        self.window.scenario_requested.disconnect(self._on_window_scenario_requested)
         self.take = None
         self.stopped.emit()
         return take
@@ -142,15 +142,16 @@ class ActionRecorder(QObject):
             if id(controller) not in self._hooked:
                 self._hooked.add(id(controller))
                 controller.action_performed.connect(
-                    lambda name, args, c=controller: self._on_controller_action(c, name, args))
+                    lambda name, args, c=controller:
+                    self._on_controller_action_performed(c, name, args))
                 controller.undo_stack.indexChanged.connect(
-                    lambda index, c=controller: self._on_undo_index_changed(c, index))
+                    lambda index, c=controller: self._on_undo_stack_index_changed(c, index))
 
     def _add(self, position: dict[str, int], name: str, args: dict) -> None:
         self.take["actions"].append({"at": self._now(), "action": name, "args": plain(args),
                                      **position})
 
-    def _on_controller_action(self, controller: Any, name: str, args: dict) -> None:
+    def _on_controller_action_performed(self, controller: Any, name: str, args: dict) -> None:
         """A lab's action; a scenario load is recorded from the window, with the position
         the lab stood at before the load replaced its stepper (noted here)."""
         if not self.recording:
@@ -160,12 +161,12 @@ class ActionRecorder(QObject):
         elif name in ACTIONS:
             self._add(position_of(controller), name, args)
 
-    def _on_undo_index_changed(self, controller: Any, index: int) -> None:
+    def _on_undo_stack_index_changed(self, controller: Any, index: int) -> None:
         """Edit > Undo or Redo (other stack changes happen inside recorded actions)."""
         if self.recording and not inside_action(controller):
             self._add(position_of(controller), "undo_index", {"index": index})
 
-    def _on_window_scenario_changed(self, name: str) -> None:
+    def _on_window_scenario_requested(self, name: str) -> None:
         """A scenario chosen in the window; its lab may be new, so hook its controller.
         The position is the previous lab's, paused where the learner left it."""
         if not self.recording:
