@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.controller.snapshot import Snapshot
+from gui.widgets.blocking import signals_blocked
 from gui.widgets.input_boxes import RealBox
 from gui.widgets.live_text import LiveText
 
@@ -152,17 +153,12 @@ class ControlsPanel(QWidget):
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         """Show the iteration count, the position in the iteration, and the run state."""
-        widgets = (self.run_button, self.speed_box, self.unit_box)
-        blockers = [widget.blockSignals(True) for widget in widgets]
-        try:
+        with signals_blocked((self.run_button, self.speed_box, self.unit_box)):
             self.run_button.setChecked(snapshot.running)
             self.run_button.setText("Pause  (Space)" if snapshot.running else "Run  (Space)")
             if not self.speed_box.hasFocus():
                 self.speed_box.setValue(snapshot.speed)
             self.unit_box.setCurrentIndex(SPEED_UNITS.index(snapshot.speed_unit))
-        finally:
-            for widget, blocker in zip(widgets, blockers, strict=True):
-                widget.blockSignals(blocker)
         self.step_back_button.setEnabled(snapshot.can_step_back)
         loss = snapshot.current_loss
         self.iteration_label.setText(f"Iterations done: {snapshot.iteration}" + (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gui.controller.snapshot import Snapshot
@@ -69,11 +69,8 @@ class LossPlot(QWidget):
 
     def set_log_scale(self, on: bool) -> None:
         """Switch the axis from code, without echoing `log_scale_changed`."""
-        blocker = self.log_box.blockSignals(True)
-        try:
+        with QSignalBlocker(self.log_box):
             self.log_box.setChecked(on)
-        finally:
-            self.log_box.blockSignals(blocker)
         self._draw()
 
     def curve_data(self) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gui.shell.colors import CLASS_COLORS_HEX
@@ -178,11 +178,8 @@ class TrainingCurves(QWidget):
 
     def set_log_scale(self, on: bool) -> None:
         """Switch the loss axis from code, without echoing `log_scale_changed`."""
-        blocked = self.log_box.blockSignals(True)
-        try:
+        with QSignalBlocker(self.log_box):
             self.log_box.setChecked(on)
-        finally:
-            self.log_box.blockSignals(blocked)
         self._apply_log_scale(on)
 
     def epoch_to_viewport(self, epoch: float, plot_index: int = 0) -> QPoint:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 from dataclasses import fields
 
-from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtCore import QObject, QSettings, QSignalBlocker, QTimer
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPen
 from PySide6.QtWidgets import QApplication, QMainWindow
 
@@ -163,9 +163,8 @@ class ViewToggles(QObject):
     def _sync_checks(self) -> None:
         for action, on in ((self.presentation, presentation_on()),
                            (self.dark, current_theme() is DARK)):
-            blocker = action.blockSignals(True)
-            action.setChecked(on)
-            action.blockSignals(blocker)
+            with QSignalBlocker(action):
+                action.setChecked(on)
 
     def set_presentation(self, on: bool) -> None:
         """Large type, thick lines and big markers (on), or the usual sizes (off)."""

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSignalBlocker,
     Qt,
     QTimer,
     Signal,
@@ -275,8 +276,7 @@ class ArrayEditor(QWidget):
         self._array = array.copy()
         self._transposed = transposed and array.ndim == 2
         grid = self._grid(array)
-        blocker = self.table.blockSignals(True)
-        try:
+        with QSignalBlocker(self.table):
             if (self.table.rowCount(), self.table.columnCount()) != grid.shape:
                 self._drop_open_editor()
                 self.table.setRowCount(grid.shape[0])
@@ -293,8 +293,6 @@ class ArrayEditor(QWidget):
                 if grid.size else 0.0
             for (row, column), value in np.ndenumerate(grid):
                 self._show_cell(row, column, float(value), scale)
-        finally:
-            self.table.blockSignals(blocker)
 
     def _drop_open_editor(self) -> None:
         """Close a cell being typed into without committing: its array changed shape.
@@ -333,14 +331,11 @@ class ArrayEditor(QWidget):
         """Mark the cell of array element `index` as the current one (None clears it)."""
         if self.table.state() == QAbstractItemView.State.EditingState:
             return  # moving the current cell would close the cell being typed into
-        blocker = self.table.blockSignals(True)
-        try:
+        with QSignalBlocker(self.table):
             if index is None:
                 self.table.clearSelection()
             else:
                 self.table.setCurrentCell(*self._cell_of(index))
-        finally:
-            self.table.blockSignals(blocker)
 
     def show_error(self, message: str) -> None:
         """Say under the table why a value was refused."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from gui.shell.colors import CLASS_COLOR_NAMES, CLASS_COLORS_HEX, MAX_CLASSES
 from gui.shell.theme import current_theme
+from gui.widgets.blocking import signals_blocked
 from gui.widgets.input_boxes import ChoiceBox, IntBox
 
 DATASETS = (("spiral", "Spiral"), ("vertical", "Vertical"))
@@ -120,27 +121,19 @@ class DataDock(QWidget):
 
     def set_spec(self, spec: dict) -> None:
         """Show a spec set from code (a whole model spec will do) without echoing it."""
-        widgets = (self.dataset_box, self.samples_box, self.classes_box, self.seed_box,
-                   self.add_class_box)
-        blocked = [widget.blockSignals(True) for widget in widgets]
-        try:
+        with signals_blocked((self.dataset_box, self.samples_box, self.classes_box,
+                              self.seed_box, self.add_class_box)):
             data = spec["data"]
             self.dataset_box.setCurrentIndex(self.dataset_box.findData(data["kind"]))
             self.samples_box.setValue(data["samples"])
             self.classes_box.setValue(data["classes"])
             self.seed_box.setValue(spec.get("seed", 0))
             self._fill_add_classes(data["classes"])
-        finally:
-            for widget, was in zip(widgets, blocked, strict=True):
-                widget.blockSignals(was)
 
     def set_add_class(self, class_index: int) -> None:
         """Choose the class a click adds, from code (no echo)."""
-        blocked = self.add_class_box.blockSignals(True)
-        try:
+        with QSignalBlocker(self.add_class_box):
             self.add_class_box.setCurrentIndex(class_index)
-        finally:
-            self.add_class_box.blockSignals(blocked)
 
     def set_user_point_count(self, count: int) -> None:
         """Say how many points the learner has added; nothing to clear or save without any."""
@@ -188,11 +181,8 @@ class DataDock(QWidget):
         """Refill the class choice if the number of classes changed; ask for the new data."""
         before = self.add_class()
         if self.add_class_box.count() != self.classes_box.value():
-            blocked = self.add_class_box.blockSignals(True)
-            try:
+            with QSignalBlocker(self.add_class_box):
                 self._fill_add_classes(self.classes_box.value())
-            finally:
-                self.add_class_box.blockSignals(blocked)
         self.message.clear()
         self.data_spec_changed.emit(self.spec())
         if self.add_class() != before:

@@ -9,7 +9,7 @@ it for the chain rule panel; typing or nudging one asks the controller to set it
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -150,9 +150,8 @@ class LayerInspector(QWidget):
     def show_array(self, name: str) -> None:
         """Choose `name` (e.g. "dense2.dweights") from code."""
         layer, _, attribute = name.rpartition(".")
-        blocked = self.layer_box.blockSignals(True)
-        self.layer_box.setCurrentText(layer)
-        self.layer_box.blockSignals(blocked)
+        with QSignalBlocker(self.layer_box):
+            self.layer_box.setCurrentText(layer)
         if self._snapshot is not None:
             self.set_snapshot(self._snapshot)
         self.array_box.setCurrentText(attribute)
@@ -167,15 +166,12 @@ class LayerInspector(QWidget):
             self.editor.show_error(message)
 
     def _fill(self, box: QComboBox, items: list[str], wanted: str) -> None:
-        if [box.itemText(i) for i in range(box.count())] != items:
-            blocked = box.blockSignals(True)
-            box.clear()
-            box.addItems(items)
-            box.blockSignals(blocked)
-        if items:
-            blocked = box.blockSignals(True)
-            box.setCurrentIndex(items.index(wanted) if wanted in items else 0)
-            box.blockSignals(blocked)
+        with QSignalBlocker(box):
+            if [box.itemText(i) for i in range(box.count())] != items:
+                box.clear()
+                box.addItems(items)
+            if items:
+                box.setCurrentIndex(items.index(wanted) if wanted in items else 0)
 
     def _fill_arrays(self, values: dict[str, np.ndarray]) -> None:
         layer = self.layer_box.currentText()
@@ -215,12 +211,11 @@ class LayerInspector(QWidget):
         if samples:
             window = SAMPLE_COLUMNS if transposed else MAX_ROWS
             self._offset = min(self._offset, len(array) - window)
-            blocked = self.first_sample.blockSignals(True)
-            self.first_sample.setRange(0, max(0, len(array) - window))
-            self.first_sample.setSuffix(f" to {min(len(array), self._offset + window) - 1}"
-                                        f" of {len(array)}")
-            self.first_sample.setValue(self._offset)
-            self.first_sample.blockSignals(blocked)
+            with QSignalBlocker(self.first_sample):
+                self.first_sample.setRange(0, max(0, len(array) - window))
+                self.first_sample.setSuffix(f" to {min(len(array), self._offset + window) - 1}"
+                                            f" of {len(array)}")
+                self.first_sample.setValue(self._offset)
             shown = array[self._offset:self._offset + window]
             rows = [f"sample {i}" for i in range(self._offset, self._offset + len(shown))]
         else:
@@ -248,9 +243,8 @@ class LayerInspector(QWidget):
             len(array) > SAMPLE_COLUMNS
 
     def _set_transposed(self, on: bool) -> None:
-        blocked = self.transpose_box.blockSignals(True)
-        self.transpose_box.setChecked(on)
-        self.transpose_box.blockSignals(blocked)
+        with QSignalBlocker(self.transpose_box):
+            self.transpose_box.setChecked(on)
 
     def _redraw(self) -> None:
         if self._snapshot is not None:
@@ -260,9 +254,8 @@ class LayerInspector(QWidget):
 
     def _on_layer_box_changed(self, _index: int) -> None:
         """Another layer: show its first array."""
-        blocked = self.array_box.blockSignals(True)
-        self.array_box.clear()
-        self.array_box.blockSignals(blocked)
+        with QSignalBlocker(self.array_box):
+            self.array_box.clear()
         self._redraw()
 
     def _on_array_box_changed(self, _index: int) -> None:

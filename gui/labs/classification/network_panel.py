@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.shell.theme import current_theme
+from gui.widgets.blocking import signals_blocked
 from gui.widgets.input_boxes import ChoiceBox, IntBox, RealBox
 
 MAX_HIDDEN_LAYERS = 4
@@ -229,7 +230,7 @@ class NetworkDock(QWidget):
         Accepts a whole model spec too: keys other than hidden, output, optimizer and numerics
         are ignored; missing per-layer keys get their defaults.
         """
-        with _Blocked(self._all_inputs()):
+        with signals_blocked(self._all_inputs()):
             hidden = spec.get("hidden", [])
             self.hidden_count.setValue(len(hidden))
             for layer, layer_spec in zip(self.layers, hidden, strict=False):
@@ -254,7 +255,7 @@ class NetworkDock(QWidget):
         pairs = ((self.max_epochs_on, self.max_epochs, "max_epochs"),
                  (self.target_loss_on, self.target_loss, "target_loss"),
                  (self.target_accuracy_on, self.target_accuracy, "target_accuracy"))
-        with _Blocked([widget for check, box, _ in pairs for widget in (check, box)]):
+        with signals_blocked([widget for check, box, _ in pairs for widget in (check, box)]):
             for check, box, key in pairs:
                 value = conditions.get(key)
                 check.setChecked(value is not None)
@@ -392,18 +393,3 @@ class NetworkDock(QWidget):
     def _on_box_refused(self, text: str) -> None:
         """Say why typed input was refused; the box has kept its value."""
         self.message.setText(text)
-
-
-class _Blocked:
-    """Block the widgets' signals for the duration of a `with`, restoring what was before."""
-
-    def __init__(self, widgets: list[QWidget]) -> None:
-        self.widgets = widgets
-        self.before: list[bool] = []
-
-    def __enter__(self) -> None:
-        self.before = [widget.blockSignals(True) for widget in self.widgets]
-
-    def __exit__(self, *exc) -> None:
-        for widget, was in zip(self.widgets, self.before, strict=True):
-            widget.blockSignals(was)
