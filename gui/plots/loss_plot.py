@@ -67,6 +67,10 @@ class LossPlot(QWidget):
         else:
             self.summary.setText("no iteration completed yet")
 
+    def log_scale(self) -> bool:
+        """Whether the loss axis is logarithmic."""
+        return self.log_box.isChecked()
+
     def set_log_scale(self, on: bool) -> None:
         """Switch the axis from code, without echoing `log_scale_changed`."""
         with QSignalBlocker(self.log_box):

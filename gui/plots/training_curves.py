@@ -176,6 +176,10 @@ class TrainingCurves(QWidget):
         self._draw()
         self._show_latest()
 
+    def log_scale(self) -> bool:
+        """Whether the loss axis is logarithmic."""
+        return self.log_box.isChecked()
+
     def set_log_scale(self, on: bool) -> None:
         """Switch the loss axis from code, without echoing `log_scale_changed`."""
         with QSignalBlocker(self.log_box):

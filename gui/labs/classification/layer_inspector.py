@@ -160,6 +160,14 @@ class LayerInspector(QWidget):
         """The book name of the array on screen, e.g. "dense1.weights"."""
         return self._name
 
+    def is_transposed(self) -> bool:
+        """Whether the array is shown one row per neuron (transposed)."""
+        return self.transpose_box.isChecked()
+
+    def set_transposed(self, on: bool) -> None:
+        """Choose the orientation from code as the learner's click does: kept for this array."""
+        self.transpose_box.setChecked(on)
+
     def show_refusal(self, name: str, index: Index, message: str) -> None:
         """The controller refused an edit of the shown array: say why under the table."""
         if name == self._name:
