@@ -146,7 +146,7 @@ class ControlsPanel(QWidget):
         self.iteration_button.clicked.connect(self.iteration_requested)
         self.reset_button.clicked.connect(self.reset_requested)
         self.restore_button.clicked.connect(self.restore_requested)
-        self.run_button.toggled.connect(self._on_run_button_changed)
+        self.run_button.toggled.connect(self._on_run_button_toggled)
         self.speed_box.valueChanged.connect(self._on_speed_box_changed)
         self.speed_box.refused.connect(self._on_speed_box_refused)
         self.unit_box.currentIndexChanged.connect(self._on_unit_box_changed)
@@ -182,7 +182,7 @@ class ControlsPanel(QWidget):
             "" if upcoming is None else
             f"next: <code>{_escape(upcoming.code)}</code>")
 
-    def _on_run_button_changed(self, running: bool) -> None:
+    def _on_run_button_toggled(self, running: bool) -> None:
         """Ask to run or pause; the label follows the next snapshot."""
         self.run_toggled.emit(running)
 

@@ -50,7 +50,7 @@ class LossPlot(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(header)
         layout.addWidget(self.plot_widget, 1)
-        self.log_box.toggled.connect(self._on_log_box_changed)
+        self.log_box.toggled.connect(self._on_log_box_toggled)
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         """Show the losses of the completed iterations (ten times a second while running)."""
@@ -101,7 +101,7 @@ class LossPlot(QWidget):
         limit = LOG_AXIS_LIMIT if log else None
         self.plot_item.getViewBox().setLimits(yMin=None if limit is None else -limit, yMax=limit)
 
-    def _on_log_box_changed(self, on: bool) -> None:
+    def _on_log_box_toggled(self, on: bool) -> None:
         """Redraw on the new axis and tell whoever remembers the choice."""
         self._draw()
         self.log_scale_changed.emit(on)

@@ -134,7 +134,7 @@ class TrainingCurves(QWidget):
         self.readout.setMinimumHeight(2 * self.readout.fontMetrics().lineSpacing() + 4)
         self.log_box = QCheckBox("log-scale loss")
         self.log_box.setToolTip("Show the loss on a logarithmic axis")
-        self.log_box.toggled.connect(self._on_log_box_changed)
+        self.log_box.toggled.connect(self._on_log_box_toggled)
         header = QHBoxLayout()
         header.addWidget(self.readout, 1)
         header.addWidget(self.log_box, 0, Qt.AlignmentFlag.AlignTop)
@@ -284,7 +284,7 @@ class TrainingCurves(QWidget):
         if wanted > 0 and (drawn <= 0 or max(wanted / drawn, drawn / wanted) > REDRAW_RATIO):
             self._draw()
 
-    def _on_log_box_changed(self, on: bool) -> None:
+    def _on_log_box_toggled(self, on: bool) -> None:
         """Switch the loss axis and tell the controller, which may remember the choice."""
         self._apply_log_scale(on)
         self.log_scale_changed.emit(on)

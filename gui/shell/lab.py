@@ -1,7 +1,8 @@
 """What the window and its tools may ask of a lab, whichever lab it is.
 
-The shell never imports a lab (a lab comes with pyqtgraph, which the start page does without):
-it knows labs only through this protocol. gui.labs.lab.LabBase is the one implementation.
+The shell imports a lab only when its scenario first opens (a lab brings pyqtgraph, which the
+start page does without) and knows labs only through this protocol; gui.labs.lab.LabBase
+implements it.
 """
 
 from __future__ import annotations

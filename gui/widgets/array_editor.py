@@ -259,11 +259,11 @@ class ArrayEditor(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.message)
 
-        self.delegate.editor_opened.connect(self._on_cell_editor_changed)
-        self.delegate.text_edited.connect(self._on_cell_text_changed)
-        self.delegate.text_committed.connect(self._on_cell_commit_changed)
-        self.table.nudged.connect(self._on_table_nudge_changed)
-        self.table.edit_cancelled.connect(self._on_table_cancel_changed)
+        self.delegate.editor_opened.connect(self._on_delegate_editor_opened)
+        self.delegate.text_edited.connect(self._on_delegate_text_edited)
+        self.delegate.text_committed.connect(self._on_delegate_text_committed)
+        self.table.nudged.connect(self._on_table_nudged)
+        self.table.edit_cancelled.connect(self._on_table_edit_cancelled)
         self.table.currentCellChanged.connect(self._on_table_current_cell_changed)
 
     # --- showing values -------------------------------------------------------------------
@@ -404,11 +404,11 @@ class ArrayEditor(QWidget):
         self._session_original = self._value_at(row, column)
         self._session_previewed = False
 
-    def _on_cell_editor_changed(self, index: QModelIndex) -> None:
+    def _on_delegate_editor_opened(self, index: QModelIndex) -> None:
         """A cell opened for typing: what is typed until it closes is one undo step."""
         self._start_session(index.row(), index.column())
 
-    def _on_cell_text_changed(self, index: QModelIndex, text: str) -> None:
+    def _on_delegate_text_edited(self, index: QModelIndex, text: str) -> None:
         """Apply every keystroke that reads as a number, so the network follows the typing."""
         cell = (index.row(), index.column())
         if not self._holds(*cell):
@@ -422,7 +422,7 @@ class ArrayEditor(QWidget):
         self._session_previewed = True
         self.value_edited.emit(self._index_of(*cell), value, self._session)
 
-    def _on_cell_commit_changed(self, index: QModelIndex, text: str) -> None:
+    def _on_delegate_text_committed(self, index: QModelIndex, text: str) -> None:
         """Apply the typed number, or refuse it and put the value from before typing back."""
         cell = (index.row(), index.column())
         if not self._holds(*cell):
@@ -443,7 +443,7 @@ class ArrayEditor(QWidget):
         self._session_original = None
         self._session_cell = None
 
-    def _on_table_cancel_changed(self, row: int, column: int) -> None:
+    def _on_table_edit_cancelled(self, row: int, column: int) -> None:
         """Escape: undo whatever the live typing already applied."""
         if self._session_cell == (row, column) and self._session_previewed:
             self.value_edited.emit(self._index_of(row, column), self._session_original,
@@ -451,7 +451,7 @@ class ArrayEditor(QWidget):
         self._session_original = None
         self._session_cell = None
 
-    def _on_table_nudge_changed(self, row: int, column: int, steps: int, multiplier: float) -> None:
+    def _on_table_nudged(self, row: int, column: int, steps: int, multiplier: float) -> None:
         """Wheel or arrow-key fine tuning; a quick burst on one cell is one undo step."""
         if not self._editable:
             return

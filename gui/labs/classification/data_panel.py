@@ -99,7 +99,7 @@ class DataDock(QWidget):
         for box in (self.samples_box, self.classes_box, self.seed_box):
             box.valueChanged.connect(self._on_spec_input_changed)
             box.refused.connect(self._on_box_refused)
-        self.add_class_box.currentIndexChanged.connect(self._on_add_class_changed)
+        self.add_class_box.currentIndexChanged.connect(self._on_add_class_box_changed)
         self.clear_button.clicked.connect(self.clear_points_requested)
         self.save_button.clicked.connect(self.choose_save_file)
         self.load_button.clicked.connect(self.choose_load_file)
@@ -188,7 +188,7 @@ class DataDock(QWidget):
         if self.add_class() != before:
             self.add_class_changed.emit(self.add_class())
 
-    def _on_add_class_changed(self, index: int) -> None:
+    def _on_add_class_box_changed(self, index: int) -> None:
         """Tell the plot which class a click adds now."""
         if index >= 0:
             self.add_class_changed.emit(index)

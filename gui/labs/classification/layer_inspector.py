@@ -129,10 +129,10 @@ class LayerInspector(QWidget):
         self.array_box.currentIndexChanged.connect(self._on_array_box_changed)
         self.first_sample.valueChanged.connect(self._on_first_sample_changed)
         self.first_sample.refused.connect(self._on_first_sample_refused)
-        self.transpose_box.toggled.connect(self._on_transpose_box_changed)
-        self.editor.value_edited.connect(self._on_editor_value_changed)
-        self.editor.value_rejected.connect(self._on_editor_rejection_changed)
-        self.editor.cell_selected.connect(self._on_editor_cell_changed)
+        self.transpose_box.toggled.connect(self._on_transpose_box_toggled)
+        self.editor.value_edited.connect(self._on_editor_value_edited)
+        self.editor.value_rejected.connect(self._on_editor_value_rejected)
+        self.editor.cell_selected.connect(self._on_editor_cell_selected)
 
     # --- showing -----------------------------------------------------------------------------
 
@@ -281,20 +281,20 @@ class LayerInspector(QWidget):
         self.window_message.setText(message)
         self.window_message.show()
 
-    def _on_transpose_box_changed(self, _on: bool) -> None:
+    def _on_transpose_box_toggled(self, _on: bool) -> None:
         """The learner chose the orientation: keep it for this array."""
         self._auto_transpose = False
         self._redraw()
 
-    def _on_editor_value_changed(self, index: Index, value: float, session: int) -> None:
+    def _on_editor_value_edited(self, index: Index, value: float, session: int) -> None:
         """A typed or nudged weight or bias: ask the controller."""
         self.value_edited.emit(self._name, tuple(index), value, session)
 
-    def _on_editor_rejection_changed(self, index: Index, message: str) -> None:
+    def _on_editor_value_rejected(self, index: Index, message: str) -> None:
         """Typed text that is not a number."""
         self.value_rejected.emit(self._name, tuple(index), message)
 
-    def _on_editor_cell_changed(self, index: Index) -> None:
+    def _on_editor_cell_selected(self, index: Index) -> None:
         """A clicked weight or bias gets its chain rule shown."""
         if self._name.rpartition(".")[2] in EDITABLE:
             self.parameter_selected.emit(self._name, tuple(index))
