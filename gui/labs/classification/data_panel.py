@@ -28,9 +28,8 @@ from gui.widgets.blocking import signals_blocked
 from gui.widgets.input_boxes import ChoiceBox, IntBox
 
 DATASETS = (("spiral", "Spiral"), ("vertical", "Vertical"))
-# The data part of an engine.training.model spec: {"data": {...}, "seed": ...}; the seed also draws
-# the
-# weights, so a new seed gives new data and a new start, as the book's nnfs.init() does.
+# The data part of an engine.training.model spec: {"data": {...}, "seed": ...}; the seed also
+# draws the weights, so a new seed gives new data and a new start, as the book's nnfs.init() does.
 DEFAULT_SPEC = {"data": {"kind": "spiral", "samples": 100, "classes": 3}, "seed": 0}
 MAX_SEED = 2**31 - 1
 CSV_FILTER = "CSV files (*.csv);;All files (*)"
@@ -55,6 +54,21 @@ class DataDock(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._folder = str(Path.home())
+        self._make_inputs()
+        self._lay_out()
+        self._fill_add_classes(DEFAULT_SPEC["data"]["classes"])
+        self.set_user_point_count(0)
+        self.dataset_box.currentIndexChanged.connect(self._on_spec_input_changed)
+        for box in (self.samples_box, self.classes_box, self.seed_box):
+            box.valueChanged.connect(self._on_spec_input_changed)
+            box.refused.connect(self._on_box_refused)
+        self.add_class_box.currentIndexChanged.connect(self._on_add_class_box_changed)
+        self.clear_button.clicked.connect(self.clear_points_requested)
+        self.save_button.clicked.connect(self.choose_save_file)
+        self.load_button.clicked.connect(self.choose_load_file)
+
+    def _make_inputs(self) -> None:
+        """The data set's inputs, the class a click adds, and the added points' buttons."""
         self.dataset_box = ChoiceBox()
         for key, label in DATASETS:
             self.dataset_box.addItem(label, key)
@@ -76,6 +90,7 @@ class DataDock(QWidget):
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+    def _lay_out(self) -> None:
         form = QFormLayout()
         form.addRow("Data set", self.dataset_box)
         form.addRow("Samples per class", self.samples_box)
@@ -92,17 +107,6 @@ class DataDock(QWidget):
         layout.addLayout(files)
         layout.addWidget(self.message)
         layout.addStretch(1)
-
-        self._fill_add_classes(data["classes"])
-        self.set_user_point_count(0)
-        self.dataset_box.currentIndexChanged.connect(self._on_spec_input_changed)
-        for box in (self.samples_box, self.classes_box, self.seed_box):
-            box.valueChanged.connect(self._on_spec_input_changed)
-            box.refused.connect(self._on_box_refused)
-        self.add_class_box.currentIndexChanged.connect(self._on_add_class_box_changed)
-        self.clear_button.clicked.connect(self.clear_points_requested)
-        self.save_button.clicked.connect(self.choose_save_file)
-        self.load_button.clicked.connect(self.choose_load_file)
 
     def spec(self) -> dict:
         """The data set the inputs describe, as `data_spec_changed` sends it."""
