@@ -13,7 +13,7 @@ own views, places the docks and wires what only it has.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -30,6 +30,15 @@ STATUS_MS = 10_000
 LAB_VIEW_PROPERTY = "labCentralView"  # set on a lab's central view: keep it when swapped out
 
 Builders = Mapping[str, tuple[str, Callable]]  # scenario name -> (title, build)
+
+
+class LossView(Protocol):
+    """The plot of a lab's loss (gui.plots.loss_plot, gui.plots.training_curves), whose log
+    scale a session remembers."""
+
+    def log_scale(self) -> bool: ...
+
+    def set_log_scale(self, on: bool) -> None: ...
 
 
 def show_central(window: QMainWindow, view: QWidget) -> None:
@@ -95,8 +104,8 @@ class LabBase(QObject):
         raise NotImplementedError
 
     @property
-    def loss_view(self) -> Any:
-        """The plot of the loss, whose log scale a session remembers (set_log_scale, log_scale)."""
+    def loss_view(self) -> LossView:
+        """The plot of the loss, whose log scale a session remembers."""
         raise NotImplementedError
 
     def _show_snapshot(self, snapshot: Snapshot) -> None:
