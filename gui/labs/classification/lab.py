@@ -2,8 +2,9 @@
 run controls, network and data on the left, neuron maps, the layer inspector and the chain rule
 on the right, the training curves and the book's printed lines below.
 
-It reuses the hand lab's controller, controls, chain rule panel, log and array editor; this file
-only wires them. While Run is on the controller sends about 25 snapshots a second, and the
+What every lab has (the controller, controls, chain rule panel and log, taking the window over)
+comes from gui.labs.lab.LabBase, as for the hand lab; this file only adds and wires the rest.
+While Run is on the controller sends about 25 snapshots a second, and the
 slower views (curves, tables, neuron maps) redraw at their own modest rates, so training keeps
 most of the time and the window keeps answering keys. After an edit, what the learner is
 looking at (the loss line, the tables, the boundary) is drawn first; the neuron maps and the
