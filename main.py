@@ -157,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         except TakeError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
+    from gui.shell.system_libraries import warn_of_missing_libraries
+
+    warn_of_missing_libraries()  # before Qt loads, which would name only one, maybe wrongly
     from gui.shell.app import run
 
     return run(

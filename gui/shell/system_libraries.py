@@ -68,8 +68,9 @@ def uses_x11(environ: Mapping[str, str]) -> bool:
 
 
 def missing_libraries(environ: Mapping[str, str] = os.environ,
-                      load: Callable[[str], bool] = loadable) -> dict[str, tuple[str, str]]:
+                      load: Callable[[str], bool] | None = None) -> dict[str, tuple[str, str]]:
     """The libraries this Qt needs here that cannot be loaded: soname -> packages."""
+    load = load or loadable
     needed = dict(ALWAYS)
     if uses_x11(environ):
         needed |= X11
