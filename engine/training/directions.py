@@ -10,7 +10,13 @@ filter is one neuron's incoming weights; the book stores weights as (n_inputs, n
 a filter is a column. Biases get a zero direction, as the paper's code does by default (its
 "biasbn" setting: one-dimensional parameters are not perturbed).
 
-The path is projected by least squares: the coefficients (a, b) of the point of the plane
+Random directions are nearly orthogonal to a training path in many dimensions, so a path
+projected on them stays close to the origin; the paper (section 7) draws paths on the plane of
+the path's own two principal directions instead: the top two right singular vectors of the
+path's offsets theta_t - theta*, unit vectors, so the plane's units are parameter distances.
+trajectory_directions gives those.
+
+A path is projected by least squares: the coefficients (a, b) of the point of the plane
 theta* + a d1 + b d2 nearest to each theta_t (the paper's code offers this besides cosines),
 so the path is in the grid's own units and the current weights theta* are at the origin.
 """
@@ -52,3 +58,16 @@ def project(vectors: np.ndarray, center: np.ndarray,
     coefficients = np.linalg.lstsq(basis, offsets.T, rcond=None)[0].T
     distances = np.linalg.norm(offsets - coefficients @ basis.T, axis=1)
     return coefficients, distances
+
+
+def trajectory_directions(vectors: np.ndarray, center: np.ndarray) -> np.ndarray:
+    """(2, size) float64: the two principal directions of the offsets of the path's points
+    (n, size) from `center` (size,), unit length; ValueError if the path spans no plane."""
+    offsets = np.asarray(vectors, dtype=np.float64) - np.asarray(center, dtype=np.float64)
+    if len(offsets) < 2:
+        raise ValueError("a path's own plane needs a path of at least 2 points besides the "
+                         "current one")
+    _, singular, rows = np.linalg.svd(offsets, full_matrices=False)
+    if len(singular) < 2 or singular[1] <= 1e-12 * max(singular[0], 1e-300):
+        raise ValueError("the path runs along a line (or stands still): it spans no plane")
+    return rows[:2]

@@ -7,7 +7,8 @@ call, so the window can run it in slices or on a worker thread, show progress an
   at their current values;
 - weights_landscape: a classifier's loss over two of its weights or biases;
 - plane_landscape: a classifier's loss over the plane through its current weights spanned by
-  two filter-normalized random directions (engine/training/directions.py).
+  two filter-normalized random directions, or by its path's own two principal directions
+  (engine/training/directions.py).
 
 Every value is the engine's own loss for those parameters: the seed example's loss_with, or a
 Model's forward pass through copies of its layers (engine/training/probes.py) in its numerics,
@@ -31,7 +32,11 @@ from engine.training.coordinates import (
     TrajectoryRecorder,
     check_pair,
 )
-from engine.training.directions import filter_normalized_direction, project
+from engine.training.directions import (
+    filter_normalized_direction,
+    project,
+    trajectory_directions,
+)
 from engine.training.model import Model
 from engine.training.probes import Probes, or_nan
 from engine.training.stepper import Trainable
@@ -180,33 +185,47 @@ def weights_landscape(model: Model, first: Sequence, second: Sequence,
         path_points, iterations))
 
 
-def plane_landscape(model: Model, resolution: int = RESOLUTION, span: float = 1.0,
-                    seed: int = 0, paths: Mapping[str, Path] | None = None) -> LandscapeJob:
-    """A classifier's loss at theta* + a d1 + b d2 for a, b in [-span, span], theta* its
-    current parameters, d1 and d2 filter-normalized Gaussian directions drawn from `seed`
-    (the model's own random stream is not touched); paths projected onto the plane."""
-    if not (math.isfinite(span) and span > 0):
+def plane_landscape(model: Model, resolution: int = RESOLUTION, span: float | None = None,
+                    seed: int = 0, paths: Mapping[str, Path] | None = None,
+                    directions: str = "random") -> LandscapeJob:
+    """A classifier's loss at theta* + a d1 + b d2, theta* its current parameters, paths
+    projected onto the plane. directions "random": d1, d2 filter-normalized Gaussian
+    directions drawn from `seed` (the model's own random stream is not touched), a and b in
+    [-span, span] (span 1 by default); "path": the paths' own two principal directions, unit
+    vectors, and by default a grid that covers the paths (engine/training/directions.py)."""
+    if directions not in ("random", "path"):
+        raise ValueError(f"directions must be 'random' or 'path', got {directions!r}")
+    if span is not None and not (math.isfinite(span) and span > 0):
         raise ValueError(f"span must be a positive number, got {span}")
     frozen = _FrozenModel(model)
-    rng = np.random.default_rng(seed)
-    parameters = model.parameters()
-    directions = np.stack([frozen.layout.flatten(filter_normalized_direction(parameters, rng))
-                           for _ in range(2)])
     center = frozen.center.astype(np.float64)
-    path_points, distances, iterations = {}, {}, {}
-    for name, path in (paths or {}).items():
-        vectors, iterations[name] = _path_vectors(frozen.layout, path)
-        path_points[name], distances[name] = project(vectors, center, directions)
-    xs, ys = grid_axes(((-span, span), (-span, span)), resolution)
+    vectors = {name: _path_vectors(frozen.layout, path) for name, path in (paths or {}).items()}
+    if directions == "random":
+        rng = np.random.default_rng(seed)
+        parameters = model.parameters()
+        basis = np.stack([frozen.layout.flatten(filter_normalized_direction(parameters, rng))
+                          for _ in range(2)])
+    else:
+        every = [points for points, _ in vectors.values()]
+        basis = trajectory_directions(
+            np.concatenate(every) if every else np.empty((0, frozen.layout.size)), center)
+    projected = {name: project(points, center, basis) for name, (points, _) in vectors.items()}
+    path_points = {name: points for name, (points, _) in projected.items()}
+    if span is None and directions == "path":
+        ranges = default_ranges(np.zeros(2), path_points.values())
+    else:
+        ranges = ((-(span or 1.0), span or 1.0),) * 2
+    xs, ys = grid_axes(ranges, resolution)
 
     def loss_at(a: float, b: float) -> float:
-        return frozen.loss((center + a * directions[0] + b * directions[1]).astype(frozen.dtype))
+        return frozen.loss((center + a * basis[0] + b * basis[1]).astype(frozen.dtype))
 
-    descent = -(directions @ frozen.gradient())
+    descent = -(basis @ frozen.gradient())
     current_loss = frozen.loss(frozen.center)
     return LandscapeJob(loss_at, xs, ys, lambda losses: Landscape(
         ("direction 1", "direction 2"), xs, ys, losses, np.zeros(2), current_loss, descent,
-        path_points, iterations, directions, distances))
+        path_points, {name: iterations for name, (_, iterations) in vectors.items()}, basis,
+        {name: distances for name, (_, distances) in projected.items()}))
 
 
 def grid_axes(ranges: Sequence[Sequence[float]], resolution: int) -> tuple[np.ndarray, ...]:

@@ -27,7 +27,7 @@ from engine.training.stepper import Trainable
 @dataclass(frozen=True)
 class RacePath:
     """One racer's path: points (n + 1, 2), the start first; losses (n + 1,) at each point.
-    diverged: the race stopped early because a point or its loss overflowed."""
+    diverged: the race stopped early because a point, its loss or its gradient overflowed."""
 
     name: str
     optimizer: dict
@@ -89,7 +89,11 @@ def _race(clone: Trainable, pair: tuple[Coordinate, Coordinate], start: np.ndarr
     diverged = False
     with np.errstate(all="ignore"):
         for _ in range(steps):
-            point.dweights = np.array([clone.chain_rule(*c).product for c in pair])
+            try:
+                point.dweights = np.array([clone.chain_rule(*c).product for c in pair])
+            except ArithmeticError:  # so far out that the chain rule's own check fails
+                diverged = True
+                break
             if not np.isfinite(point.dweights).all():
                 diverged = True
                 break
