@@ -243,6 +243,7 @@ class Comparison:
         if saved["status"] not in (RUNNING, STOPPED, DIVERGED):
             raise ValueError(f"unknown status {saved['status']!r}")
         run = self.main if number == 0 else self._restored_fork(saved)
+        run.forked_at = _iteration(saved["forked_at"])
         run.status, run.message = saved["status"], _text(saved["message"], empty=True)
         run.trajectory.set_state(saved["trajectory"])
         run.trajectory.record(run.stepper)
@@ -254,11 +255,7 @@ class Comparison:
         with, then its Stepper set where it stood."""
         stepper = Stepper(Model(check_fork_spec(self.main.model.spec, saved["spec"])))
         stepper.set_state(saved["stepper"])
-        forked_at = saved["forked_at"]
-        if forked_at is not None and (isinstance(forked_at, bool) or
-                                      not isinstance(forked_at, int)):
-            raise ValueError(f"forked_at: expected an iteration, got {forked_at!r}")
-        run = Run(self._free_name(_text(saved["name"])), stepper, forked_at,
+        run = Run(self._free_name(_text(saved["name"])), stepper, None,
                   TrajectoryRecorder(stepper.trainable))
         self._runs.append(run)
         return run
@@ -275,4 +272,11 @@ def _run_state(run: Run, keep_stepper: bool) -> dict:
 def _text(value, empty: bool = False) -> str:
     if not isinstance(value, str) or (not value and not empty):
         raise ValueError(f"expected a name, got {value!r}")
+    return value
+
+
+def _iteration(value) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                              or value < 0):
+        raise ValueError(f"forked_at: expected an iteration, got {value!r}")
     return value

@@ -18,6 +18,9 @@ change, and how:
 
 The data (kind, samples, classes, seed, the points placed by hand) must be the first run's, and
 the layers keep their sizes, so that the weights carry over: anything else is a ValueError.
+
+The fork's Stepper stands at the fork's iteration with the first run's losses before it; like
+a run loaded from a session, its reset goes back to iteration 0 of its own spec.
 """
 
 from __future__ import annotations

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.book.layers import trusted
 from engine.scenarios.seed import LayerOfThree, SingleNeuron
 from engine.training.coordinates import (
     Coordinate,
@@ -37,6 +36,7 @@ from engine.training.directions import (
     project,
     trajectory_directions,
 )
+from engine.training.fastpath import trusted
 from engine.training.model import Model
 from engine.training.probes import Probes, or_nan
 from engine.training.stepper import Trainable

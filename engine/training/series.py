@@ -1,9 +1,10 @@
 """A record over a run's iterations in bounded memory: evenly spaced samples that thin out.
 
 A watched weight's optimizer state or a run's parameter path is wanted over the whole run, but
-a run can go on for 100,000 epochs. So a series keeps at most `capacity` samples: once full it
-drops every other one and samples half as often, so whatever the run's length the samples
-span all of it, evenly spaced (at `stride` iterations), and at least capacity / 2 are kept.
+a run can go on for 100,000 epochs. So a series keeps fewer than `capacity` samples: on
+reaching it, it drops every other one and samples half as often from then on, so whatever
+the run's length the samples span all of it, evenly spaced (`stride` iterations apart), and
+at least capacity / 2 are kept.
 """
 
 from __future__ import annotations

@@ -252,8 +252,10 @@ def test_a_comparison_round_trips_through_json_and_trains_on_identically():
     comparison.stop(comparison.runs[2].name)
     saved = json.loads(json.dumps(comparison.get_state()))
     restored = Comparison.from_state(clone_stepper(comparison.main.stepper), saved)
-    assert [(r.name, r.status, r.iteration) for r in restored.runs] == \
-        [(r.name, r.status, r.iteration) for r in comparison.runs]
+    assert [(r.name, r.status, r.iteration, r.forked_at) for r in restored.runs] == \
+        [(r.name, r.status, r.iteration, r.forked_at) for r in comparison.runs] == \
+        [("past", RUNNING, 35, 10), ("dense1 dropout 0.2", RUNNING, 35, 10),
+         ("main", STOPPED, 35, None)]
     for ours, theirs in zip(comparison.runs, restored.runs, strict=True):
         for key, column in ours.internals.columns().items():
             assert theirs.internals.columns()[key].tobytes() == column.tobytes()
