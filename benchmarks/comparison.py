@@ -18,6 +18,8 @@ from __future__ import annotations
 import copy
 import os
 import sys
+import time
+from collections.abc import Callable
 
 from common import Row, at_least, emit, interleaved_rates, median_time, use_repo_imports
 
@@ -63,14 +65,26 @@ def speed_rows(repeats: int) -> list[Row]:
     runs = {"alone": alone, "compared": compared(adam), "sgd": compared(fork_spec("sgd", 1.0)),
             "watched early": compared(adam, watch=True),
             "watched later": compared(adam, watch=True, trained=WATCHED_LATER)}
-    rates = interleaved_rates({name: run.run_iterations for name, run in runs.items()}, STEPS,
-                              repeats)
+    cpu = {name: [0, 0.0] for name in runs}  # iterations a run, CPU seconds, per candidate
+
+    def timed(name: str) -> Callable[[int], None]:
+        def run(n: int) -> None:
+            began = time.process_time()
+            runs[name].run_iterations(n)
+            cpu[name][0] += n
+            cpu[name][1] += time.process_time() - began
+        return run
+
+    rates = interleaved_rates({name: timed(name) for name in runs}, STEPS, repeats)
     ratio = rates["compared"] / rates["alone"]
+    cpu_ratio = (cpu["compared"][0] / cpu["compared"][1]) / (cpu["alone"][0] / cpu["alone"][1])
     return [Row("compare ch10: one run alone (Adam)", f"{rates['alone']:.0f} steps/s"),
             Row("compare ch10: each of two compared Adam runs",
                 f"{rates['compared']:.0f} steps/s"),
             Row("compare ch10: each compared run / one run alone", f"{ratio:.2f}",
                 f">= {TARGET:.2f}", at_least(ratio, TARGET)),
+            Row("compare ch10: each compared run / one run alone, per CPU second",
+                f"{cpu_ratio:.2f}"),
             Row("compare ch10: Adam beside SGD, each / alone",
                 f"{rates['sgd'] / rates['alone']:.2f}"),
             Row("compare ch10: with a watched weight, first 512 epochs, each / alone",
