@@ -100,8 +100,9 @@ class Comparison:
     def add_run(self, spec: dict, start: RunStart | None = None,
                 name: str | None = None) -> Run:
         """A fork with `spec` from `start` (by default where the main run stands now, which
-        must be an iteration start); ValueError if there are MAX_RUNS runs already, the name
-        is taken, or the spec may not be compared (engine/training/fork.py)."""
+        must be an iteration start), called `name` (by default what it changes; a name
+        already taken gets a number); ValueError if there are MAX_RUNS runs already or the
+        spec may not be compared (engine/training/fork.py)."""
         if len(self._runs) >= MAX_RUNS:
             raise ValueError(f"at most {MAX_RUNS} runs can be compared: remove one first")
         start = capture_start(self.main.stepper) if start is None else start
