@@ -129,9 +129,7 @@ def save_session(path: str | os.PathLike, session: Session) -> None:
     a failed save never leaves half a file. SessionError, and nothing written, if the session
     would not load back (a non-finite parameter, a view that is not JSON) or exceeds
     MAX_FILE_BYTES."""
-    document = {"app": APP, "format": FORMAT, "scenario": session.scenario,
-                "title": session.title, "spec": session.spec, "stepper": session.stepper,
-                "view": session.view}
+    document = session_document(session)
     try:
         text = json.dumps(document, allow_nan=False)
     except (TypeError, ValueError) as error:
@@ -152,6 +150,14 @@ def save_session(path: str | os.PathLike, session: Session) -> None:
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+def session_document(session: Session) -> dict:
+    """`session` as the format-1 JSON document a file holds (session_from_document reads it
+    back); the session's own dicts, not copies."""
+    return {"app": APP, "format": FORMAT, "scenario": session.scenario,
+            "title": session.title, "spec": session.spec, "stepper": session.stepper,
+            "view": session.view}
 
 
 def load_session(path: str | os.PathLike) -> Session:
