@@ -37,15 +37,9 @@ from typing import Any
 import numpy as np
 
 from engine.scenarios.seed import LayerOfThree, SingleNeuron
-from engine.training.model import (
-    CACHES,
-    CACHES_ALL,
-    HISTORY_KEYS,
-    HYPERPARAMETERS,
-    OPTIMIZERS,
-    Model,
-    normalize_spec,
-)
+from engine.training.model import Model
+from engine.training.model_state import HISTORY_KEYS
+from engine.training.spec import CACHES, CACHES_ALL, HYPERPARAMETERS, OPTIMIZERS, normalize_spec
 from engine.training.stepper import Stepper, Trainable
 
 APP = "backprop-playground"
@@ -429,7 +423,7 @@ def _check_hand_state(state: Any, example: Trainable, path: str, iteration: int,
     """A seed example's get_state() (log_length None) or its iteration-start snapshot."""
     full = log_length is None
     _keys(state, path, ("variables", "iteration", "log_length") + (("log",) if full else ()))
-    start = example.snapshot()["variables"]
+    start = example.capture_state()["variables"]
     _keys(state["variables"], f"{path}.variables", tuple(start))
     for name, value in start.items():
         where = f"{path}.variables.{name}"

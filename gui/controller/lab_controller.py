@@ -28,7 +28,8 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from engine.files.points import load_points_csv, save_points_csv
 from engine.files.session import Session
 from engine.training.chain_rule import ChainRule
-from engine.training.model import Model, describe, normalize_spec
+from engine.training.model import Model
+from engine.training.spec import describe, normalize_spec
 from engine.training.performance import release_freed_memory
 from engine.training.stepper import Divergence, Operation, Stepper, Trainable
 from gui.controller.snapshot import (
@@ -873,7 +874,7 @@ class LabController(QObject):
         if not self._preview_enabled or self.stepper.position != 0:
             return None
         trainable = self.trainable
-        saved = trainable.snapshot()
+        saved = trainable.capture_state()
         try:
             with np.errstate(all="ignore"):
                 for index, operation in enumerate(self.stepper.operations):

@@ -78,7 +78,7 @@ def _same_values(a: dict, b: dict) -> bool:
 
 def _caches(trainable) -> dict:
     return {f"{name}.{attribute}": array
-            for name, layer in trainable.snapshot().get("layers", {}).items()
+            for name, layer in trainable.capture_state().get("layers", {}).items()
             for attribute, array in layer.items()}
 
 

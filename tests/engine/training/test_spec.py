@@ -2,7 +2,8 @@
 
 import pytest
 
-from engine.training.model import Model, normalize_spec
+from engine.training.model import Model
+from engine.training.spec import normalize_spec
 from engine.training.spec import HYPERPARAMETERS, describe
 
 
