@@ -30,6 +30,7 @@ from engine.book.optimizers import (
     Optimizer_SGD,
 )
 from engine.book.tanh import Activation_Tanh
+from engine.limits import MIN_CLASSES, SEED_END
 from engine.training.fast_layers import FastReLU
 
 # The book's ReLU computes the same numbers as FastReLU, which a model runs thousands of times.
@@ -70,8 +71,8 @@ def normalize_spec(spec: dict) -> dict:
     normalized = {"data": {"kind": kind,
                            "samples": _positive_int(data.get("samples", 100), "data samples"),
                            "classes": _positive_int(data.get("classes", 3), "data classes")}}
-    if normalized["data"]["classes"] < 2:
-        raise ValueError("a classifier needs at least 2 classes")
+    if normalized["data"]["classes"] < MIN_CLASSES:
+        raise ValueError(f"a classifier needs at least {MIN_CLASSES} classes")
     hidden = spec.get("hidden", [])
     if not isinstance(hidden, list):
         raise ValueError("hidden must be a list of layers")
@@ -80,8 +81,8 @@ def normalize_spec(spec: dict) -> dict:
     normalized["output"] = _regularizers(spec.get("output", {}), "output layer")
     normalized["optimizer"] = check_optimizer(spec.get("optimizer", {"name": "adam"}))
     seed = spec.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be an integer in 0..2**32-1, got {seed!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < SEED_END:
+        raise ValueError(f"seed must be an integer in 0..{SEED_END - 1}, got {seed!r}")
     normalized["seed"] = seed
     numerics = spec.get("numerics", "book")
     if numerics not in FLOAT_DTYPES:

@@ -32,10 +32,10 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 import numpy as np
 
 from engine.files import state as state_codec
+from engine.limits import CHECKPOINT_BYTES, STEP_BACK_OPERATIONS
 from engine.training.chain_rule import ChainRule
 from engine.training.history import History
 
-DEFAULT_HISTORY_OPS = 10_000
 # run_iterations keeps a checkpoint every this many iterations (capturing the state costs about an
 # eighth of a chapter-10 iteration); stepping back replays at most this many from the one before.
 CHECKPOINT_EVERY = 16
@@ -102,8 +102,8 @@ class _Edit(NamedTuple):
 class Stepper:
     """Runs a Trainable one operation, one iteration or many iterations at a time."""
 
-    def __init__(self, trainable: Trainable, memory_cap_bytes: int = 256 * 2**20,
-                 history_ops: int = DEFAULT_HISTORY_OPS):
+    def __init__(self, trainable: Trainable, memory_cap_bytes: int = CHECKPOINT_BYTES,
+                 history_ops: int = STEP_BACK_OPERATIONS):
         self.trainable = trainable
         self.operations: list[Operation] = trainable.operations()
         self.memory_cap_bytes = memory_cap_bytes

@@ -29,8 +29,8 @@ from engine.files.points import load_points_csv, save_points_csv
 from engine.files.session import Session
 from engine.training.chain_rule import ChainRule
 from engine.training.model import Model
-from engine.training.spec import describe, normalize_spec
 from engine.training.performance import release_freed_memory
+from engine.training.spec import describe, normalize_spec
 from engine.training.stepper import Divergence, Operation, Stepper, Trainable
 from gui.controller.snapshot import (
     ChainRuleInfo,

@@ -12,13 +12,13 @@ from engine.files import state as state_codec
 from engine.files.session import (
     APP,
     FORMAT,
-    MAX_FILE_BYTES,
     Session,
     SessionError,
     clone_stepper,
     load_session,
     save_session,
 )
+from engine.limits import SESSION_FILE_BYTES as MAX_FILE_BYTES
 from engine.scenarios.presets import SCENARIOS, chapter10_spec
 from engine.training.model import Model
 from engine.training.stepper import Stepper

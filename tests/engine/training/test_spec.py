@@ -3,8 +3,7 @@
 import pytest
 
 from engine.training.model import Model
-from engine.training.spec import normalize_spec
-from engine.training.spec import HYPERPARAMETERS, describe
+from engine.training.spec import HYPERPARAMETERS, describe, normalize_spec
 
 
 def test_defaults_fill_an_empty_spec():
