@@ -28,7 +28,7 @@ from engine.files import book_source
 from engine.files.book_source import book_class
 from engine.files.script_text import assignment, code, docstring, join, number
 from engine.files.session import Session, clone_stepper
-from engine.scenarios import seed
+from engine.scenarios import notebook
 from engine.scenarios.seed import SEED_ITERATIONS, LayerOfThree, SingleNeuron
 from engine.training.model import Model
 from engine.training.spec import HYPERPARAMETERS
@@ -217,11 +217,12 @@ def _seed_script(example: SingleNeuron | LayerOfThree, epochs: int | None, note:
     values = [assignment(name, example.ns[name]) for name in example._parameters]
     parts.append(f"\n# Where the app stood: {start} iterations done\n" + "\n".join(values) + "\n")
     if neuron:
-        parts += [book_source.source(seed.relu), book_source.source(seed.relu_derivative)]
+        parts += [book_source.source(notebook.relu),
+                  book_source.source(notebook.relu_derivative)]
         printed = ['print(f"Iteration {iteration + 1}, Loss: {loss}")']
         final = ['print("Final weights:", weights)', 'print("Final bias:", bias)']
     else:
-        parts += [book_source.source(seed.NotebookReLU), "relu = NotebookReLU()\n"]
+        parts += [book_source.source(notebook.NotebookReLU), "relu = NotebookReLU()\n"]
         printed = ["if iteration % 20 == 0:", '    print(f"Iteration {iteration}, Loss: {l}")']
         final = ['print("Final weights:\\n", W)', 'print("Final biases:\\n", B)']
     last = example.operations()[-1].name
