@@ -77,6 +77,7 @@ class Model(ModelState, ModelProbing):
         self._objects = dict(self.layers, loss_activation=self.loss_activation,
                              optimizer=self.optimizer)
         self._dense_names = self.dense_names
+        self._value_name_set = frozenset(self._value_names())
         # Whether the arrays have been through a checked iteration since the last change from
         # outside (an edit, a restore, a loaded state): until then run_trusted_iteration checks.
         self._trusted = False
@@ -303,10 +304,11 @@ class Model(ModelState, ModelProbing):
         return names
 
     def value(self, name: str) -> np.ndarray:
-        """The value called `name` (no copy); KeyError if not computed yet."""
-        owner, _, attribute = name.rpartition(".")
-        if owner and owner not in self._objects:
+        """The value called `name` (no copy), one of those values() lists; KeyError for any
+        other name (a session's view may name anything) or one not computed yet."""
+        if name not in self._value_name_set:
             raise KeyError(name)
+        owner, _, attribute = name.rpartition(".")
         target = self._objects[owner] if owner else self
         try:
             return np.asarray(getattr(target, attribute))
