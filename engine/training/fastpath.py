@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from engine.book.checks import trusted
+from engine.book.checks import trusted, unchecked
 from engine.book.layers import Layer_Dense
 from engine.training.fast_layers import softmax
 
@@ -86,7 +86,7 @@ class ParameterBlock:
         np.concatenate([gradients for layer in self.layers
                         for gradients in (layer.dweights, layer.dbiases)],
                        axis=None, out=self.gradients)
-        optimizer.update_params(self._layer)
+        unchecked(optimizer.update_params)(self._layer)
         self._layer.keep_caches()
 
 
@@ -155,7 +155,8 @@ class FixedTargets:
 
 
 def compile_iteration(model) -> tuple[Callable[[], None], ParameterBlock | None]:
-    """Model.run_iteration's calls, in its order, inside trusted(), and the block they update.
+    """Model.run_iteration's calls, in its order, without the book classes' argument checks
+    (their methods themselves, inside trusted()), and the block they update.
 
     `model` is an engine.training.model.Model after a checked iteration. Its optimizer's
     update_params(dense1), update_params(dense2), ... become one ParameterBlock.update when a
@@ -166,7 +167,7 @@ def compile_iteration(model) -> tuple[Callable[[], None], ParameterBlock | None]
     targets = FixedTargets(model.loss_activation, model.y, last.weights.shape[1],
                            last.output.dtype)
     calls: list[Callable[[], None]] = []
-    for operation, call in model.steps():
+    for operation, call in model.steps(checks=False):
         if operation.name == "loss_activation.forward":
             calls.append(lambda: model.set_data_loss(targets.forward(last.output)))
         elif operation.name == "loss_activation.backward":

@@ -24,6 +24,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from engine.book.checks import unchecked
 from engine.book.layers import Layer_Dense, Layer_Dropout
 from engine.book.numerics import make_numerics
 from engine.training.fastpath import ParameterBlock, compile_iteration
@@ -96,8 +97,9 @@ class Model(ModelState, ModelProbing):
 
     # -- the book's loop as operations ---------------------------------------------------------
 
-    def _make_steps(self) -> list[Step]:
-        """One (Operation, call) per line of the book's training loop, in its order."""
+    def _make_steps(self, checks: bool = True) -> list[Step]:
+        """One (Operation, call) per line of the book's training loop, in its order; without
+        `checks`, the calls are the book classes' methods without their argument checks."""
         steps = []
         previous = "X"
         for name, layer in self.layers:
@@ -105,7 +107,7 @@ class Model(ModelState, ModelProbing):
                                            if isinstance(layer, Layer_Dropout) else [])
             steps.append((Operation(f"{name}.forward", f"{name}.forward({previous})", "forward",
                                     (f"{name}.inputs", *writes)),
-                          _forward_call(layer, self, previous)))
+                          _forward_call(layer, self, previous, checks)))
             previous = f"{name}.output"
         steps += self._loss_steps(previous)
         dvalues = "loss_activation.dinputs"
@@ -118,7 +120,7 @@ class Model(ModelState, ModelProbing):
                       if isinstance(layer, Layer_Dense) else (f"{name}.dinputs",))
             steps.append((Operation(f"{name}.backward", f"{name}.backward({dvalues})",
                                     "backward", writes),
-                          _backward_call(layer, self, dvalues)))
+                          _backward_call(layer, self, dvalues, checks)))
             dvalues = f"{name}.dinputs"
         steps.append((Operation("optimizer.pre_update_params", "optimizer.pre_update_params()",
                                 "update", ("optimizer.current_learning_rate",)),
@@ -128,7 +130,7 @@ class Model(ModelState, ModelProbing):
             writes = (f"{name}.weights", f"{name}.biases", *(f"{name}.{c}" for c in caches))
             steps.append((Operation(f"optimizer.update_params({name})",
                                     f"optimizer.update_params({name})", "update", writes),
-                          _update_call(self, layer)))
+                          _update_call(self, layer, checks)))
         steps.append((Operation("optimizer.post_update_params", "optimizer.post_update_params()",
                                 "update", ("optimizer.iterations",)), self._post_update))
         return steps
@@ -208,9 +210,11 @@ class Model(ModelState, ModelProbing):
     def operations(self) -> list[Operation]:
         return [operation for operation, _ in self._steps]
 
-    def steps(self) -> list[tuple[Operation, Callable[[], None]]]:
-        """(Operation, the call that runs it through the book classes), in the book's order."""
-        return list(self._steps)
+    def steps(self, checks: bool = True) -> list[Step]:
+        """(Operation, the call that runs it through the book classes), in the book's order;
+        without `checks` the calls skip the classes' argument checks (engine/training/
+        fastpath.py, which runs them inside trusted())."""
+        return list(self._steps) if checks else self._make_steps(checks=False)
 
     def run_operation(self, index: int) -> None:
         self._drop_trusted_iteration()
@@ -372,21 +376,25 @@ class Model(ModelState, ModelProbing):
         return {key: value for key, value in self.spec["optimizer"].items() if key != "name"}
 
 
-def _forward_call(layer, model: Model, previous: str) -> Callable[[], None]:
+def _forward_call(layer, model: Model, previous: str, checks: bool) -> Callable[[], None]:
+    forward = layer.forward if checks else unchecked(layer.forward)
     if previous == "X":
-        return lambda: layer.forward(model.X)
+        return lambda: forward(model.X)
     source = dict(model.layers)[previous.partition(".")[0]]
-    return lambda: layer.forward(source.output)
+    return lambda: forward(source.output)
 
 
-def _backward_call(layer, model: Model, dvalues: str) -> Callable[[], None]:
+def _backward_call(layer, model: Model, dvalues: str, checks: bool) -> Callable[[], None]:
+    backward = layer.backward if checks else unchecked(layer.backward)
     owner = dvalues.partition(".")[0]
     source = model.loss_activation if owner == "loss_activation" else dict(model.layers)[owner]
-    return lambda: layer.backward(source.dinputs)
+    return lambda: backward(source.dinputs)
 
 
-def _update_call(model: Model, layer: Layer_Dense) -> Callable[[], None]:
-    return lambda: model.optimizer.update_params(layer)
+def _update_call(model: Model, layer: Layer_Dense, checks: bool) -> Callable[[], None]:
+    update_params = (model.optimizer.update_params if checks
+                     else unchecked(model.optimizer.update_params))
+    return lambda: update_params(layer)
 
 
 __all__ = ["Model", "Step"]
