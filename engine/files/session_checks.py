@@ -156,8 +156,8 @@ def _check_stepper(state: Any, template: Trainable, path: str) -> None:
 
 def _check_model_state(state: Any, model: Model, path: str, iteration: int,
                        log_length: int | None) -> int:
-    """A Model's get_state() (log_length None) or its snapshot at the iteration start (at most
-    `log_length` lines printed). Returns the number of printed lines."""
+    """A Model's get_state() (log_length None) or its state captured at the iteration start
+    (at most `log_length` lines printed). Returns the number of printed lines."""
     full = log_length is None
     check_keys(state, path, ("layers", "optimizer", "random", "iteration", "log_length")
           + (("log", "history") if full else ()))
@@ -223,7 +223,8 @@ def _check_random(state: Any, path: str) -> None:
 
 def _check_hand_state(state: Any, example: Trainable, path: str, iteration: int,
                       log_length: int | None) -> int:
-    """A seed example's get_state() (log_length None) or its iteration-start snapshot."""
+    """A seed example's get_state() (log_length None) or its state captured at an iteration
+    start."""
     full = log_length is None
     check_keys(state, path, ("variables", "iteration", "log_length") + (("log",) if full else ()))
     start = example.capture_state()["variables"]
