@@ -99,9 +99,7 @@ def save_session(path: str | os.PathLike, session: Session) -> None:
     a failed save never leaves half a file. SessionError, and nothing written, if the session
     would not load back (a non-finite parameter, a view that is not JSON) or exceeds
     SESSION_FILE_BYTES."""
-    document = {"app": APP, "format": FORMAT, "scenario": session.scenario,
-                "title": session.title, "spec": session.spec, "stepper": session.stepper,
-                "view": session.view}
+    document = session_document(session)
     try:
         text = json.dumps(document, allow_nan=False)
     except (TypeError, ValueError) as error:
@@ -122,6 +120,14 @@ def save_session(path: str | os.PathLike, session: Session) -> None:
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+def session_document(session: Session) -> dict:
+    """`session` as the format-1 JSON document a file holds (session_from_document reads it
+    back); the session's own dicts, not copies."""
+    return {"app": APP, "format": FORMAT, "scenario": session.scenario,
+            "title": session.title, "spec": session.spec, "stepper": session.stepper,
+            "view": session.view}
 
 
 def load_session(path: str | os.PathLike) -> Session:
@@ -230,4 +236,4 @@ def _hand_name(trainable: Trainable) -> str | None:
 
 # The session format's names, defined beside the checks that hold files to them.
 __all__ = ["APP", "FORMAT", "HAND_EXAMPLES", "Session", "SessionError", "clone_stepper",
-           "load_session", "save_session", "session_from_document"]
+           "load_session", "save_session", "session_document", "session_from_document"]

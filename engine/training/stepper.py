@@ -55,10 +55,11 @@ class Trainable(Protocol):
     """What the stepper drives: the seed's worked examples and engine.training.model.Model.
 
     Beyond CONTRACT.md: `loss_name` and `value(name)` (no copy) let the stepper watch the loss and
-    parameters cheaply; `capture_state()`/`restore()` are get_state/set_state in memory, without the
-    JSON encoding or the printed log, and `restore` forgets the values computed inside an
-    iteration; `run_iteration()` runs all operations in one call (same calls, same order; a
-    Model also has `run_trusted_iteration()`, the same without argument checks, used if present);
+    parameters cheaply, while `values()` and `parameters()` return fresh copies the caller owns;
+    `capture_state()`/`restore()` are get_state/set_state in memory, without the JSON encoding or
+    the printed log, and `restore` forgets the values computed inside an iteration;
+    `run_iteration()` runs all operations in one call (same calls, same order; a Model also has
+    `run_trusted_iteration()`, the same without argument checks, used if present);
     `set_hyperparameters(**values)` changes optimizer settings between steps.
     """
 
@@ -80,6 +81,15 @@ class Trainable(Protocol):
     def loss_with(self, name: str, index: tuple[int, ...], value: float) -> float: ...
     def chain_rule(self, name: str, index: tuple[int, ...]) -> ChainRule: ...
     def log_lines(self) -> list[str]: ...
+
+
+def state_at_keyframe(latest: dict, iteration: int, keyframe: dict) -> dict:
+    """A get_state() result at the start of `iteration`, for set_state: `keyframe` is the
+    trainable's capture_state() taken there, `latest` a later get_state() of the same run (its
+    printed log, history and losses cover `iteration`)."""
+    return {"iteration": iteration, "position": 0, "losses": latest["losses"][:iteration],
+            "trainable": latest["trainable"], "start": state_codec.encode(keyframe),
+            "edits": []}
 
 
 class Divergence(ArithmeticError):  # noqa: N818 (the contract's name)

@@ -377,3 +377,16 @@ def test_a_loaded_run_keeps_its_changed_learning_rate_and_resets_to_the_starting
     assert loaded.trainable.hyperparameters()["learning_rate"] == 0.01
     loaded.reset()
     assert loaded.trainable.hyperparameters()["learning_rate"] == 0.05
+
+
+def test_a_sessions_document_is_the_file_it_saves_and_reads_back_equal(tmp_path):
+    from engine.files.session import session_document, session_from_document
+
+    stepper = Stepper(Model(SMALL))
+    stepper.run_iterations(3)
+    session = Session.capture(stepper, view={"panel": "open"})
+    document = session_document(session)
+    assert (document["app"], document["format"]) == (APP, FORMAT)
+    save_session(tmp_path / "run.json", session)
+    assert json.loads((tmp_path / "run.json").read_text()) == document
+    assert session_from_document(json.loads(json.dumps(document))) == session
