@@ -59,7 +59,9 @@ class ModelProbing:
     def class_predictions(self) -> dict[str, np.ndarray]:
         """The class the network predicts for each training and validation point at the
         current parameters, no dropout: {"training": (n,), "validation": (n_val,)} indices,
-        -1 where the network has overflowed; pure. For a classifier only."""
+        -1 where the network has overflowed; pure. ValueError for a regression."""
+        if not self.head.classifies:
+            raise ValueError("a regression predicts values, not classes")
         def predicted(inputs: np.ndarray) -> np.ndarray:
             def compute() -> np.ndarray:
                 probes = self._probes()
