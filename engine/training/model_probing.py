@@ -64,19 +64,19 @@ class ModelProbing:
             raise ValueError("a regression predicts values, not classes")
         def predicted(inputs: np.ndarray) -> np.ndarray:
             def compute() -> np.ndarray:
-                probes = self._probes()
-                probes.forward(inputs, training=False)
-                return self.head.classes_of(probes.predicted()).astype(np.int64)
+                output = self._probes().forward(inputs, training=False)
+                # The likeliest class: for one sigmoid, class 1 where p > 0.5 (1 - p, p)
+                return self.head.class_scores(output).argmax(axis=1).astype(np.int64)
             return or_nan(compute, lambda: np.full(len(inputs), -1, dtype=np.int64))
         return {"training": predicted(self.X), "validation": predicted(self.X_val)}
 
     def predict_grid(self, xs: np.ndarray, ys: np.ndarray,
                      parameters: dict[str, np.ndarray] | None = None) -> np.ndarray:
-        """Each class's probability at every (x, y): (len(ys), len(xs), classes), the
-        softmax's or the sigmoids' (two classes: 1 - p, p); no dropout, pure. parameters:
-        weights and biases to use instead of the model's own (as parameters() returns them),
-        so a copy of the model elsewhere can draw another's plane. All NaN once the network
-        has overflowed."""
+        """Each class's probability at every (x, y): (len(ys), len(xs), classes), summing to 1:
+        the softmax's, the one sigmoid's (1 - p, p) or one per class's shares; no dropout,
+        pure. parameters: weights and biases to use instead of the model's own (as
+        parameters() returns them), so a copy of the model elsewhere can draw another's
+        plane. All NaN once the network has overflowed."""
         points = grid_points(xs, ys, self.numerics.float_dtype)
         shape = (len(ys), len(xs), self.spec["data"]["classes"])
         return or_nan(lambda: grid_pass(self.layers, self.head, points, probabilities,

@@ -84,10 +84,6 @@ class Head:
         check_array(network_output, "Activation_Softmax inputs", ndim=2)
         return softmax(network_output)
 
-    def classes_of(self, predicted: np.ndarray) -> np.ndarray:
-        """The class each row of `predicted` stands for: (n,) indices."""
-        return predicted.argmax(axis=1)
-
     # -- the loop's lines, as the book writes them ------------------------------------------
 
     def forward_code(self, last: str, target: str) -> str:
@@ -139,17 +135,13 @@ class SigmoidHead(Head):
         return predictions, np.mean(predictions == y)
 
     def class_scores(self, network_output: np.ndarray) -> np.ndarray:
-        """One sigmoid: (1 - p, p); one per class: each class's own probability (they need not
-        sum to 1)."""
+        """One sigmoid: (1 - p, p). One per class: each class's probability over their sum (the
+        sigmoids answer independently, so theirs need not sum to 1; their shares do, as a
+        plane's colours and the likeliest class want)."""
         check_array(network_output, "Activation_Sigmoid output", ndim=2)
         if network_output.shape[1] == 1:
             return np.concatenate([1 - network_output, network_output], axis=1)
-        return network_output
-
-    def classes_of(self, predicted: np.ndarray) -> np.ndarray:
-        if predicted.shape[1] == 1:
-            return (predicted[:, 0] > 0.5) * 1
-        return predicted.argmax(axis=1)
+        return network_output / network_output.sum(axis=1, keepdims=True)
 
     def forward_code(self, last: str, target: str) -> str:
         return f"{target} = loss_function.calculate({last}, y)"
@@ -180,9 +172,6 @@ class LinearHead(SigmoidHead):
         return predicted, np.mean(np.absolute(predicted - y) < precision)
 
     def class_scores(self, network_output: np.ndarray) -> np.ndarray:
-        raise ValueError("a regression predicts values, not classes")
-
-    def classes_of(self, predicted: np.ndarray) -> np.ndarray:
         raise ValueError("a regression predicts values, not classes")
 
     def accuracy_code(self, last: str) -> str:

@@ -1,5 +1,6 @@
 """A Model's picture over the input plane: the predicted boundary, the hidden neurons' maps and
-the validation curves, each recomputed at most as often as a view can show it.
+the validation curves (engine/training/validation.py), each recomputed at most as often as a
+view can show it. A regression's picture along its one input is engine/training/curve.py.
 
 The window's controller keeps one Plane per Model and asks it for what each snapshot needs;
 while Run is on, the boundary comes from the helper process (engine/training/plane_worker.py)
@@ -14,9 +15,9 @@ import time
 
 import numpy as np
 
-from engine.training.history import History
 from engine.training.model import Model
 from engine.training.plane_worker import PlaneWorker
+from engine.training.validation import ValidationMeasurements
 
 BOUNDARY_CELLS = 200  # the predicted plane: BOUNDARY_CELLS x BOUNDARY_CELLS cell centres
 MAP_CELLS = 48  # each neuron map: a thumbnail needs no more
@@ -56,7 +57,12 @@ def grid_axes(extent: Extent, cells: int) -> tuple[np.ndarray, np.ndarray]:
 _FRAMES = itertools.count(1)
 
 
-class Plane:
+def next_frame() -> int:
+    """A new frame number, larger than any handed out before (by any Plane or Curve)."""
+    return next(_FRAMES)
+
+
+class Plane(ValidationMeasurements):
     """A Model's picture over the input plane, recomputed within a time budget per snapshot.
 
     The boundary's rows are recomputed as many per call as fit in the budget, top to bottom:
@@ -67,6 +73,7 @@ class Plane:
     """
 
     def __init__(self, model: Model):
+        super().__init__()
         self.extent = data_extent(model.X[:len(model.X) - len(model.spec["points"])],
                                   model.X_val)
         self.boundary: np.ndarray | None = None
@@ -82,9 +89,11 @@ class Plane:
         self.maps_version = -1
         self.maps_time = 0.0
         self.maps_seconds = 0.0
-        # epoch -> (loss, accuracy) on the validation set, measured once per frame
-        self.validation: dict[int, tuple[float, float]] = {}
-        self._series = History(("loss", "accuracy"))  # validation_series, grown each frame
+
+    @property
+    def maps_extent(self) -> Extent:
+        """The neuron maps span the plane's extent, as the boundary does."""
+        return self.extent
 
     @property
     def complete(self) -> bool:
@@ -150,35 +159,3 @@ class Plane:
         self.boundary_rows = None if len(rows) == len(ys) else sealed(np.sort(rows))
         self._row_version[rows] = version
         self.boundary_frame = next(_FRAMES)
-
-    def measure_validation(self, model: Model, iteration: int) -> None:
-        """Record the validation loss and accuracy at the current parameters (epoch
-        `iteration`), forgetting measurements of epochs stepped back over."""
-        stepped_back = [e for e in self.validation if e > iteration]
-        for epoch in stepped_back:
-            del self.validation[epoch]
-        if iteration not in self.validation:
-            metrics = model.validation_metrics()
-            self.validation[iteration] = (metrics["loss"], metrics["accuracy"])
-            if iteration - 1 < len(self._series):
-                stepped_back.append(iteration)  # its slot was handed out already
-        if stepped_back:
-            self._series = History(("loss", "accuracy"))
-
-    def validation_series(self, epochs: int) -> tuple[np.ndarray, np.ndarray]:
-        """(epochs,) validation loss and accuracy, NaN where not measured. A measurement at
-        the parameters after k updates goes to epoch k - 1's slot, the last one recorded.
-        The series grows by the epochs since the last frame: read-only views, no copies."""
-        if len(self._series) > epochs:
-            self._series = History(("loss", "accuracy"))
-        placed = len(self._series)
-        if epochs > placed:
-            rows = np.full((epochs - placed, 2), np.nan)
-            for epoch, measured in reversed(self.validation.items()):
-                slot = min(epoch, epochs) - 1
-                if slot < placed:
-                    break  # measured in epoch order: the rest are placed already
-                rows[slot - placed] = measured
-            self._series.extend(rows)
-        series = self._series.columns()
-        return series["loss"], series["accuracy"]

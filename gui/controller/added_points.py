@@ -1,5 +1,6 @@
-"""The training points the learner adds by hand: a click adds one, Shift+click removes one, and
-a CSV file saves or replaces them all.
+"""The training points the learner adds by hand: a click adds one, a brush stroke several,
+Shift+click removes one, and a CSV file saves or replaces them all. A classifier's points are
+[x, y, class], a regression's [x, target].
 
 Each change rebuilds the Model on the changed data and trains on from where it was; the outcome,
 good or bad, is said on the controller's `data_message` for the data panel.
@@ -48,21 +49,45 @@ class AddedPoints:
     def _say(self, message: str, is_error: bool = False) -> None:
         self._controller.data_message.emit(message, is_error)
 
+    def _regression(self) -> bool:
+        return not self._controller.model.head.classifies
+
+    def _point(self, x: float, y: float, label: int) -> list:
+        return [float(x), float(y)] if self._regression() else [float(x), float(y), int(label)]
+
+    def _describe(self, point: list, article: str) -> str:
+        """'a point at (x, y)', or '{article} class k point at (x, y)'."""
+        where = f"({point[0]:.3f}, {point[1]:.3f})"
+        return f"a point at {where}" if len(point) == 2 else \
+            f"{article} class {point[2]} point at {where}"
+
     def add(self, x: float, y: float, label: int) -> None:
         if not (math.isfinite(x) and math.isfinite(y)):
             self._say("A point needs finite coordinates.", True)
             return
-        if self._set_points(self._points() + [[float(x), float(y), int(label)]]):
-            self._say(f"Added a class {label} point at ({x:.3f}, {y:.3f}).")
+        point = self._point(x, y, label)
+        if self._set_points(self._points() + [point]):
+            self._say(f"Added {self._describe(point, 'a')}.")
+
+    def add_stroke(self, coordinates: list[tuple[float, float]], label: int) -> None:
+        """The points of one brush stroke, added together: one rebuild, one message."""
+        finite = [(x, y) for x, y in coordinates if math.isfinite(x) and math.isfinite(y)]
+        if not finite:
+            self._say("A point needs finite coordinates.", True)
+            return
+        points = [self._point(x, y, label) for x, y in finite]
+        if self._set_points(self._points() + points):
+            kind = "" if self._regression() else f"class {label} "
+            self._say(f"Painted {len(points)} {kind}point{'s' if len(points) != 1 else ''}.")
 
     def remove(self, index: int) -> None:
         points = self._points()
         if not 0 <= index < len(points):
             self._say(f"There is no added point {index}.", True)
             return
-        x, y, label = points.pop(index)
+        point = points.pop(index)
         if self._set_points(points):
-            self._say(f"Removed the class {label} point at ({x:.3f}, {y:.3f}).")
+            self._say(f"Removed {self._describe(point, 'the')}.")
 
     def clear(self) -> None:
         count = len(self._points())

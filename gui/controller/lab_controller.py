@@ -71,6 +71,12 @@ class LabController(SteppingController):
         self._points.add(x, y, label)
 
     @action
+    def add_points(self, coordinates: list, label: int) -> None:
+        """Add the points of one brush stroke, [(x, y), ...], of class `label` (a regression
+        ignores it): one change, one undo step."""
+        self._points.add_stroke([(float(x), float(y)) for x, y in coordinates], label)
+
+    @action
     def remove_point(self, index: int) -> None:
         """Remove added point number `index` (in the order they were added)."""
         self._points.remove(index)

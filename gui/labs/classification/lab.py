@@ -25,6 +25,7 @@ from gui.controller.snapshot import Index, Snapshot
 from gui.labs.classification.data_panel import DataDock
 from gui.labs.classification.layer_inspector import LayerInspector
 from gui.labs.classification.network_panel import NetworkDock
+from gui.labs.classification.output_views import OutputViews
 from gui.labs.lab import Builders, LabBase, scenario_builders
 from gui.plots.decision_boundary import DecisionBoundaryPlot
 from gui.plots.throttle import Throttle
@@ -107,6 +108,8 @@ class ClassificationLab(LabBase):
         self._secondary_timer.setSingleShot(True)
         self._secondary_timer.setInterval(0)
         self._secondary_timer.timeout.connect(self._on_secondary_timer_timeout)
+        # Chapters 16 and 17: a regression's plot, a sigmoid's contour, confusion, the brush.
+        self.outputs = OutputViews(self)
         self._place_panels()
         self._create_actions("R&eset to the starting weights")
         self._connect()
@@ -138,6 +141,8 @@ class ClassificationLab(LabBase):
         maps.visibilityChanged.connect(self.neuron_maps.set_on_screen)
         self._dock("inspector", "Layer inspector", self.inspector, Area.RightDockWidgetArea,
                    maps)
+        self._dock("confusion", "Confusion matrix", self.outputs.confusion,
+                   Area.RightDockWidgetArea, maps)
         chain = self._dock("chain_rule", "Chain rule", self.chain_rule, Area.RightDockWidgetArea)
         log = self._dock("log", "Printed log", self.log, Area.RightDockWidgetArea, chain)
         curves = self._dock("curves", "Loss, accuracy, learning rate", self.curves,
@@ -175,6 +180,7 @@ class ClassificationLab(LabBase):
         self.inspector.value_edited.connect(controller.edit_value)
         self.inspector.value_rejected.connect(self._on_panel_value_rejected)
         self.inspector.parameter_selected.connect(self._on_inspector_parameter_selected)
+        self.outputs.connect()
 
     # --- what a session keeps of the views ----------------------------------------------------
 
@@ -200,8 +206,9 @@ class ClassificationLab(LabBase):
             return
         self.controls.set_snapshot(snapshot)
         self.view.status.setText(info.status_line)
+        self.network.set_offered_losses(info.offered_losses)
         self._show_spec(info.spec)
-        if info.boundary_frame != self._frames["boundary"]:
+        if info.boundary is not None and info.boundary_frame != self._frames["boundary"]:
             # Only the recomputed rows need colouring, if the previous frame is on screen.
             follows = info.boundary_frame == self._frames["boundary"] + 1
             self._frames["boundary"] = info.boundary_frame
@@ -216,6 +223,7 @@ class ClassificationLab(LabBase):
                                      info.validation_points, info.validation_labels,
                                      info.user_points, info.user_labels)
             self.data.set_user_point_count(len(info.user_points))
+        self.outputs.show(snapshot)
         self._tables_throttle.submit(snapshot, snapshot.running)
         self._curves_throttle.submit(snapshot, snapshot.running)
         self._secondary = snapshot
@@ -252,19 +260,19 @@ class ClassificationLab(LabBase):
 
     def _show_spec(self, spec: Mapping) -> None:
         """Put a spec the controller built (a preset, a refusal's kept spec) into the panels."""
-        network_part = {key: spec[key] for key in ("data", "seed", "hidden", "output",
+        network_part = {key: spec[key] for key in ("data", "seed", "hidden", "output", "loss",
                                                    "optimizer", "numerics")}
         if network_part == self._shown_spec:
             return
         self._shown_spec = network_part
         self.network.set_architecture(dict(spec))
         self.data.set_spec(dict(spec))
-        classes = spec["data"]["classes"]
+        classes = spec["data"].get("classes", 1)  # a regression has none
         self.boundary.set_add_class(self.data.add_class(), classes)
 
     def _on_data_add_class_changed(self, index: int) -> None:
         """The class a click on the plane adds."""
-        self.boundary.set_add_class(index, self.data.spec()["data"]["classes"])
+        self.boundary.set_add_class(index, self.data.spec()["data"].get("classes", 1))
 
     def _on_boundary_point_added(self, x: float, y: float, label: int) -> None:
         """A click on the plane: add a point of the chosen class there."""

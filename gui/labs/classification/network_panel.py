@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
 
 from gui.labs.classification.network_inputs import (
     DEFAULT_OPTIMIZER,
+    LOSS_LABELS,
+    LOSS_NOTES,
     NUMERICS,
     OPTIMIZERS,
     LayerInputs,
@@ -50,7 +52,8 @@ class NetworkDock(QWidget):
     """Inputs for the network's shape, its optimizer, its numerics and the stop conditions."""
 
     # (dict) {"hidden": [{"neurons", "activation", "dropout", "weight_l1", "weight_l2",
-    #  "bias_l1", "bias_l2"}], "output": {"weight_l1", ...}, "optimizer": {"name",
+    #  "bias_l1", "bias_l2"}], "output": {"weight_l1", ...}, "loss": "categorical_crossentropy"
+    #  | ..., "optimizer": {"name",
     #  "learning_rate", "decay", ...}, "numerics": "book" | "native"}, the network part of an
     #  engine.training.model spec: a new model is needed
     architecture_changed = Signal(dict)
@@ -84,13 +87,18 @@ class NetworkDock(QWidget):
         self.hidden_count.setMinimumWidth(60)
         self.layers = [LayerInputs(index) for index in range(MAX_HIDDEN_LAYERS)]
         self.output_group = QGroupBox("Output layer")
-        self.output_note = QLabel("Dense to one neuron per class, Softmax, "
-                                  "categorical cross-entropy")
+        # The output/loss pairs that fit the data (set_offered_losses); a new one rebuilds.
+        self.loss_box = ChoiceBox()
+        self.loss_box.setToolTip("The output layer's activation and the loss after it")
+        self.set_offered_losses(tuple(LOSS_LABELS)[:2])
+        self.output_note = QLabel(LOSS_NOTES["categorical_crossentropy"])
         self.output_note.setWordWrap(True)
         self.output_regularizers = regularizer_boxes("Output layer")
         output_grid = QGridLayout(self.output_group)
-        output_grid.addWidget(self.output_note, 0, 0, 1, 4)
-        add_regularizer_rows(output_grid, self.output_regularizers, 1)
+        output_grid.addWidget(QLabel("Output"), 0, 0)
+        output_grid.addWidget(self.loss_box, 0, 1, 1, 3)
+        output_grid.addWidget(self.output_note, 1, 0, 1, 4)
+        add_regularizer_rows(output_grid, self.output_regularizers, 2)
 
     def _make_optimizer_inputs(self) -> None:
         """A page of settings per optimizer, the choice between them, and the numerics."""
@@ -135,6 +143,7 @@ class NetworkDock(QWidget):
         return {
             "hidden": [layer.spec() for layer in self.layers[: self.hidden_count.value()]],
             "output": {key: box.value() for key, box in self.output_regularizers.items()},
+            "loss": self.loss_box.currentData(),
             "optimizer": optimizer,
             "numerics": self.numerics_box.currentData(),
         }
@@ -168,6 +177,9 @@ class NetworkDock(QWidget):
             output = spec.get("output", {})
             for key, box in self.output_regularizers.items():
                 box.setValue(output.get(key, 0.0))
+            if spec.get("loss") is not None and self.loss_box.findData(spec["loss"]) >= 0:
+                self.loss_box.setCurrentIndex(self.loss_box.findData(spec["loss"]))
+            self._show_loss_note()
             optimizer = spec.get("optimizer", {})
             name = optimizer.get("name", self.optimizer_box.currentData())
             self.optimizer_box.setCurrentIndex(self.optimizer_box.findData(name))
@@ -179,6 +191,18 @@ class NetworkDock(QWidget):
             self._set_optimizer_page(name)
             self._show_layer_count()
         self._remembered = self.hyperparameters()
+
+    def set_offered_losses(self, losses: tuple[str, ...]) -> None:
+        """Offer only these output/loss pairs (engine.training.spec names: those that fit the
+        data), keeping the chosen one if it is among them; no echo."""
+        if tuple(self.loss_box.itemData(i) for i in range(self.loss_box.count())) == losses:
+            return
+        chosen = self.loss_box.currentData()
+        with signals_blocked([self.loss_box]):
+            self.loss_box.clear()
+            for loss in losses:
+                self.loss_box.addItem(LOSS_LABELS[loss], loss)
+            self.loss_box.setCurrentIndex(max(self.loss_box.findData(chosen), 0))
 
     def set_stop_conditions(self, conditions: dict) -> None:
         """Show stop conditions set from code (None: off) without echoing them."""
@@ -251,6 +275,7 @@ class NetworkDock(QWidget):
         self.hidden_count.valueChanged.connect(self._on_structure_changed)
         self.optimizer_box.currentIndexChanged.connect(self._on_structure_changed)
         self.numerics_box.currentIndexChanged.connect(self._on_structure_changed)
+        self.loss_box.currentIndexChanged.connect(self._on_structure_changed)
         for layer in self.layers:
             layer.neurons.valueChanged.connect(self._on_structure_changed)
             layer.activation.currentIndexChanged.connect(self._on_structure_changed)
@@ -280,12 +305,17 @@ class NetworkDock(QWidget):
 
     def _all_inputs(self) -> list[QWidget]:
         widgets: list[QWidget] = [self.hidden_count, self.optimizer_box, self.numerics_box,
-                                  *self.output_regularizers.values()]
+                                  self.loss_box, *self.output_regularizers.values()]
         for layer in self.layers:
             widgets += layer.widgets()
         for inputs in self.optimizer_inputs.values():
             widgets += inputs.values()
         return widgets
+
+    def _show_loss_note(self) -> None:
+        loss = self.loss_box.currentData()
+        if loss is not None:
+            self.output_note.setText(LOSS_NOTES[loss])
 
     def _set_optimizer_page(self, name: str) -> None:
         self.optimizer_pages.setCurrentIndex(self.optimizer_box.findData(name))
@@ -306,6 +336,7 @@ class NetworkDock(QWidget):
         """Show the chosen layers and optimizer page, and ask for a rebuilt model."""
         self._set_optimizer_page(self.optimizer_box.currentData())
         self._show_layer_count()
+        self._show_loss_note()
         self.message.clear()
         self._remembered = self.hyperparameters()
         self.architecture_changed.emit(self.architecture())

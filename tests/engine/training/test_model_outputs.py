@@ -142,8 +142,7 @@ def test_the_plane_shows_each_classs_probability_and_predictions_are_classes(kin
     grid = model.predict_grid(xs, ys)
     classes = model.spec["data"]["classes"]
     assert grid.shape == (4, 6, classes) and ((grid > 0) & (grid < 1)).all()
-    if kind == "binary":
-        assert np.allclose(grid.sum(axis=2), 1)  # (1 - p, p)
+    assert np.allclose(grid.sum(axis=2), 1)  # (1 - p, p), or each sigmoid's share
     predicted = model.class_predictions()
     assert predicted["training"].shape == (30 if kind == "binary" else 45,)
     probes = model._probes()
