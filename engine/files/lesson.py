@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from engine.files import session as session_format
 from engine.files.lesson_steps import (
     MAX_ITERATIONS,
     MAX_TITLE,
@@ -70,7 +71,8 @@ MAX_LESSON_ITERATIONS = 10 * MAX_ITERATIONS  # all the run and run_to actions of
 _MAX_INT_DIGITS = 30
 
 __all__ = ["APP", "FORMAT", "KIND", "MAX_FILE_BYTES", "Lesson", "LessonError",
-           "lesson_from_document", "lesson_from_text", "load_lesson", "save_lesson"]
+           "lesson_from_document", "lesson_from_text", "load_lesson", "save_lesson",
+           "session_start"]
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,15 @@ def _check_budget(steps: tuple[Step, ...]) -> None:
         if total > MAX_LESSON_ITERATIONS:
             raise LessonError(f"step {number}, actions: the lesson trains more than "
                               f"{MAX_LESSON_ITERATIONS} iterations in all")
+
+
+def session_start(session: session_format.Session) -> dict:
+    """A step's "start" holding `session` whole, as a session file stores it: what an editor
+    writes for a step made from the window's current state."""
+    return {"session": {"app": session_format.APP, "format": session_format.FORMAT,
+                        "scenario": session.scenario, "title": session.title,
+                        "spec": session.spec, "stepper": session.stepper,
+                        "view": session.view}}
 
 
 def save_lesson(path: str | os.PathLike, document: dict) -> Lesson:

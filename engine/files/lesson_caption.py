@@ -16,6 +16,7 @@ bold and code too.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -195,12 +196,13 @@ def _placeholder(inside: str) -> Placeholder:
 
 
 def _html_spans(spans: tuple[Span, ...], values: Mapping[str, str]) -> str:
+    """Runs of one style as one element, so a placeholder inside code stays in the same box."""
     out = []
-    for span in spans:
-        text = html.escape(span.filled(values), quote=False)
-        if span.code:
+    for (bold, code), run in itertools.groupby(spans, key=lambda span: (span.bold, span.code)):
+        text = html.escape("".join(span.filled(values) for span in run), quote=False)
+        if code:
             text = f"<code>{text}</code>"
-        if span.bold:
+        if bold:
             text = f"<b>{text}</b>"
         out.append(text)
     return "".join(out)

@@ -174,7 +174,10 @@ class LessonPlayer:
 
 
 def _capture(stage: Stage) -> Session:
-    return Session.capture(stage.stepper, stage.scenario, stage.title)
+    """The stage as a session; the selection goes in its view, where the window reads it."""
+    selected = stage.selection
+    view = {} if selected is None else {"selected": [selected.name, list(selected.index or ())]}
+    return Session.capture(stage.stepper, stage.scenario, stage.title, view)
 
 
 def _selected(session: Session) -> Target | None:

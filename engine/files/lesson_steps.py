@@ -153,7 +153,7 @@ def _start(value: Any, where: str, first: bool) -> Start:
             raise LessonError(f"{where}.session: {error}") from None
     keys(value, where, ("scenario",), ("spec", "title"))
     name = value["scenario"]
-    if name not in SCENARIOS:
+    if not isinstance(name, str) or name not in SCENARIOS:
         raise LessonError(f"{where}.scenario: {_show(name)} is not a scenario: expected one of "
                           f"{', '.join(SCENARIOS)}")
     title = text(value.get("title", ""), f"{where}.title", MAX_TITLE)
@@ -191,7 +191,7 @@ def actions(value: Any, where: str) -> tuple[Action, ...]:
 def _action(value: Any, where: str) -> Action:
     value = _dict(value, where)
     kind = value.get("do")
-    if kind not in ACTION_KEYS:
+    if not isinstance(kind, str) or kind not in ACTION_KEYS:
         raise LessonError(f"{where}.do: expected one of {', '.join(ACTION_KEYS)}, got "
                           f"{_show(kind)}")
     wanted = ACTION_KEYS[kind]
