@@ -47,6 +47,28 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="train ...: train headless, without a window (see `%(prog)s train --help`).",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {app_version()}")
+    _add_opening_options(parser)
+    _add_look_options(parser)
+    _add_desktop_entry_options(parser)
+    parser.add_argument(
+        "--steps",
+        type=iteration_count,
+        default=0,
+        metavar="N",
+        help="first run N training iterations of the scenario",
+    )
+    parser.add_argument(
+        "session",
+        nargs="?",
+        type=Path,
+        metavar="SESSION.json",
+        help="open a session saved with File > Save",
+    )
+    return parser
+
+
+def _add_opening_options(parser: argparse.ArgumentParser) -> None:
+    """What the window opens, or renders without a screen."""
     parser.add_argument(
         "--scenario", type=scenario_name, metavar="NAME", help="start in this scenario"
     )
@@ -75,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TAKE.json",
         help="play a take recorded with Tools > Record actions, with its timing",
     )
+
+
+def _add_look_options(parser: argparse.ArgumentParser) -> None:
+    """How the window looks: theme, text size, the first-run welcome."""
     parser.add_argument("--dark", action="store_true", help="light text on a dark background")
     parser.add_argument(
         "--large-text",
@@ -86,6 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="show the first-run welcome (on the single neuron unless --scenario says otherwise)",
     )
+
+
+def _add_desktop_entry_options(parser: argparse.ArgumentParser) -> None:
+    """Adding the app to the applications menu, or taking it out again."""
     menu = parser.add_mutually_exclusive_group()
     menu.add_argument(
         "--install-desktop-entry",
@@ -97,21 +127,6 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="remove what --install-desktop-entry added, then exit",
     )
-    parser.add_argument(
-        "--steps",
-        type=iteration_count,
-        default=0,
-        metavar="N",
-        help="first run N training iterations of the scenario",
-    )
-    parser.add_argument(
-        "session",
-        nargs="?",
-        type=Path,
-        metavar="SESSION.json",
-        help="open a session saved with File > Save",
-    )
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
         except TakeError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
+    from gui.shell.system_libraries import warn_of_missing_libraries
+
+    warn_of_missing_libraries()  # before Qt loads, which would name only one, maybe wrongly
     from gui.shell.app import run
 
     return run(

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from engine.scenarios.presets import chapter10_spec  # noqa: E402
 from engine.training.model import Model  # noqa: E402
-from gui.labs.classification.plane import BOUNDARY_CELLS, data_extent  # noqa: E402
+from engine.training.plane import BOUNDARY_CELLS, data_extent  # noqa: E402
 from gui.plots.decision_boundary import (  # noqa: E402
     DecisionBoundaryPlot,
     blend_class_colors,

@@ -36,9 +36,9 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer  # noqa: E402
 
 from engine.scenarios.presets import chapter10_spec  # noqa: E402
 from engine.training.model import Model  # noqa: E402
+from engine.training.plane import BOUNDARY_CELLS, data_extent  # noqa: E402
 from engine.training.stepper import Stepper  # noqa: E402
 from gui.labs.classification.lab import ClassificationLab  # noqa: E402
-from gui.labs.classification.plane import BOUNDARY_CELLS, data_extent  # noqa: E402
 from gui.plots.decision_boundary import grid_coordinates  # noqa: E402
 
 TARGET_MS = 30.0

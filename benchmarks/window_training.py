@@ -11,7 +11,7 @@ Measures, offscreen, in one run:
 and prints each figure beside its target (issue 5).
 
 While running, the window has the plane drawn by a helper process
-(gui/labs/classification/plane_worker.py) on
+(engine/training/plane_worker.py) on
 another core, so the wall-clock ratio is the honest one on a machine with two cores or more;
 the per-CPU-second ratio counts the window's own process only (not the helper).
 

@@ -123,3 +123,17 @@ def test_train_help_is_the_runners(tmp_path):
     assert result.returncode == 0
     assert result.stdout.startswith("usage: main.py train")
     assert "--epochs" in result.stdout
+
+
+def test_opening_the_window_first_names_the_missing_system_libraries(monkeypatch, capsys):
+    from gui.shell import system_libraries
+
+    opened = []
+    app = types.ModuleType("gui.shell.app")
+    app.run = lambda **options: opened.append(options) or 0
+    monkeypatch.setitem(sys.modules, "gui.shell.app", app)
+    monkeypatch.setattr(system_libraries.sys, "platform", "linux")
+    monkeypatch.setattr(system_libraries, "loadable", lambda soname: soname != "libEGL.so.1")
+    assert main.main(["--scenario", "neuron"]) == 0
+    assert "libEGL.so.1" in capsys.readouterr().err
+    assert opened and opened[0]["scenario"] == "neuron"  # a warning, and the start goes on

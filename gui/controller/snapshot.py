@@ -14,6 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from engine.training.chain_rule import ChainRule
+from engine.training.plane import Extent, sealed
+from engine.training.stepper import Operation
+
 Index = tuple[int, ...]
 
 
@@ -28,14 +32,10 @@ def frozen_arrays(values: Mapping[str, Any]) -> Mapping[str, np.ndarray]:
     return MappingProxyType({name: frozen_array(value) for name, value in values.items()})
 
 
-def sealed(array: np.ndarray) -> np.ndarray:
-    """Make an array nobody else holds read-only without copying it (a fresh boundary grid is
-    half a megabyte, and copying it every frame would buy nothing)."""
-    array.setflags(write=False)
-    return array
-
-
-Extent = tuple[float, float, float, float]  # (x_min, x_max, y_min, y_max) of grid cell centres
+def sealed_arrays(fresh: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
+    """Arrays the caller alone holds (a Trainable's values() and parameters() are fresh copies)
+    made read-only in place: a second copy would only cost time on every frame."""
+    return MappingProxyType({name: sealed(np.asarray(value)) for name, value in fresh.items()})
 
 
 @dataclass(frozen=True)
@@ -180,3 +180,25 @@ class Snapshot:
     def current_loss(self) -> float | None:
         """The latest loss the learner has seen: the last completed iteration's."""
         return float(self.losses[-1]) if len(self.losses) else None
+
+
+def operation_info(operation: Operation) -> OperationInfo:
+    return OperationInfo(operation.name, operation.code, operation.phase, tuple(operation.writes))
+
+
+def chain_rule_info(rule: ChainRule) -> ChainRuleInfo:
+    return ChainRuleInfo(
+        target=rule.target,
+        equation=rule.equation,
+        factors=tuple(GradientFactor(label, float(value)) for label, value in rule.factors),
+        terms=tuple(GradientFactor(label, float(value)) for label, value in rule.terms),
+        product=float(rule.product),
+        numerical=float(rule.numerical),
+        relative_error=float(rule.relative_error),
+    )
+
+
+def parameter_label(name: str, index: Index) -> str:
+    """A short name for one element, e.g. "weights[0, 2]" (the seed's own labels come from the
+    chain rule's target)."""
+    return name if not index else f"{name}[{', '.join(str(i) for i in index)}]"

@@ -14,7 +14,7 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from gui.controller.snapshot import ChainRuleInfo, Snapshot
-from gui.widgets.array_editor import format_value
+from gui.widgets.cell_values import format_value
 
 AGREEMENT = 1e-4  # relative error under which the two estimates count as the same number
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.controller.snapshot import Snapshot
+from gui.widgets.blocking import signals_blocked
 from gui.widgets.input_boxes import RealBox
 from gui.widgets.live_text import LiveText
 
@@ -73,6 +74,18 @@ class ControlsPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self._make_buttons()
+        self._make_labels()
+        layout = self._lay_out()
+        # Room for everything, the three-line divergence notice and its restore button
+        # included, so the dock never squeezes the buttons when they appear.
+        self.setMinimumHeight(layout.sizeHint().height()
+                              + 4 * self.fontMetrics().lineSpacing()
+                              + self.restore_button.sizeHint().height())
+        self._connect()
+
+    def _make_buttons(self) -> None:
+        """The buttons, which never take the keyboard focus, and the speed inputs."""
         self.step_back_button = QPushButton("◀ Back  (Left)")
         self.step_button = QPushButton("Step ▶  (Right)")
         self.iteration_button = QPushButton("Iteration  (Enter)")
@@ -89,13 +102,14 @@ class ControlsPanel(QWidget):
         # Only a click focuses them: with keyboard focus they would swallow Space and the arrows.
         self.speed_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.unit_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+
+    def _make_labels(self) -> None:
+        """Where the iteration stands, and the notices that appear only when needed."""
         # Its text changes many times a second while running: a LiveText repaints only itself.
         self.iteration_label = LiveText(point_size=14, bold=True)
         self.iteration_label.setObjectName("iterationCounter")
         self.position_label = LiveText()
-        self.next_label = QLabel()
-        self.next_label.setTextFormat(Qt.TextFormat.RichText)
-        self.next_label.setWordWrap(True)
+        self.next_label = _code_label()
         self.speed_message = QLabel()  # why a typed speed was refused
         self.speed_message.setWordWrap(True)
         self.speed_message.setStyleSheet("color: #c0392b;")
@@ -108,10 +122,9 @@ class ControlsPanel(QWidget):
         self.restore_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.restore_button.setToolTip("Go back to the state before the numbers overflowed")
         self.restore_button.hide()
-        self.last_label = QLabel()
-        self.last_label.setTextFormat(Qt.TextFormat.RichText)
-        self.last_label.setWordWrap(True)
+        self.last_label = _code_label()
 
+    def _lay_out(self) -> QVBoxLayout:
         buttons = QGridLayout()
         buttons.addWidget(self.step_back_button, 0, 0)
         buttons.addWidget(self.step_button, 0, 1)
@@ -124,45 +137,32 @@ class ControlsPanel(QWidget):
         speed.addWidget(self.unit_box, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-
         layout.addLayout(buttons)
         layout.addLayout(speed)
-        layout.addWidget(self.speed_message)
-        layout.addWidget(self.iteration_label)
-        layout.addWidget(self.position_label)
-        layout.addWidget(self.last_label)
-        layout.addWidget(self.next_label)
-        layout.addWidget(self.notice_label)
-        layout.addWidget(self.restore_button)
+        for widget in (self.speed_message, self.iteration_label, self.position_label,
+                       self.last_label, self.next_label, self.notice_label, self.restore_button):
+            layout.addWidget(widget)
+        return layout
 
-        # Room for everything, the three-line divergence notice and its restore button
-        # included, so the dock never squeezes the buttons when they appear.
-        self.setMinimumHeight(layout.sizeHint().height()
-                              + 4 * self.fontMetrics().lineSpacing()
-                              + self.restore_button.sizeHint().height())
+    def _connect(self) -> None:
         self.step_button.clicked.connect(self.step_requested)
         self.step_back_button.clicked.connect(self.step_back_requested)
         self.iteration_button.clicked.connect(self.iteration_requested)
         self.reset_button.clicked.connect(self.reset_requested)
         self.restore_button.clicked.connect(self.restore_requested)
-        self.run_button.toggled.connect(self._on_run_button_changed)
+        self.run_button.toggled.connect(self._on_run_button_toggled)
         self.speed_box.valueChanged.connect(self._on_speed_box_changed)
         self.speed_box.refused.connect(self._on_speed_box_refused)
         self.unit_box.currentIndexChanged.connect(self._on_unit_box_changed)
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         """Show the iteration count, the position in the iteration, and the run state."""
-        widgets = (self.run_button, self.speed_box, self.unit_box)
-        blockers = [widget.blockSignals(True) for widget in widgets]
-        try:
+        with signals_blocked((self.run_button, self.speed_box, self.unit_box)):
             self.run_button.setChecked(snapshot.running)
             self.run_button.setText("Pause  (Space)" if snapshot.running else "Run  (Space)")
             if not self.speed_box.hasFocus():
                 self.speed_box.setValue(snapshot.speed)
             self.unit_box.setCurrentIndex(SPEED_UNITS.index(snapshot.speed_unit))
-        finally:
-            for widget, blocker in zip(widgets, blockers, strict=True):
-                widget.blockSignals(blocker)
         self.step_back_button.setEnabled(snapshot.can_step_back)
         loss = snapshot.current_loss
         self.iteration_label.setText(f"Iterations done: {snapshot.iteration}" + (
@@ -186,7 +186,7 @@ class ControlsPanel(QWidget):
             "" if upcoming is None else
             f"next: <code>{_escape(upcoming.code)}</code>")
 
-    def _on_run_button_changed(self, running: bool) -> None:
+    def _on_run_button_toggled(self, running: bool) -> None:
         """Ask to run or pause; the label follows the next snapshot."""
         self.run_toggled.emit(running)
 
@@ -203,6 +203,14 @@ class ControlsPanel(QWidget):
     def _on_unit_box_changed(self, index: int) -> None:
         """Count speed in iterations or in single operations per second."""
         self.speed_changed.emit(self.speed_box.value(), SPEED_UNITS[index])
+
+
+def _code_label() -> QLabel:
+    """A wrapping label for a line of the book's code in <code>."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    return label
 
 
 def _escape(text: str) -> str:

@@ -22,7 +22,7 @@ from gui.shell.colors import (
     CLASS_COLORS_RGB,
     POINT_OUTLINE_HEX,
 )
-from gui.shell.theme import current_theme
+from gui.shell.theme import Theme, current_theme
 
 # How strongly a cell shows its colour: from MIN_STRENGTH where all classes are equally likely
 # to MIN_STRENGTH + CONFIDENCE_STRENGTH where one class has probability 1.
@@ -81,8 +81,22 @@ class DecisionBoundaryPlot(QWidget):
         self._user_points = np.zeros((0, 2))
         self._fill_brushes = np.array([pg.mkBrush(c) for c in CLASS_COLORS_HEX], dtype=object)
         self._ring_pens = np.array([pg.mkPen(c, width=2) for c in CLASS_COLORS_HEX], dtype=object)
+        self._make_plot(current_theme())
+        self.plot_widget.scene().sigMouseClicked.connect(self._on_scene_clicked)
 
-        theme = current_theme()
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot_widget, stretch=1)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.message)
+        self._update_hint()
+
+    def _make_plot(self, theme: Theme) -> None:
+        """The plane's image under the three kinds of points, with their legend."""
         self.plot_widget = pg.PlotWidget(background=theme.panel)
         self.plot_widget.setMinimumSize(240, 240)
         item = self.plot_widget.getPlotItem()
@@ -118,18 +132,6 @@ class DecisionBoundaryPlot(QWidget):
         )
         for scatter in (self.training_points, self.validation_points, self.user_points):
             item.addItem(scatter)
-        self.plot_widget.scene().sigMouseClicked.connect(self._on_scene_clicked)
-
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot_widget, stretch=1)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.message)
-        self._update_hint()
 
     def set_boundary(self, probabilities: np.ndarray, extent: Extent,
                      rows: np.ndarray | slice | None = None) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gui.controller.snapshot import Snapshot
@@ -50,7 +50,7 @@ class LossPlot(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(header)
         layout.addWidget(self.plot_widget, 1)
-        self.log_box.toggled.connect(self._on_log_box_changed)
+        self.log_box.toggled.connect(self._on_log_box_toggled)
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         """Show the losses of the completed iterations (ten times a second while running)."""
@@ -67,13 +67,14 @@ class LossPlot(QWidget):
         else:
             self.summary.setText("no iteration completed yet")
 
+    def log_scale(self) -> bool:
+        """Whether the loss axis is logarithmic."""
+        return self.log_box.isChecked()
+
     def set_log_scale(self, on: bool) -> None:
         """Switch the axis from code, without echoing `log_scale_changed`."""
-        blocker = self.log_box.blockSignals(True)
-        try:
+        with QSignalBlocker(self.log_box):
             self.log_box.setChecked(on)
-        finally:
-            self.log_box.blockSignals(blocker)
         self._draw()
 
     def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
@@ -100,7 +101,7 @@ class LossPlot(QWidget):
         limit = LOG_AXIS_LIMIT if log else None
         self.plot_item.getViewBox().setLimits(yMin=None if limit is None else -limit, yMax=limit)
 
-    def _on_log_box_changed(self, on: bool) -> None:
+    def _on_log_box_toggled(self, on: bool) -> None:
         """Redraw on the new axis and tell whoever remembers the choice."""
         self._draw()
         self.log_scale_changed.emit(on)

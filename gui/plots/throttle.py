@@ -27,7 +27,7 @@ class Throttle(QObject):
         self._last = 0.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._on_timer_timeout_changed)
+        self._timer.timeout.connect(self._on_timer_timeout)
 
     def submit(self, value: object, running: bool) -> None:
         """Draw `value` now unless a redraw happened within the interval while running."""
@@ -44,6 +44,6 @@ class Throttle(QObject):
         self._last = time.perf_counter()
         self._draw(self._latest)
 
-    def _on_timer_timeout_changed(self) -> None:
+    def _on_timer_timeout(self) -> None:
         """The interval passed: draw the newest value that arrived meanwhile."""
         self._flush()

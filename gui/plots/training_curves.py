@@ -13,11 +13,11 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gui.shell.colors import CLASS_COLORS_HEX
-from gui.shell.theme import current_theme
+from gui.shell.theme import Theme, current_theme
 
 MAX_DRAWN_POINTS = 2000  # per curve while the plot's width is unknown (not shown yet)
 REDRAW_RATIO = 1.25  # a zoom changing the columns per epoch more than this redraws the curves
@@ -82,9 +82,33 @@ class TrainingCurves(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        theme = current_theme()
         self._history = {name: np.zeros(0) for name in _SERIES}
         self._pixels_per_epoch = 0.0  # the resolution the curves were last reduced to
+        self._make_plots(current_theme())
+        self.graphics.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+        view_box = self.loss_plot.getViewBox()  # the other two share its epoch axis
+        view_box.sigXRangeChanged.connect(self._on_view_range_changed)
+        view_box.sigResized.connect(self._on_view_range_changed)
+        self.graphics.mouse_left.connect(self._show_latest)
+
+        self.readout = QLabel()
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Room for both lines from the start, so the plots do not jump when the first epoch lands.
+        self.readout.setMinimumHeight(2 * self.readout.fontMetrics().lineSpacing() + 4)
+        self.log_box = QCheckBox("log-scale loss")
+        self.log_box.setToolTip("Show the loss on a logarithmic axis")
+        self.log_box.toggled.connect(self._on_log_box_toggled)
+        header = QHBoxLayout()
+        header.addWidget(self.readout, 1)
+        header.addWidget(self.log_box, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(header)
+        layout.addWidget(self.graphics, 1)
+        self._show_latest()
+
+    def _make_plots(self, theme: Theme) -> None:
+        """The three plots on one canvas, their curves, legend and epoch cursors."""
         self.graphics = _PlotStack()
         self.graphics.setBackground(theme.panel)
         self.graphics.setMinimumSize(300, 300)
@@ -122,27 +146,6 @@ class TrainingCurves(QWidget):
             line.setVisible(False)
             plot.addItem(line, ignoreBounds=True)
             self.cursors.append(line)
-        self.graphics.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
-        view_box = self.loss_plot.getViewBox()  # the other two share its epoch axis
-        view_box.sigXRangeChanged.connect(self._on_view_range_changed)
-        view_box.sigResized.connect(self._on_view_range_changed)
-        self.graphics.mouse_left.connect(self._show_latest)
-
-        self.readout = QLabel()
-        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # Room for both lines from the start, so the plots do not jump when the first epoch lands.
-        self.readout.setMinimumHeight(2 * self.readout.fontMetrics().lineSpacing() + 4)
-        self.log_box = QCheckBox("log-scale loss")
-        self.log_box.setToolTip("Show the loss on a logarithmic axis")
-        self.log_box.toggled.connect(self._on_log_box_changed)
-        header = QHBoxLayout()
-        header.addWidget(self.readout, 1)
-        header.addWidget(self.log_box, 0, Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(header)
-        layout.addWidget(self.graphics, 1)
-        self._show_latest()
 
     def set_history(
         self,
@@ -176,13 +179,14 @@ class TrainingCurves(QWidget):
         self._draw()
         self._show_latest()
 
+    def log_scale(self) -> bool:
+        """Whether the loss axis is logarithmic."""
+        return self.log_box.isChecked()
+
     def set_log_scale(self, on: bool) -> None:
         """Switch the loss axis from code, without echoing `log_scale_changed`."""
-        blocked = self.log_box.blockSignals(True)
-        try:
+        with QSignalBlocker(self.log_box):
             self.log_box.setChecked(on)
-        finally:
-            self.log_box.blockSignals(blocked)
         self._apply_log_scale(on)
 
     def epoch_to_viewport(self, epoch: float, plot_index: int = 0) -> QPoint:
@@ -283,7 +287,7 @@ class TrainingCurves(QWidget):
         if wanted > 0 and (drawn <= 0 or max(wanted / drawn, drawn / wanted) > REDRAW_RATIO):
             self._draw()
 
-    def _on_log_box_changed(self, on: bool) -> None:
+    def _on_log_box_toggled(self, on: bool) -> None:
         """Switch the loss axis and tell the controller, which may remember the choice."""
         self._apply_log_scale(on)
         self.log_scale_changed.emit(on)

@@ -7,7 +7,6 @@ and the real app all get the same window.
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
@@ -18,6 +17,7 @@ from engine.training.performance import tune_for_small_arrays
 from gui import APP_NAME, DISTRIBUTION, app_version
 from gui.shell.crash_handler import install_crash_handler
 from gui.shell.garbage import TimedGarbageCollector
+from gui.shell.lab import Lab
 from gui.shell.main_window import DEFAULT_SIZE, MainWindow, app_icon
 from gui.shell.menu_entry_action import add_menu_entry_action
 from gui.shell.screenshot import WindowSizeError, quiet_offscreen_noise, save_screenshot
@@ -26,24 +26,15 @@ from gui.shell.start_page import StartPage
 from gui.shell.theme import DARK, LIGHT, apply_plot_theme, apply_theme
 from gui.shell.welcome import show_welcome, welcome_wanted
 from gui.tutorial.autosave import install_autosave
-from gui.tutorial.presentation import install_view_tools
 from gui.tutorial.session_actions import (
     check_session_file,
     install_session_actions,
     remembered_session,
 )
 from gui.tutorial.timeline import install_timeline
-
-if TYPE_CHECKING:
-    from gui.controller.lab_controller import LabController
+from gui.tutorial.tools import install_tutorial_tools
 
 FIRST_SCENARIO = "neuron"  # where a first run starts, with the welcome over it
-
-
-class Lab(Protocol):
-    """What the window's wiring needs from an installed lab."""
-
-    controller: "LabController"
 
 
 class ScenarioUnavailableError(ValueError):
@@ -66,8 +57,9 @@ def install_classification_lab(window: MainWindow, scenario: str) -> Lab:
     return install(window, scenario)
 
 
-# Scenario kind -> what puts that kind's lab (controller, panels, actions) into a window and
-# loads the named scenario. A lab follows the window's scenario requests once installed.
+# Scenario kind -> what puts that kind's lab (controller, panels, actions) into a window
+# (MainWindow.add_lab) and loads the named scenario. A lab follows the window's scenario
+# requests once installed.
 LAB_INSTALLERS: dict[str, Callable[[MainWindow, str], Lab]] = {
     "hand": install_hand_lab,
     "classification": install_classification_lab,
@@ -106,43 +98,52 @@ def build_window(
         the window, which keeps the start page.
     """
     window = MainWindow(settings)
-    install_view_tools(window, settings)
+    window.tools = install_tutorial_tools(window, settings)
     add_menu_entry_action(window)
+    window.set_central(_start_page(window))
+    _install_labs_on_request(window)
+    sessions = install_session_actions(window, settings)
+    install_timeline(window, window.labs)
+    if scenario is not None:
+        window.scenario_requested.emit(scenario)
+    if steps:
+        if scenario is None or SCENARIOS[scenario].kind not in window.labs:
+            raise ScenarioUnavailableError(
+                f"cannot train {scenario!r}: no lab in this window opens it"
+            )
+        window.labs[SCENARIOS[scenario].kind].controller.run_iterations(steps)
+    if session is not None:
+        sessions.open_file(session)
+    window.restore_layout()
+    return window
+
+
+def _start_page(window: MainWindow) -> StartPage:
+    """A card for each scenario a lab can open; choosing one asks the window for it."""
     openable = [each for each in SCENARIOS.values() if each.kind in LAB_INSTALLERS]
-    start_page = StartPage(
+    page = StartPage(
         [(each.name, each.title, each.kind) for each in openable], icon=window.windowIcon()
     )
-    start_page.scenario_chosen.connect(window.scenario_requested)
-    window.set_central(start_page)
-    labs: dict[str, Lab] = {}
+    page.scenario_chosen.connect(window.scenario_requested)
+    return page
+
+
+def _install_labs_on_request(window: MainWindow) -> None:
+    """Install a scenario's lab the first time its kind is asked for (heard before any lab,
+    which listens to the window's requests itself once installed)."""
 
     def _on_window_scenario_requested(name: str) -> None:
-        """Install the scenario's lab the first time its kind is asked for."""
         kind = SCENARIOS[name].kind
-        if kind in labs:
-            return  # the lab loads it: it listens to the window's requests itself
+        if kind in window.labs:
+            return
         if kind not in LAB_INSTALLERS:
             window.statusBar().showMessage(
                 f"{SCENARIOS[name].title}: this window has no {kind} lab yet"
             )
             return
-        labs[kind] = LAB_INSTALLERS[kind](window, name)
+        LAB_INSTALLERS[kind](window, name)
 
     window.scenario_requested.connect(_on_window_scenario_requested)
-    sessions = install_session_actions(window, labs, settings)
-    install_timeline(window, labs)
-    if scenario is not None:
-        window.scenario_requested.emit(scenario)
-    if steps:
-        if scenario is None or SCENARIOS[scenario].kind not in labs:
-            raise ScenarioUnavailableError(
-                f"cannot train {scenario!r}: no lab in this window opens it"
-            )
-        labs[SCENARIOS[scenario].kind].controller.run_iterations(steps)
-    if session is not None:
-        sessions.open_file(session)
-    window.restore_layout()
-    return window
 
 
 def launch_window(
@@ -217,12 +218,5 @@ def run(
     window.show()
     install_autosave(window)  # after a crash, offers the lost work back
     if replay is not None:
-        window.take_actions.replay(replay)
+        window.tools.take_actions.replay(replay)
     return app.exec()
-
-
-def main() -> None:
-    """Entry point of the installed `backprop-playground` command: the same as main.py."""
-    import main as command_line
-
-    sys.exit(command_line.main())

@@ -160,7 +160,7 @@ class CrashHandler(QObject):
         except OSError as log_error:
             self.last_log = None
             print(f"(the crash log could not be written: {log_error})", file=sys.stderr)
-        if self._handling or not self._on_gui_thread():
+        if self._handling or not self._in_gui_thread():
             return  # a failure while showing a failure, or off the GUI thread: logged only
         self._handling = True
         try:
@@ -184,7 +184,7 @@ class CrashHandler(QObject):
         self.dialog = None
 
     @staticmethod
-    def _on_gui_thread() -> bool:
+    def _in_gui_thread() -> bool:
         app = QApplication.instance()
         return app is not None and QThread.currentThread() == app.thread()
 

@@ -1,10 +1,17 @@
-"""The window shell: menus, status bar and dock areas that the panels plug into.
+"""The window shell: menus, status bar and dock areas that the panels plug into, and the
+labs it hosts.
 
 It holds no training logic. Panels arrive through `add_dock`, `set_central` and
-`add_menu_action`, so whoever writes a panel never has to edit this file.
+`add_menu_action`, so whoever writes a panel never has to edit this file. What others register
+has a declared place here: the labs (`add_lab`, one of each kind, one of them active), the
+Scenario menu's entries, the title's pieces (`title`) and the tutorial toolkit (`tools`).
 """
 
-from collections.abc import Callable
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
@@ -12,7 +19,12 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
 from gui import APP_NAME, RESOURCES
 from gui.shell.about import AboutDialog, ShortcutsDialog, plain_text
+from gui.shell.lab import Lab
 from gui.shell.settings import restore_window_layout, save_window_layout
+from gui.shell.window_title import WindowTitle
+
+if TYPE_CHECKING:
+    from gui.tutorial.tools import TutorialTools
 
 DEFAULT_SIZE = (1600, 1000)
 
@@ -28,7 +40,12 @@ def app_icon() -> QIcon:
 class MainWindow(QMainWindow):
     """Backprop Playground's main window."""
 
-    scenario_requested = Signal(str)  # a scenario name the user asked to load
+    # (str) a scenario name the user asked to load
+    scenario_requested = Signal(str)
+    # (Lab) a lab was installed: once per kind, before it first takes the window over
+    lab_added = Signal(object)
+    # (Lab) a lab took the window over: its view, panels and keys are the ones shown
+    lab_activated = Signal(object)
 
     def __init__(self, settings: QSettings | None = None) -> None:
         """settings: where to remember the layout on close; None remembers nothing."""
@@ -36,7 +53,13 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._menus: dict[str, QMenu] = {}
         self._docks: list[tuple[QDockWidget, Qt.DockWidgetArea, QDockWidget | None]] = []
-        self.setWindowTitle(APP_NAME)
+        self._labs: dict[str, Lab] = {}
+        self._active_lab: Lab | None = None
+        self._scenario_actions: dict[str, QAction] = {}
+        self.title = WindowTitle(self)
+        # File > Export, Record, Tools > Record actions, View > Presentation mode...: set once
+        # by gui.shell.app.build_window (a bare window, as in a panel's test, has none).
+        self.tools: TutorialTools | None = None
         self.setWindowIcon(app_icon())
         self.setObjectName("mainWindow")
         self.setDockOptions(
@@ -91,6 +114,43 @@ class MainWindow(QMainWindow):
         self._docks.append((dock, area, tabify_with))
         self._panels_menu.addAction(dock.toggleViewAction())
         self._panels_menu.setEnabled(True)
+
+    def add_lab(self, lab: Lab) -> None:
+        """Host `lab` for the window's life; it takes the window over with `set_active_lab`."""
+        if lab.kind in self._labs:
+            raise ValueError(f"this window has a {lab.kind} lab already")
+        self._labs[lab.kind] = lab
+        self.lab_added.emit(lab)
+
+    @property
+    def labs(self) -> Mapping[str, Lab]:
+        """Kind -> installed lab; a live view that later installs show up in."""
+        return MappingProxyType(self._labs)
+
+    def active_lab(self) -> Lab | None:
+        """The lab on screen, None while the start page is."""
+        return self._active_lab
+
+    def set_active_lab(self, lab: Lab) -> None:
+        """Give the window to `lab`: the lab that had it steps aside first (it no longer counts
+        as active while it pauses), then `lab` shows its view, panels and keys."""
+        previous, self._active_lab = self._active_lab, lab
+        if previous is not None and previous is not lab:
+            previous.deactivate()
+        lab.activate()
+        self.lab_activated.emit(lab)
+
+    def scenario_actions(self, titles: Mapping[str, str]) -> dict[str, QAction]:
+        """The Scenario menu's entries (name -> action), made from `titles` (name -> title)
+        when the first lab asks; every lab shares them, each asks for its scenario."""
+        if not self._scenario_actions:
+            for name, title in titles.items():
+                action = QAction(title, self)
+                action.triggered.connect(
+                    lambda _checked=False, name=name: self.scenario_requested.emit(name))
+                self.add_menu_action("Scenario", action)
+                self._scenario_actions[name] = action
+        return dict(self._scenario_actions)
 
     def docks(self) -> list[QDockWidget]:
         """The panels added so far, in the order they were added."""

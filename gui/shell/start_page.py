@@ -139,9 +139,9 @@ class ScenarioCard(QPushButton):
                 # Clicks on the text belong to the button.
                 label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
                 text.addWidget(label)
-        self.toggled.connect(self._on_toggled)
+        self.toggled.connect(self._on_card_toggled)
 
-    def _on_toggled(self, checked: bool) -> None:
+    def _on_card_toggled(self, checked: bool) -> None:
         """Recolour the labels; style sheets cannot see the button's state from its children."""
         for label in self.findChildren(QLabel):
             label.setProperty("selected", checked)

@@ -259,9 +259,3 @@ def _view_of(widget: QWidget) -> pg.GraphicsView | None:
             return widget
         widget = widget.parentWidget()
     return None
-
-
-def install_image_export(window: QMainWindow) -> PlotExport:
-    """Give `window` File > Export and the plots' right-click export entries."""
-    return PlotExport(window)
-

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 from dataclasses import fields
 
-from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtCore import QObject, QSettings, QSignalBlocker, QTimer
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPen
 from PySide6.QtWidgets import QApplication, QMainWindow
 
@@ -150,7 +150,7 @@ class ViewToggles(QObject):
             self.set_presentation(presentation_on() or _flag(settings, PRESENTATION_KEY))
             self.set_dark(current_theme() is DARK or _flag(settings, DARK_KEY))
         # A lab installed later builds its plots in the current theme, at normal widths.
-        window.scenario_requested.connect(self._on_window_scenario_changed)
+        window.scenario_requested.connect(self._on_window_scenario_requested)
 
     def _toggle(self, text: str, keys: str, slot) -> QAction:
         action = QAction(text, self.window)
@@ -163,9 +163,8 @@ class ViewToggles(QObject):
     def _sync_checks(self) -> None:
         for action, on in ((self.presentation, presentation_on()),
                            (self.dark, current_theme() is DARK)):
-            blocker = action.blockSignals(True)
-            action.setChecked(on)
-            action.blockSignals(blocker)
+            with QSignalBlocker(action):
+                action.setChecked(on)
 
     def set_presentation(self, on: bool) -> None:
         """Large type, thick lines and big markers (on), or the usual sizes (off)."""
@@ -190,7 +189,7 @@ class ViewToggles(QObject):
             self.settings.setValue(key, on)
             self.settings.sync()
 
-    def _on_window_scenario_changed(self, _name: str) -> None:
+    def _on_window_scenario_requested(self, _name: str) -> None:
         """Style a newly built lab's plots once its handlers have run."""
         QTimer.singleShot(0, lambda: style_plots(self.window, presentation_on(), {}))
 
@@ -228,24 +227,10 @@ class ShortcutNumbering(QObject):
     def __init__(self, window: QMainWindow):
         super().__init__(window)
         self.window = window
-        window.scenario_requested.connect(self._on_window_scenario_changed)
+        window.scenario_requested.connect(self._on_window_scenario_requested)
         number_shortcuts(window)
 
-    def _on_window_scenario_changed(self, _name: str) -> None:
+    def _on_window_scenario_requested(self, _name: str) -> None:
         """Number the panels once the lab that the scenario opens has shown its own."""
         QTimer.singleShot(0, lambda: number_shortcuts(self.window))
 
-
-def install_view_tools(window: QMainWindow, settings: QSettings | None = None) -> None:
-    """The tutorial toolkit in `window`: File > Export and Record…, View > Presentation mode
-    and Dark theme (restored from `settings`), Tools > Record actions, and numbered keys for
-    panels and scenarios."""
-    from gui.tutorial.image_export import install_image_export
-    from gui.tutorial.recording import RecordAction
-    from gui.tutorial.replay import TakeActions
-
-    window.plot_export = install_image_export(window)
-    window.record_action = RecordAction(window)
-    window.take_actions = TakeActions(window)
-    window.view_toggles = ViewToggles(window, settings)
-    window.shortcut_numbering = ShortcutNumbering(window)

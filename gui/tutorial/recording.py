@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -30,6 +31,11 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
 )
+
+from gui.shell.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from gui.controller.lab_controller import LabController
 
 STATUS_MS = 10_000
 SETTLE_ROUNDS = 20  # at most this many event-loop passes for the views to finish a frame
@@ -176,12 +182,10 @@ class Recorder(QObject):
 SIZES = {"1280 x 720": (1280, 720), "1920 x 1080": (1920, 1080), "Window size": None}
 
 
-def active_controller(window: QMainWindow):
+def active_controller(window: MainWindow) -> LabController | None:
     """The controller of the lab on screen, or None before a scenario is open."""
-    from gui.controller.lab_controller import LabController
-
-    return next((each for each in window.findChildren(LabController)
-                 if getattr(each.parent(), "active", False)), None)
+    lab = window.active_lab()
+    return lab.controller if lab is not None else None
 
 
 class RecordDialog(QDialog):

@@ -64,7 +64,7 @@ class Replayer(QObject):
         self._started = 0.0
         self._timer = QTimer(self)
         self._timer.setInterval(0 if fast else TICK_MS)
-        self._timer.timeout.connect(self._on_timer_tick_changed)
+        self._timer.timeout.connect(self._on_timer_timeout)
 
     def start(self) -> None:
         """Open the take's start, then play its actions on the event loop."""
@@ -83,7 +83,7 @@ class Replayer(QObject):
         self._started = time.perf_counter()
         self._timer.start()
 
-    def _on_timer_tick_changed(self) -> None:
+    def _on_timer_timeout(self) -> None:
         """Catch up with the recorded run, then do the actions that are due."""
         try:
             while self._next < len(self._entries):

@@ -12,24 +12,24 @@ test can answer them (monkeypatch) and read what the user was told.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from engine.files.session import HAND_EXAMPLES, Session, SessionError, load_session, save_session
 from engine.scenarios.presets import SCENARIOS
 from gui import APP_NAME
+from gui.shell.lab import Lab
+from gui.shell.main_window import MainWindow
 
 RECENT_KEY = "sessions/recent"
 LAST_KEY = "last_session"
 MAX_RECENT = 8
 SESSION_FILTER = "Backprop Playground sessions (*.json);;All files (*)"
 PYTHON_FILTER = "Python scripts (*.py);;All files (*)"
-UNTITLED = "untitled"
+UNTITLED = "untitled"  # what Save/Discard/Cancel calls a session that has no file
 STATUS_MS = 10_000
 
 
@@ -61,21 +61,19 @@ def scenario_for(session: Session) -> str:
 
 
 class SessionActions(QObject):
-    """The session part of the File menu and the window title, for every lab in `labs`."""
+    """The session part of the File menu, and the file's part of the window title, for every
+    lab the window hosts."""
 
     # (path) the session was saved to or opened from this file
     file_changed = Signal(str)
     # (no payload) the window is about to close for good (nothing left to save, or discarded)
     closing = Signal()
 
-    def __init__(self, window: QMainWindow, labs: Mapping[str, Any],
-                 settings: QSettings | None = None):
-        """labs: kind -> installed lab (the window's own dict, filled as labs are installed).
-        settings: where Open Recent and the last session are remembered; None keeps them for
+    def __init__(self, window: MainWindow, settings: QSettings | None = None):
+        """settings: where Open Recent and the last session are remembered; None keeps them for
         this window only."""
         super().__init__(window)
         self.window = window
-        self.labs = labs
         self.settings = settings
         self.path: Path | None = None
         # Closing asks about unsaved changes in the real app; a window without settings (tests,
@@ -83,17 +81,19 @@ class SessionActions(QObject):
         self.ask_on_close = settings is not None
         self._recent: list[str] = self._stored_recent()
         self._clean_version: dict[int, int] = {}  # id(controller) -> version when saved/opened
-        self._watched: set[int] = set()
         self.actions: dict[str, QAction] = {}
         self._create_actions()
         window.installEventFilter(self)
-        window.scenario_requested.connect(self._on_window_scenario_changed)
-        self._watch_new_labs()
+        window.lab_added.connect(self._on_window_lab_added)
+        window.lab_activated.connect(self._on_window_lab_activated)
+        for lab in window.labs.values():
+            self._on_window_lab_added(lab)
 
     # --- what the window shows ---------------------------------------------------------------
 
-    def active_lab(self) -> Any | None:
-        return next((lab for lab in self.labs.values() if lab.active), None)
+    def active_lab(self) -> Lab | None:
+        """The lab on screen, whose session Save writes."""
+        return self.window.active_lab()
 
     def is_modified(self) -> bool:
         """The active session differs from its file (or, untitled, from its scenario's start)."""
@@ -108,7 +108,7 @@ class SessionActions(QObject):
         lab = self.active_lab()
         if lab is not None:
             self._clean_version[id(lab.controller)] = -1
-            self._update_title()
+            self._show_file_state()
 
     def file_name(self) -> str:
         return self.path.name if self.path is not None else UNTITLED
@@ -148,15 +148,15 @@ class SessionActions(QObject):
         self.path = Path(path)
         self._clean_version[id(controller)] = controller.version
         self._remember(self.path)
-        self._update_title()
+        self._show_file_state()
         self._status(f"Saved {self.path.name}")
         self.file_changed.emit(str(self.path))
         return True
 
-    def capture(self, lab: Any | None = None) -> Session:
+    def capture(self, lab: Lab | None = None) -> Session:
         """The active (or given) lab's session with its view settings."""
         lab = lab or self.active_lab()
-        return lab.controller.capture_session(view_settings(lab))
+        return lab.controller.capture_session(lab.view_settings())
 
     # --- opening -----------------------------------------------------------------------------
 
@@ -182,21 +182,21 @@ class SessionActions(QObject):
         self.open_session(session)
         self.path = path.resolve()
         self._remember(self.path)
-        self._update_title()
+        self._show_file_state()
         self.file_changed.emit(str(self.path))
         return True
 
     def open_session(self, session: Session) -> None:
         """Show `session` in its lab (installing the lab if needed), untitled."""
         kind = lab_kind(session)
-        lab = self.labs.get(kind)
+        lab = self.window.labs.get(kind)
         if lab is None or not lab.active:
             self.window.scenario_requested.emit(scenario_for(session))
-            lab = self.labs[kind]
+            lab = self.window.labs[kind]
         lab.controller.open_session(session)
-        apply_view_settings(lab, session.view)
+        lab.apply_view_settings(session.view)
         self.path = None
-        self._update_title()
+        self._show_file_state()
 
     def maybe_save(self) -> bool:
         """True when it is fine to replace or close the session: nothing unsaved, or the user
@@ -306,45 +306,32 @@ class SessionActions(QObject):
                 window.add_menu_action("File", self.recent_menu.menuAction())
                 self._fill_recent_menu()
 
-    def _watch_new_labs(self) -> None:
-        for lab in self.labs.values():
-            controller = lab.controller
-            if id(controller) in self._watched:
-                continue
-            self._watched.add(id(controller))
-            self._clean_version[id(controller)] = controller.version
-            controller.snapshot_changed.connect(self._on_controller_snapshot_changed)
-            controller.session_replaced.connect(
-                lambda controller=controller: self._on_controller_session_changed(controller))
-        self._update_title()
+    def _on_window_lab_added(self, lab: Lab) -> None:
+        """Follow a newly installed lab's session: unmodified until it changes."""
+        controller = lab.controller
+        self._clean_version[id(controller)] = controller.version
+        controller.snapshot_changed.connect(self._on_controller_snapshot_changed)
+        controller.session_replaced.connect(
+            lambda controller=controller: self._on_controller_session_replaced(controller))
 
-    def _on_window_scenario_changed(self, _name: str) -> None:
-        """A scenario was asked for: watch its lab if it was installed just now; the title
-        once the labs have swapped (the one stepping aside hears the request after this)."""
-        self._watch_new_labs()
-        QTimer.singleShot(0, self._update_title)
+    def _on_window_lab_activated(self, _lab: Lab) -> None:
+        """Another lab's session is on screen: its '*' in the title."""
+        self._show_file_state()
 
-    def _on_controller_session_changed(self, controller: Any) -> None:
+    def _on_controller_session_replaced(self, controller) -> None:
         """A scenario's start or an opened file replaced the session: it is unmodified."""
         self._clean_version[id(controller)] = controller.version
         self.path = None
-        self._update_title()
+        self._show_file_state()
 
-    def _on_controller_snapshot_changed(self, _snapshot: Any) -> None:
-        """Keep the title's file name and '*' current (the lab rewrites the title)."""
-        self._update_title()
+    def _on_controller_snapshot_changed(self, _snapshot: object) -> None:
+        """An edit or a step may have made the session differ from its file."""
+        self._show_file_state()
 
-    def _update_title(self) -> None:
-        lab = self.active_lab()
-        snapshot = lab.controller.snapshot if lab is not None else None
-        if snapshot is None:
-            return
-        # Untitled, the lab's own title; from a file, the file name first.
-        file_part = f"{self.path.name}[*] - " if self.path is not None else ""
-        title = f"{file_part}{snapshot.title}{'' if file_part else '[*]'} - {APP_NAME}"
-        if self.window.windowTitle() != title:
-            self.window.setWindowTitle(title)
-        self.window.setWindowModified(self.is_modified())
+    def _show_file_state(self) -> None:
+        """Tell the window's title the file's name and whether the session differs from it."""
+        self.window.title.set_file(self.path.name if self.path is not None else None)
+        self.window.title.set_modified(self.is_modified())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Closing the window with unsaved changes asks first; Cancel keeps it open."""
@@ -358,35 +345,6 @@ class SessionActions(QObject):
 
     def _status(self, message: str) -> None:
         self.window.statusBar().showMessage(message, STATUS_MS)
-
-
-def view_settings(lab: Any) -> dict:
-    """What the lab's views show that the engine does not hold: which lab, log scales, the
-    inspector's array and orientation."""
-    view: dict[str, Any] = {}
-    if hasattr(lab, "loss_plot"):
-        view.update(lab="hand", log_scale=lab.loss_plot.log_box.isChecked())
-    if hasattr(lab, "curves"):
-        view.update(lab="classification", log_scale=lab.curves.log_box.isChecked(),
-                    array=lab.inspector.shown_name(),
-                    transposed=lab.inspector.transpose_box.isChecked())
-    return view
-
-
-def apply_view_settings(lab: Any, view: Mapping) -> None:
-    """Put a saved session's view settings back; unknown or ill-typed entries are ignored."""
-    log_scale = view.get("log_scale")
-    if isinstance(log_scale, bool):
-        plot = getattr(lab, "loss_plot", None) or getattr(lab, "curves", None)
-        if plot is not None:
-            plot.set_log_scale(log_scale)
-    inspector = getattr(lab, "inspector", None)
-    if inspector is None:
-        return
-    if isinstance(view.get("array"), str) and view["array"]:
-        inspector.show_array(view["array"])
-    if isinstance(view.get("transposed"), bool):
-        inspector.transpose_box.setChecked(view["transposed"])
 
 
 def remembered_session(settings: QSettings) -> Path | None:
@@ -404,7 +362,7 @@ def check_session_file(path: Path) -> None:
         raise SessionError(f"{Path(path).name} cannot be opened: {error}") from None
 
 
-def install_session_actions(window: QMainWindow, labs: Mapping[str, Any],
+def install_session_actions(window: MainWindow,
                             settings: QSettings | None = None) -> SessionActions:
     """Put the session actions in `window`'s File menu."""
-    return SessionActions(window, labs, settings)
+    return SessionActions(window, settings)

@@ -1,12 +1,11 @@
 """Takes: the learner's actions on a lab, recorded with their timing so they can be redone exactly.
 
-The controller's public methods are the actions (every view request ends in one), so they are
-recorded there: `recorded` makes a method announce itself on the controller's
-`action_performed` signal with its arguments by name, once per user action (a method that calls
-another recorded one announces only the outer call). A take stores each action with the seconds
-since recording began and the stepper's position just before it; a run between two actions is
-redone by training up to the next action's position, which makes a replay exact whatever the
-speed of the computer that replays it.
+The controller's public methods are the actions (every view request ends in one), and each
+announces itself on the controller's `action_performed` signal with its arguments by name, once
+per user action (gui/controller/actions.py); the recorder here only listens. A take stores each
+action with the seconds since recording began and the stepper's position just before it; a run
+between two actions is redone by training up to the next action's position, which makes a
+replay exact whatever the speed of the computer that replays it.
 
 Format 1 (JSON):
 
@@ -22,8 +21,6 @@ window) and "undo_index" (Edit > Undo or Redo moved the undo stack to that index
 
 from __future__ import annotations
 
-import functools
-import inspect
 import json
 import math
 import time
@@ -32,6 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+
+from engine.files.session import Session, SessionError, session_document, session_from_document
+from gui.controller.actions import inside_action
+from gui.controller.lab_controller import LabController
 
 APP = "backprop-playground"
 TAKE_FORMAT = 1
@@ -69,39 +70,9 @@ class TakeError(ValueError):
     """A take file that cannot be replayed, and why."""
 
 
-def recorded(method: Callable) -> Callable:
-    """Make a controller method announce itself on `action_performed` (name, arguments)."""
-    signature = inspect.signature(method)
-    name = method.__name__
-
-    @functools.wraps(method)
-    def announcing(self, *args, **kwargs):
-        depth = getattr(self, "_action_depth", 0)
-        self._action_depth = depth + 1
-        try:
-            if depth == 0:
-                bound = signature.bind(self, *args, **kwargs)
-                bound.apply_defaults()
-                arguments = dict(bound.arguments)
-                arguments.pop("self")
-                self.action_performed.emit(name, arguments)
-            return method(self, *args, **kwargs)
-        finally:
-            self._action_depth = depth
-
-    return announcing
-
-
-def inside_action(controller: Any) -> bool:
-    """Whether `controller` is in the middle of a recorded action."""
-    return getattr(controller, "_action_depth", 0) > 0
-
-
 def plain(value: Any) -> Any:
     """`value` as JSON keeps it: tuples as lists, numpy scalars as numbers, sessions as
     their documents."""
-    from engine.files.session import Session
-
     if isinstance(value, Session):
         return session_document(value)
     if isinstance(value, dict):
@@ -113,16 +84,6 @@ def plain(value: Any) -> Any:
     if hasattr(value, "keys"):  # a read-only mapping
         return {str(key): plain(value[key]) for key in value.keys()}
     return value
-
-
-def session_document(session) -> dict:
-    """A Session as the JSON document engine.files.session reads back."""
-    from engine.files.session import APP as SESSION_APP
-    from engine.files.session import FORMAT
-
-    return {"app": SESSION_APP, "format": FORMAT, "scenario": session.scenario,
-            "title": session.title, "spec": session.spec, "stepper": session.stepper,
-            "view": session.view}
 
 
 def position_of(controller: Any) -> dict[str, int]:
@@ -161,14 +122,14 @@ class ActionRecorder(QObject):
         self.take = {"app": APP, "take": TAKE_FORMAT,
                      "start": session_document(controller.capture_session()), "actions": []}
         self._hook_controllers()
-        self.window.scenario_requested.connect(self._on_window_scenario_changed)
+        self.window.scenario_requested.connect(self._on_window_scenario_requested)
 
     def stop(self) -> dict:
         """End the take where the lab on screen stands; returns it."""
         take = self.take
         controller = self._active()
         take["end"] = {"at": self._now(), **position_of(controller)}
-        self.window.scenario_requested.disconnect(self._on_window_scenario_changed)
+        self.window.scenario_requested.disconnect(self._on_window_scenario_requested)
         self.take = None
         self.stopped.emit()
         return take
@@ -177,21 +138,20 @@ class ActionRecorder(QObject):
         return round(time.perf_counter() - self._started, 4)
 
     def _hook_controllers(self) -> None:
-        from gui.controller.lab_controller import LabController
-
         for controller in self.window.findChildren(LabController):
             if id(controller) not in self._hooked:
                 self._hooked.add(id(controller))
                 controller.action_performed.connect(
-                    lambda name, args, c=controller: self._on_controller_action(c, name, args))
+                    lambda name, args, c=controller:
+                    self._on_controller_action_performed(c, name, args))
                 controller.undo_stack.indexChanged.connect(
-                    lambda index, c=controller: self._on_undo_index_changed(c, index))
+                    lambda index, c=controller: self._on_undo_stack_index_changed(c, index))
 
     def _add(self, position: dict[str, int], name: str, args: dict) -> None:
         self.take["actions"].append({"at": self._now(), "action": name, "args": plain(args),
                                      **position})
 
-    def _on_controller_action(self, controller: Any, name: str, args: dict) -> None:
+    def _on_controller_action_performed(self, controller: Any, name: str, args: dict) -> None:
         """A lab's action; a scenario load is recorded from the window, with the position
         the lab stood at before the load replaced its stepper (noted here)."""
         if not self.recording:
@@ -201,12 +161,12 @@ class ActionRecorder(QObject):
         elif name in ACTIONS:
             self._add(position_of(controller), name, args)
 
-    def _on_undo_index_changed(self, controller: Any, index: int) -> None:
+    def _on_undo_stack_index_changed(self, controller: Any, index: int) -> None:
         """Edit > Undo or Redo (other stack changes happen inside recorded actions)."""
         if self.recording and not inside_action(controller):
             self._add(position_of(controller), "undo_index", {"index": index})
 
-    def _on_window_scenario_changed(self, name: str) -> None:
+    def _on_window_scenario_requested(self, name: str) -> None:
         """A scenario chosen in the window; its lab may be new, so hook its controller.
         The position is the previous lab's, paused where the learner left it."""
         if not self.recording:
@@ -245,8 +205,6 @@ def check_take(take: Any) -> None:
     if take.get("take") != TAKE_FORMAT:
         raise TakeError(f"take format {take.get('take')!r} is not one this version replays "
                         f"({TAKE_FORMAT})")
-    from engine.files.session import SessionError, session_from_document
-
     try:
         session_from_document(take.get("start"))
     except SessionError as error:

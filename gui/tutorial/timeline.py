@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.files import state as state_codec
+from engine.training.stepper import state_at_keyframe
 from gui.shell.dialogs import ask_yes
 
 # A long run must not grow the window by more than a few megabytes: the chapter-10 network
@@ -108,21 +109,23 @@ class Timeline(QObject):
             self._watched.add(id(controller))
             self.keyframes[id(controller)] = Keyframes()
             controller.snapshot_changed.connect(
-                lambda snapshot, controller=controller: self._on_snapshot(controller, snapshot))
+                lambda snapshot, controller=controller:
+                self._on_controller_snapshot_changed(controller, snapshot))
             controller.session_replaced.connect(
-                lambda controller=controller: self._forget(controller))
+                lambda controller=controller: self._on_controller_session_replaced(controller))
             if controller.snapshot is not None:
-                self._on_snapshot(controller, controller.snapshot)
+                self._on_controller_snapshot_changed(controller, controller.snapshot)
 
     def controller(self) -> Any | None:
         lab = next((lab for lab in self.labs.values() if lab.active), None)
         return lab.controller if lab is not None else None
 
-    def _forget(self, controller: Any) -> None:
+    def _on_controller_session_replaced(self, controller: Any) -> None:
+        """A new session in that lab: its keyframes belong to the old one."""
         self.keyframes[id(controller)].clear()
         self._seen.pop(id(controller), None)
 
-    def _on_snapshot(self, controller: Any, snapshot: Any) -> None:
+    def _on_controller_snapshot_changed(self, controller: Any, snapshot: Any) -> None:
         """Record the state at each iteration start the window sees."""
         key = id(controller)
         frames = self.keyframes[key]
@@ -137,7 +140,7 @@ class Timeline(QObject):
                 anchor = previous is None or previous[0] != id(trainable) or (
                     previous[1] == snapshot.iteration and previous[3] != controller.version
                 ) or previous[2] != 0
-                frames.add(snapshot.iteration, trainable.snapshot(), anchor)
+                frames.add(snapshot.iteration, trainable.capture_state(), anchor)
             self._seen[key] = (id(trainable), snapshot.iteration, snapshot.position,
                                controller.version)
             self.latest[key] = snapshot.iteration
@@ -150,7 +153,7 @@ class Timeline(QObject):
         """Tell the bar where the active lab stands."""
         controller = self.controller()
         if controller is not None and controller.snapshot is not None:
-            self._on_snapshot(controller, controller.snapshot)
+            self._on_controller_snapshot_changed(controller, controller.snapshot)
 
     def show_iteration(self, iteration: int) -> None:
         """Show the lab as it was after `iteration` iterations (the latest: back to it)."""
@@ -165,12 +168,8 @@ class Timeline(QObject):
         if found is None:
             return
         start, frame = found
-        present = controller.present_state()
-        state = {"iteration": start, "position": 0,
-                 "losses": present["losses"][:start],
-                 "trainable": present["trainable"],
-                 "start": state_codec.encode(frame), "edits": []}
-        word = "epoch" if controller.model is not None else "iteration"
+        state = state_at_keyframe(controller.present_state(), start, frame)
+        word = controller.epoch_word
         notice = (f"Showing {word} {iteration} of {latest} (the past): Resume from here "
                   "trains on from it; the slider's end returns to the latest.")
         controller.show_past(state, iteration - start, notice)
@@ -181,7 +180,7 @@ class Timeline(QObject):
         if controller is None or not controller.viewing_past:
             return False
         shown, latest = controller.stepper.iteration, self.latest.get(id(controller), 0)
-        word = "epoch" if controller.model is not None else "iteration"
+        word = controller.epoch_word
         if not confirm_resume(parent, shown, latest, word):
             return False
         controller.resume_from_past()
@@ -262,8 +261,7 @@ def install_timeline(window: QMainWindow, labs: Mapping[str, Any]) -> Timeline:
 
     def _on_timeline_changed(shown: int, latest: int, first: int) -> None:
         controller = timeline.controller()
-        word = "epoch" if controller is not None and controller.model is not None \
-            else "iteration"
+        word = controller.epoch_word if controller is not None else "iteration"
         bar.set_range(shown, latest, first, word)
 
     timeline.changed.connect(_on_timeline_changed)

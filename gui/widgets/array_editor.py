@@ -4,210 +4,31 @@ Values are typed (live: the network follows every keystroke that parses), nudged
 wheel or the Up/Down keys (Shift x10, Ctrl x0.1), and tinted by sign and size so the pattern of a
 weight matrix is visible at a glance. The editor never changes its own numbers: it emits
 `value_edited` and waits for `set_array` to show what the controller accepted. Left/Right/Space/
-Enter are left to the window's shortcuts unless a cell is open for typing.
+Enter are left to the window's shortcuts unless a cell is open for typing. The grid and its cell
+editor are gui.widgets.array_table's, the numbers' text, tints and steps gui.widgets.cell_values'.
 """
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
-from PySide6.QtCore import (
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QColor, QKeyEvent, QWheelEvent
+from PySide6.QtCore import QModelIndex, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QStyledItemDelegate,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from gui.shell.theme import current_theme
+from gui.widgets.array_table import EDIT_TRIGGERS, VALUE_ROLE, ArrayTable, CellDelegate
+from gui.widgets.cell_values import format_value, nudge_step, parse_value, round_to_step, tint
 
 ERROR_STYLE = "color: #c0392b; font-weight: bold;"
 NUDGE_PAUSE_S = 0.8  # wheel or key nudges closer together than this undo as one change
-VALUE_ROLE = Qt.ItemDataRole.UserRole
-EDIT_TRIGGERS = (QAbstractItemView.EditTrigger.DoubleClicked
-                 | QAbstractItemView.EditTrigger.EditKeyPressed
-                 | QAbstractItemView.EditTrigger.AnyKeyPressed)
-
-
-def format_value(value: float, digits: int = 5) -> str:
-    """Short enough for a cell, exact enough to follow a learning rate of 0.001."""
-    if value == 0:
-        return "0"
-    text = f"{value:.{digits}g}"
-    return text.replace("e-0", "e-").replace("e+0", "e")
-
-
-def parse_value(text: str) -> float:
-    """The float the learner meant, or ValueError with a message fit to show them."""
-    stripped = text.strip().replace(",", ".") if text.count(",") == 1 and "." not in text \
-        else text.strip()
-    try:
-        value = float(stripped)
-    except ValueError:
-        raise ValueError(f"'{text}' is not a number") from None
-    if not math.isfinite(value):
-        raise ValueError(f"'{text}' is not a finite number")
-    return value
-
-
-def tint(value: float, scale: float) -> QColor:
-    """The theme's sign colours, stronger the larger the value is against `scale`."""
-    theme = current_theme()
-    base = QColor(theme.positive if value > 0 else theme.negative)
-    strength = 0.0 if scale <= 0 else min(1.0, abs(value) / scale)
-    base.setAlphaF(0.10 + 0.45 * strength if value != 0 else 0.0)
-    return base
-
-
-def nudge_step(value: float, step: float | None) -> float:
-    """A fixed step, or (step=None) one unit in the value's second significant digit."""
-    if step is not None:
-        return step
-    if value == 0:
-        return 0.0001
-    return 10.0 ** (math.floor(math.log10(abs(value))) - 1)
-
-
-def round_to_step(value: float, step: float) -> float:
-    """Drop the binary noise a repeated nudge would otherwise accumulate (0.1 + 0.01 + ...)."""
-    decimals = max(0, -math.floor(math.log10(step)) + 1)
-    return round(value, decimals)
-
-
-class _CellEditor(QLineEdit):
-    """The line edit a cell opens; it keeps every key to itself while the learner types."""
-
-    def __init__(self, parent: QWidget, cell: QModelIndex):
-        super().__init__(parent)
-        self.cell = QPersistentModelIndex(cell)  # to ask the table whether it still holds us
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride:
-            event.accept()
-            return True
-        return super().event(event)
-
-
-class _CellDelegate(QStyledItemDelegate):
-    """Opens a `_CellEditor` with the full-precision value and reports text, never writes it."""
-
-    # (model index) a cell opened for typing
-    editor_opened = Signal(QModelIndex)
-    # (model index, text) every keystroke while a cell is open
-    text_edited = Signal(QModelIndex, str)
-    # (model index, text) the text when the learner presses Enter or leaves the cell
-    text_committed = Signal(QModelIndex, str)
-
-    def __init__(self, table: QAbstractItemView):
-        super().__init__(table)
-        self._table = table
-
-    def createEditor(self, parent: QWidget, option, index: QModelIndex) -> QWidget:
-        editor = _CellEditor(parent, index)
-        editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        editor.textEdited.connect(lambda text, index=index: self.text_edited.emit(index, text))
-        self.editor_opened.emit(index)
-        return editor
-
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
-        # Only when the editor opens: later refreshes would overwrite what is being typed.
-        if getattr(editor, "initialised", False):
-            return
-        editor.initialised = True
-        editor.setText(repr(float(index.data(VALUE_ROLE))))
-        editor.selectAll()
-
-    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:
-        self.text_committed.emit(index, editor.text())
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Enter commits the cell at once and closes it on the next turn of the event loop.
-
-        Qt's own Enter does both on the next turn. Keys typed ahead while the window is busy
-        arrive before that turn, so an Escape closed the cell first; the late commit then went
-        to an editor the table no longer had, Qt warned "commitData called with an editor that
-        does not belong to this view" and the number was lost (found by the monkey). Closing
-        inside the key press too would keep the closed line edit alive until an outer event
-        loop turns (where Qt's deferred delete waits), and a search for the cell's line edit
-        (as the tests do) found that one instead of the next cell's.
-        """
-        if isinstance(watched, _CellEditor) and event.type() == QEvent.Type.KeyPress \
-                and isinstance(event, QKeyEvent) \
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.commitData.emit(watched)
-            QTimer.singleShot(0, watched, lambda: self._close_committed(watched))
-            return True
-        return super().eventFilter(watched, event)
-
-    def _close_committed(self, editor: _CellEditor) -> None:
-        # A key typed ahead or a new shape may have closed it already: then it is not the
-        # table's any more, and Qt would warn of an editor that does not belong to it.
-        if self._table.indexWidget(QModelIndex(editor.cell)) is editor:
-            self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.SubmitModelCache)
-
-
-class _Table(QTableWidget):
-    """The grid itself: Up/Down and the wheel nudge the value under the cursor."""
-
-    # (row, column, number of steps, multiplier from the modifiers)
-    nudged = Signal(int, int, int, float)
-    # (row, column) the cell editor closed without committing (Escape)
-    edit_cancelled = Signal(int, int)
-
-    nudging = True  # False for a read-only table: the wheel scrolls, Up/Down move
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.currentIndex().isValid() \
-                and self.nudging:
-            current = self.currentIndex()
-            steps = 1 if key == Qt.Key.Key_Up else -1
-            self.nudged.emit(current.row(), current.column(), steps,
-                             _multiplier(event.modifiers()))
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        index = self.indexAt(event.position().toPoint())
-        notches = round(event.angleDelta().y() / 120)
-        if not index.isValid() or notches == 0 or not self.nudging:
-            super().wheelEvent(event)
-            return
-        self.setCurrentIndex(index)
-        self.nudged.emit(index.row(), index.column(), notches, _multiplier(event.modifiers()))
-        event.accept()
-
-    def closeEditor(self, editor: QWidget, hint) -> None:
-        if hint == QAbstractItemDelegate.EndEditHint.RevertModelCache:
-            index = self.currentIndex()
-            self.edit_cancelled.emit(index.row(), index.column())
-        super().closeEditor(editor, hint)
-
-
-def _multiplier(modifiers) -> float:
-    if modifiers & Qt.KeyboardModifier.ShiftModifier:
-        return 10.0
-    if modifiers & Qt.KeyboardModifier.ControlModifier:
-        return 0.1
-    return 1.0
 
 
 class ArrayEditor(QWidget):
@@ -238,14 +59,14 @@ class ArrayEditor(QWidget):
         self._last_nudge = 0.0
         self._editable = True
 
-        self.table = _Table(self)
+        self.table = ArrayTable(self)
         self.table.setEditTriggers(EDIT_TRIGGERS)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.delegate = _CellDelegate(self.table)
+        self.delegate = CellDelegate(self.table)
         self.table.setItemDelegate(self.delegate)
         self.message = QLabel(self)
         self.message.setStyleSheet(ERROR_STYLE)
@@ -258,11 +79,11 @@ class ArrayEditor(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.message)
 
-        self.delegate.editor_opened.connect(self._on_cell_editor_changed)
-        self.delegate.text_edited.connect(self._on_cell_text_changed)
-        self.delegate.text_committed.connect(self._on_cell_commit_changed)
-        self.table.nudged.connect(self._on_table_nudge_changed)
-        self.table.edit_cancelled.connect(self._on_table_cancel_changed)
+        self.delegate.editor_opened.connect(self._on_delegate_editor_opened)
+        self.delegate.text_edited.connect(self._on_delegate_text_edited)
+        self.delegate.text_committed.connect(self._on_delegate_text_committed)
+        self.table.nudged.connect(self._on_table_nudged)
+        self.table.edit_cancelled.connect(self._on_table_edit_cancelled)
         self.table.currentCellChanged.connect(self._on_table_current_cell_changed)
 
     # --- showing values -------------------------------------------------------------------
@@ -275,8 +96,7 @@ class ArrayEditor(QWidget):
         self._array = array.copy()
         self._transposed = transposed and array.ndim == 2
         grid = self._grid(array)
-        blocker = self.table.blockSignals(True)
-        try:
+        with QSignalBlocker(self.table):
             if (self.table.rowCount(), self.table.columnCount()) != grid.shape:
                 self._drop_open_editor()
                 self.table.setRowCount(grid.shape[0])
@@ -293,8 +113,6 @@ class ArrayEditor(QWidget):
                 if grid.size else 0.0
             for (row, column), value in np.ndenumerate(grid):
                 self._show_cell(row, column, float(value), scale)
-        finally:
-            self.table.blockSignals(blocker)
 
     def _drop_open_editor(self) -> None:
         """Close a cell being typed into without committing: its array changed shape.
@@ -333,14 +151,11 @@ class ArrayEditor(QWidget):
         """Mark the cell of array element `index` as the current one (None clears it)."""
         if self.table.state() == QAbstractItemView.State.EditingState:
             return  # moving the current cell would close the cell being typed into
-        blocker = self.table.blockSignals(True)
-        try:
+        with QSignalBlocker(self.table):
             if index is None:
                 self.table.clearSelection()
             else:
                 self.table.setCurrentCell(*self._cell_of(index))
-        finally:
-            self.table.blockSignals(blocker)
 
     def show_error(self, message: str) -> None:
         """Say under the table why a value was refused."""
@@ -409,11 +224,11 @@ class ArrayEditor(QWidget):
         self._session_original = self._value_at(row, column)
         self._session_previewed = False
 
-    def _on_cell_editor_changed(self, index: QModelIndex) -> None:
+    def _on_delegate_editor_opened(self, index: QModelIndex) -> None:
         """A cell opened for typing: what is typed until it closes is one undo step."""
         self._start_session(index.row(), index.column())
 
-    def _on_cell_text_changed(self, index: QModelIndex, text: str) -> None:
+    def _on_delegate_text_edited(self, index: QModelIndex, text: str) -> None:
         """Apply every keystroke that reads as a number, so the network follows the typing."""
         cell = (index.row(), index.column())
         if not self._holds(*cell):
@@ -427,7 +242,7 @@ class ArrayEditor(QWidget):
         self._session_previewed = True
         self.value_edited.emit(self._index_of(*cell), value, self._session)
 
-    def _on_cell_commit_changed(self, index: QModelIndex, text: str) -> None:
+    def _on_delegate_text_committed(self, index: QModelIndex, text: str) -> None:
         """Apply the typed number, or refuse it and put the value from before typing back."""
         cell = (index.row(), index.column())
         if not self._holds(*cell):
@@ -448,7 +263,7 @@ class ArrayEditor(QWidget):
         self._session_original = None
         self._session_cell = None
 
-    def _on_table_cancel_changed(self, row: int, column: int) -> None:
+    def _on_table_edit_cancelled(self, row: int, column: int) -> None:
         """Escape: undo whatever the live typing already applied."""
         if self._session_cell == (row, column) and self._session_previewed:
             self.value_edited.emit(self._index_of(row, column), self._session_original,
@@ -456,7 +271,7 @@ class ArrayEditor(QWidget):
         self._session_original = None
         self._session_cell = None
 
-    def _on_table_nudge_changed(self, row: int, column: int, steps: int, multiplier: float) -> None:
+    def _on_table_nudged(self, row: int, column: int, steps: int, multiplier: float) -> None:
         """Wheel or arrow-key fine tuning; a quick burst on one cell is one undo step."""
         if not self._editable:
             return

@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, Q
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui.shell.theme import current_theme
-from gui.widgets.array_editor import format_value
+from gui.widgets.cell_values import format_value
 
 EDGE_HIT_PX = 7.0  # how close to an edge a click must land to select its weight
 GRADIENT_COLOUR = "#CC79A7"  # Okabe-Ito reddish purple: the colour of every dl/d... on screen

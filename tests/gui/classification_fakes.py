@@ -4,7 +4,9 @@ import os
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QWidget
 
 
 def spiral(samples: int = 100, classes: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -34,15 +36,38 @@ def spiral_probabilities(classes: int = 3, cells: int = 200) -> np.ndarray:
 
 
 
-def save_shot(widget, name: str, tmp_path) -> Path:
-    """Render `widget` to PNG in $SHOTS_DIR if set (to look at it), else in tmp_path."""
+def save_shot(widget, name: str, tmp_path) -> QImage:
+    """Render `widget` as it shows on screen; the picture, also saved as PNG in $SHOTS_DIR if
+    set (to look at it), else in tmp_path. Tests read its pixels."""
     folder = Path(os.environ.get("SHOTS_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
     QApplication.processEvents()  # queued show and layout requests, as before any real paint
-    assert widget.grab().save(str(path))
-    assert path.stat().st_size > 1000
-    return path
+    image = widget.grab().toImage()
+    assert image.save(str(path))
+    return image
+
+
+def pixels(image: QImage, rect: QRect | None = None) -> np.ndarray:
+    """The picture's (height, width, 3) RGB values, of `rect` only if given."""
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(),
+                                                              image.bytesPerLine())
+    rgb = rows[:, :image.width() * 3].reshape(image.height(), image.width(), 3)
+    if rect is not None:
+        rgb = rgb[rect.top():rect.bottom() + 1, rect.left():rect.right() + 1]
+    return rgb.copy()
+
+
+def rect_in(widget: QWidget, top: QWidget) -> QRect:
+    """Where `widget` is drawn within `top` (one of its ancestors)."""
+    return QRect(widget.mapTo(top, QPoint(0, 0)), widget.size())
+
+
+def count_near(rgb: np.ndarray, colour: str, tolerance: int = 40) -> int:
+    """How many pixels of `rgb` are within `tolerance` (per channel) of `colour` (#rrggbb)."""
+    wanted = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+    return int((np.abs(rgb.astype(int) - wanted).max(axis=-1) <= tolerance).sum())
 
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
 
 from gui.shell.colors import CLASS_COLOR_NAMES, CLASS_COLORS_HEX, MAX_CLASSES
 from gui.shell.theme import current_theme
+from gui.widgets.blocking import signals_blocked
 from gui.widgets.input_boxes import ChoiceBox, IntBox
 
 DATASETS = (("spiral", "Spiral"), ("vertical", "Vertical"))
-# The data part of an engine.training.model spec: {"data": {...}, "seed": ...}; the seed also draws
-# the
-# weights, so a new seed gives new data and a new start, as the book's nnfs.init() does.
+# The data part of an engine.training.model spec: {"data": {...}, "seed": ...}; the seed also
+# draws the weights, so a new seed gives new data and a new start, as the book's nnfs.init() does.
 DEFAULT_SPEC = {"data": {"kind": "spiral", "samples": 100, "classes": 3}, "seed": 0}
 MAX_SEED = 2**31 - 1
 CSV_FILTER = "CSV files (*.csv);;All files (*)"
@@ -54,6 +54,21 @@ class DataDock(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._folder = str(Path.home())
+        self._make_inputs()
+        self._lay_out()
+        self._fill_add_classes(DEFAULT_SPEC["data"]["classes"])
+        self.set_user_point_count(0)
+        self.dataset_box.currentIndexChanged.connect(self._on_spec_input_changed)
+        for box in (self.samples_box, self.classes_box, self.seed_box):
+            box.valueChanged.connect(self._on_spec_input_changed)
+            box.refused.connect(self._on_box_refused)
+        self.add_class_box.currentIndexChanged.connect(self._on_add_class_box_changed)
+        self.clear_button.clicked.connect(self.clear_points_requested)
+        self.save_button.clicked.connect(self.choose_save_file)
+        self.load_button.clicked.connect(self.choose_load_file)
+
+    def _make_inputs(self) -> None:
+        """The data set's inputs, the class a click adds, and the added points' buttons."""
         self.dataset_box = ChoiceBox()
         for key, label in DATASETS:
             self.dataset_box.addItem(label, key)
@@ -75,6 +90,7 @@ class DataDock(QWidget):
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+    def _lay_out(self) -> None:
         form = QFormLayout()
         form.addRow("Data set", self.dataset_box)
         form.addRow("Samples per class", self.samples_box)
@@ -91,17 +107,6 @@ class DataDock(QWidget):
         layout.addLayout(files)
         layout.addWidget(self.message)
         layout.addStretch(1)
-
-        self._fill_add_classes(data["classes"])
-        self.set_user_point_count(0)
-        self.dataset_box.currentIndexChanged.connect(self._on_spec_input_changed)
-        for box in (self.samples_box, self.classes_box, self.seed_box):
-            box.valueChanged.connect(self._on_spec_input_changed)
-            box.refused.connect(self._on_box_refused)
-        self.add_class_box.currentIndexChanged.connect(self._on_add_class_changed)
-        self.clear_button.clicked.connect(self.clear_points_requested)
-        self.save_button.clicked.connect(self.choose_save_file)
-        self.load_button.clicked.connect(self.choose_load_file)
 
     def spec(self) -> dict:
         """The data set the inputs describe, as `data_spec_changed` sends it."""
@@ -120,27 +125,19 @@ class DataDock(QWidget):
 
     def set_spec(self, spec: dict) -> None:
         """Show a spec set from code (a whole model spec will do) without echoing it."""
-        widgets = (self.dataset_box, self.samples_box, self.classes_box, self.seed_box,
-                   self.add_class_box)
-        blocked = [widget.blockSignals(True) for widget in widgets]
-        try:
+        with signals_blocked((self.dataset_box, self.samples_box, self.classes_box,
+                              self.seed_box, self.add_class_box)):
             data = spec["data"]
             self.dataset_box.setCurrentIndex(self.dataset_box.findData(data["kind"]))
             self.samples_box.setValue(data["samples"])
             self.classes_box.setValue(data["classes"])
             self.seed_box.setValue(spec.get("seed", 0))
             self._fill_add_classes(data["classes"])
-        finally:
-            for widget, was in zip(widgets, blocked, strict=True):
-                widget.blockSignals(was)
 
     def set_add_class(self, class_index: int) -> None:
         """Choose the class a click adds, from code (no echo)."""
-        blocked = self.add_class_box.blockSignals(True)
-        try:
+        with QSignalBlocker(self.add_class_box):
             self.add_class_box.setCurrentIndex(class_index)
-        finally:
-            self.add_class_box.blockSignals(blocked)
 
     def set_user_point_count(self, count: int) -> None:
         """Say how many points the learner has added; nothing to clear or save without any."""
@@ -188,17 +185,14 @@ class DataDock(QWidget):
         """Refill the class choice if the number of classes changed; ask for the new data."""
         before = self.add_class()
         if self.add_class_box.count() != self.classes_box.value():
-            blocked = self.add_class_box.blockSignals(True)
-            try:
+            with QSignalBlocker(self.add_class_box):
                 self._fill_add_classes(self.classes_box.value())
-            finally:
-                self.add_class_box.blockSignals(blocked)
         self.message.clear()
         self.data_spec_changed.emit(self.spec())
         if self.add_class() != before:
             self.add_class_changed.emit(self.add_class())
 
-    def _on_add_class_changed(self, index: int) -> None:
+    def _on_add_class_box_changed(self, index: int) -> None:
         """Tell the plot which class a click adds now."""
         if index >= 0:
             self.add_class_changed.emit(index)

@@ -2,8 +2,9 @@
 run controls, network and data on the left, neuron maps, the layer inspector and the chain rule
 on the right, the training curves and the book's printed lines below.
 
-It reuses the hand lab's controller, controls, chain rule panel, log and array editor; this file
-only wires them. While Run is on the controller sends about 25 snapshots a second, and the
+What every lab has (the controller, controls, chain rule panel and log, taking the window over)
+comes from gui.labs.lab.LabBase, as for the hand lab; this file only adds and wires the rest.
+While Run is on the controller sends about 25 snapshots a second, and the
 slower views (curves, tables, neuron maps) redraw at their own modest rates, so training keeps
 most of the time and the window keeps answering keys. After an edit, what the learner is
 looking at (the loss line, the tables, the boundary) is drawn first; the neuron maps and the
@@ -13,27 +14,18 @@ chain rule follow on the next turn of the event loop, once that has been painted
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeyEvent
-from PySide6.QtWidgets import QAbstractSpinBox, QDockWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractSpinBox, QVBoxLayout, QWidget
 
-from gui.controller.lab_controller import LabController
 from gui.controller.snapshot import Index, Snapshot
 from gui.labs.classification.data_panel import DataDock
 from gui.labs.classification.layer_inspector import LayerInspector
 from gui.labs.classification.network_panel import NetworkDock
-from gui.labs.host import (
-    add_lab_action,
-    add_stepping_actions,
-    scenario_actions,
-    show_central,
-    show_lab_parts,
-)
-from gui.panels.chain_rule_panel import ChainRulePanel
-from gui.panels.controls_panel import ControlsPanel
-from gui.panels.log_panel import LogPanel
+from gui.labs.lab import Builders, LabBase, scenario_builders
 from gui.plots.decision_boundary import DecisionBoundaryPlot
 from gui.plots.throttle import Throttle
 from gui.plots.training_curves import TrainingCurves
@@ -41,7 +33,6 @@ from gui.shell.main_window import MainWindow
 from gui.widgets.live_text import LiveText
 from gui.widgets.neuron_maps import NeuronMaps, maps_from_layers
 
-STATUS_MS = 10_000
 RUN_SPEED = 100_000.0  # iterations per second Run asks for: as fast as the computer goes
 TICK_MS = 0  # the run timer fires whenever Qt has nothing else to do
 SLICE_BUDGET_S = 0.03  # training per tick, then Qt handles input and paints
@@ -53,16 +44,7 @@ Area = Qt.DockWidgetArea
 
 def classification_builders() -> dict[str, tuple[str, Callable]]:
     """The engine's classification presets: name -> (title, build)."""
-    from engine.scenarios.presets import SCENARIOS
-
-    return {name: (scenario.title, scenario.build) for name, scenario in SCENARIOS.items()
-            if scenario.kind == "classification"}
-
-
-def all_scenario_titles() -> dict[str, str]:
-    from engine.scenarios.presets import SCENARIOS
-
-    return {name: scenario.title for name, scenario in SCENARIOS.items()}
+    return scenario_builders("classification")
 
 
 class BoundaryView(QWidget):
@@ -92,31 +74,24 @@ class _EnterCommitsInput(QObject):
         return False
 
 
-class ClassificationLab(QObject):
+class ClassificationLab(LabBase):
     """The lab's panels and actions, installed in `window`, all driven by one controller."""
 
-    def __init__(self, window: MainWindow,
-                 builders: Mapping[str, tuple[str, Callable]] | None = None):
-        super().__init__(window)
-        self.window = window
-        self.controller = LabController(
-            builders if builders is not None else classification_builders(), parent=self,
+    kind = "classification"
+
+    def __init__(self, window: MainWindow, builders: Builders | None = None):
+        super().__init__(
+            window, builders if builders is not None else classification_builders(),
             tick_ms=TICK_MS, slice_budget_s=SLICE_BUDGET_S, frame_s=FRAME_S, loss_curve=False)
         self.controller.set_speed(RUN_SPEED, "iterations")
         self.view = BoundaryView()
         self.boundary = self.view.plot
-        self.controls = ControlsPanel()
         self.network = NetworkDock()
         self.data = DataDock()
         self.neuron_maps = NeuronMaps()
         self.inspector = LayerInspector()
-        self.chain_rule = ChainRulePanel()
         self.curves = TrainingCurves()
-        self.log = LogPanel()
         self.log.set_placeholder("The book's epoch lines appear here every 100 epochs.")
-        self.docks: dict[str, QDockWidget] = {}
-        self.actions: dict[str, QAction] = {}
-        self.active = False
         self._frames = {"boundary": -1, "maps": -1}
         self._shown_spec: dict | None = None
         self._shown_points: tuple = ()
@@ -131,9 +106,9 @@ class ClassificationLab(QObject):
         self._secondary_timer = QTimer(self)
         self._secondary_timer.setSingleShot(True)
         self._secondary_timer.setInterval(0)
-        self._secondary_timer.timeout.connect(self._on_secondary_timer_changed)
+        self._secondary_timer.timeout.connect(self._on_secondary_timer_timeout)
         self._place_panels()
-        self._create_actions()
+        self._create_actions("R&eset to the starting weights")
         self._connect()
         self._enter_filter = _EnterCommitsInput(self)
         for panel in (self.network, self.data, self.controls, self.inspector):
@@ -141,16 +116,15 @@ class ClassificationLab(QObject):
                 box.installEventFilter(self._enter_filter)
         self.controller.set_stop_conditions(self.network.stop_conditions())
 
-    # --- assembly ----------------------------------------------------------------------------
+    @property
+    def central_view(self) -> QWidget:
+        return self.view
 
-    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea,
-              tabify_with: QDockWidget | None = None) -> QDockWidget:
-        dock = QDockWidget(title, self.window)
-        dock.setObjectName(f"classification_{key}_dock")
-        dock.setWidget(widget)
-        self.window.add_dock(dock, area, tabify_with)
-        self.docks[key] = dock
-        return dock
+    @property
+    def loss_view(self) -> TrainingCurves:
+        return self.curves
+
+    # --- assembly ----------------------------------------------------------------------------
 
     def _place_panels(self) -> None:
         window = self.window
@@ -178,27 +152,16 @@ class ClassificationLab(QObject):
         window.resizeDocks([maps, chain], [560, 300], Qt.Orientation.Vertical)
         window.resizeDocks([curves], [300], Qt.Orientation.Vertical)
 
-    def _create_actions(self) -> None:
-        controller = self.controller
-        add_stepping_actions(self.window, self.actions, controller,
-                             "R&eset to the starting weights")
-        add_lab_action(self.window, self.actions, "Run", "restore",
-                       "Restore the last &good state", controller.restore_last_good, "Ctrl+R")
-        scenario_actions(self.window, all_scenario_titles())
+    def _create_actions(self, reset_text: str) -> None:
+        super()._create_actions(reset_text)
+        self._add_action("Run", "restore", "Restore the last &good state",
+                         self.controller.restore_last_good, "Ctrl+R")
 
     def _connect(self) -> None:
+        super()._connect()
         controller = self.controller
-        controller.snapshot_changed.connect(self._on_controller_snapshot_changed)
-        controller.status_message.connect(self._on_controller_status_changed)
         controller.data_message.connect(self.data.set_message)
         controller.value_refused.connect(self.inspector.show_refusal)
-        self.controls.step_requested.connect(controller.step)
-        self.controls.step_back_requested.connect(controller.step_back)
-        self.controls.iteration_requested.connect(controller.finish_iteration)
-        self.controls.run_toggled.connect(controller.set_running)
-        self.controls.reset_requested.connect(controller.reset)
-        self.controls.speed_changed.connect(controller.set_speed)
-        self.controls.restore_requested.connect(controller.restore_last_good)
         self.network.architecture_changed.connect(controller.set_architecture)
         self.network.hyperparameters_changed.connect(controller.set_hyperparameters)
         self.network.stop_conditions_changed.connect(controller.set_stop_conditions)
@@ -207,49 +170,34 @@ class ClassificationLab(QObject):
         self.data.clear_points_requested.connect(controller.clear_points)
         self.data.load_points_requested.connect(controller.load_points)
         self.data.save_points_requested.connect(controller.save_points)
-        self.boundary.point_added.connect(self._on_boundary_point_changed)
+        self.boundary.point_added.connect(self._on_boundary_point_added)
         self.boundary.point_removed.connect(controller.remove_point)
-        self.inspector.value_edited.connect(self._on_inspector_value_changed)
-        self.inspector.value_rejected.connect(self._on_inspector_rejection_changed)
-        self.inspector.parameter_selected.connect(self._on_inspector_selection_changed)
-        self.window.scenario_requested.connect(self._on_window_scenario_changed)
+        self.inspector.value_edited.connect(controller.edit_value)
+        self.inspector.value_rejected.connect(self._on_panel_value_rejected)
+        self.inspector.parameter_selected.connect(self._on_inspector_parameter_selected)
 
-    # --- switching labs ----------------------------------------------------------------------
+    # --- what a session keeps of the views ----------------------------------------------------
 
-    def activate(self) -> None:
-        """Take over the window: this lab's view, panels and keys."""
-        show_central(self.window, self.view)
-        show_lab_parts(list(self.docks.values()), list(self.actions.values()), True)
-        self.active = True
+    def view_settings(self) -> dict[str, Any]:
+        """Which lab, the loss's log scale, and the inspector's array and orientation."""
+        return {**super().view_settings(), "array": self.inspector.shown_name(),
+                "transposed": self.inspector.is_transposed()}
 
-    def deactivate(self) -> None:
-        """Give the window to another lab: pause, hide the panels, free the keys."""
-        self.controller.pause()
-        show_lab_parts(list(self.docks.values()), list(self.actions.values()), False)
-        self.active = False
+    def apply_view_settings(self, view: Mapping[str, Any]) -> None:
+        """Put saved view settings back; unknown or ill-typed entries are ignored."""
+        super().apply_view_settings(view)
+        if isinstance(view.get("array"), str) and view["array"]:
+            self.inspector.show_array(view["array"])
+        if isinstance(view.get("transposed"), bool):
+            self.inspector.set_transposed(view["transposed"])
 
-    def load(self, name: str) -> None:
-        """Open preset `name` at its starting weights."""
-        self.activate()
-        self.controller.load_scenario(name)
+    # --- drawing and handlers ----------------------------------------------------------------
 
-    # --- handlers ----------------------------------------------------------------------------
-
-    def _on_window_scenario_changed(self, name: str) -> None:
-        """Open a classification preset, or step aside for another lab's scenario."""
-        if name in self.controller.builders:
-            self.load(name)
-        elif self.active:
-            self.deactivate()
-
-    def _on_controller_snapshot_changed(self, snapshot: Snapshot) -> None:
+    def _show_snapshot(self, snapshot: Snapshot) -> None:
         """Hand the new snapshot to every panel (the slow ones at their own rate)."""
         info = snapshot.classification
         if info is None:
             return
-        title = f"{snapshot.title} - Backprop Playground"
-        if self.window.windowTitle() != title:
-            self.window.setWindowTitle(title)
         self.controls.set_snapshot(snapshot)
         self.view.status.setText(info.status_line)
         self._show_spec(info.spec)
@@ -273,7 +221,7 @@ class ClassificationLab(QObject):
         self._secondary = snapshot
         self._secondary_timer.start()
 
-    def _on_secondary_timer_changed(self) -> None:
+    def _on_secondary_timer_timeout(self) -> None:
         """The views that follow the main ones: neuron maps (when recomputed) and chain rule."""
         snapshot, self._secondary = self._secondary, None
         if snapshot is None:
@@ -314,36 +262,23 @@ class ClassificationLab(QObject):
         classes = spec["data"]["classes"]
         self.boundary.set_add_class(self.data.add_class(), classes)
 
-    def _on_controller_status_changed(self, message: str) -> None:
-        """Show the controller's sentence in the status bar."""
-        self.window.statusBar().showMessage(message, STATUS_MS)
-
     def _on_data_add_class_changed(self, index: int) -> None:
         """The class a click on the plane adds."""
         self.boundary.set_add_class(index, self.data.spec()["data"]["classes"])
 
-    def _on_boundary_point_changed(self, x: float, y: float, label: int) -> None:
+    def _on_boundary_point_added(self, x: float, y: float, label: int) -> None:
         """A click on the plane: add a point of the chosen class there."""
         self.controller.add_point(x, y, label)
 
-    def _on_inspector_selection_changed(self, name: str, index: Index) -> None:
+    def _on_inspector_parameter_selected(self, name: str, index: Index) -> None:
         """A weight or bias clicked in the inspector: its chain rule, brought to the front."""
         self.controller.select(name, index)
         self.docks["chain_rule"].raise_()
-
-    def _on_inspector_value_changed(self, name: str, index: Index, value: float,
-                                    session: int) -> None:
-        """A typed or nudged weight or bias (the controller validates it)."""
-        self.controller.edit_value(name, index, value, session)
-
-    def _on_inspector_rejection_changed(self, name: str, index: Index, message: str) -> None:
-        """Text that is not a number: say so in the status bar too."""
-        self.window.statusBar().showMessage(f"Refused: {message}; the old value is kept.",
-                                            STATUS_MS)
 
 
 def install_classification_lab(window: MainWindow, scenario: str = "spiral") -> ClassificationLab:
     """Put the classification lab in `window`, starting in `scenario`."""
     lab = ClassificationLab(window)
+    window.add_lab(lab)
     lab.load(scenario)
     return lab

@@ -9,7 +9,7 @@ it for the chain rule panel; typing or nudging one asks the controller to set it
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -48,6 +48,24 @@ DESCRIPTIONS = {
 }
 
 
+def _labels(attribute: str, shown: np.ndarray,
+            first_sample: int | None) -> tuple[list[str], list[str]]:
+    """Row and column headers of the shown array: samples from `first_sample` (None when the
+    rows are not samples), inputs and neurons for weights, one unnamed row for biases."""
+    if first_sample is not None:
+        rows = [f"sample {i}" for i in range(first_sample, first_sample + len(shown))]
+        columns = [f"neuron {j}" for j in range(shown.shape[-1])]
+    else:
+        rows = [str(i) for i in range(len(shown))]
+        columns = [f"[{j}]" for j in range(shown.shape[-1])]
+    if attribute in ("weights", "dweights", "weight_momentums", "weight_cache"):
+        rows = [f"input {i}" for i in range(len(shown))]
+        columns = [f"neuron {j}" for j in range(shown.shape[-1])]
+    elif attribute in ("biases", "dbiases", "bias_momentums", "bias_cache"):
+        rows = [""]
+    return rows, columns
+
+
 def layer_names(values: dict[str, np.ndarray]) -> list[str]:
     """The book objects that hold arrays, in forward order (dense1, activation1, ...)."""
     names: list[str] = []
@@ -70,6 +88,16 @@ class LayerInspector(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self._make_inputs()
+        self._lay_out()
+        self._snapshot: Snapshot | None = None
+        self._name = ""  # the book name shown, e.g. "dense1.weights"
+        self._offset = 0  # first sample of the window shown
+        self._auto_transpose = True
+        self._connect()
+
+    def _make_inputs(self) -> None:
+        """The layer and array lists, the sample window, the orientation and the table."""
         self.layer_box = QComboBox()
         self.array_box = QComboBox()
         for box in (self.layer_box, self.array_box):
@@ -93,6 +121,7 @@ class LayerInspector(QWidget):
         self.empty = QLabel()
         self.empty.setWordWrap(True)
 
+    def _lay_out(self) -> None:
         choose = QHBoxLayout()
         choose.addWidget(QLabel("Layer"))
         choose.addWidget(self.layer_box)
@@ -121,18 +150,15 @@ class LayerInspector(QWidget):
         layout.addWidget(self.description)
         layout.addWidget(scroll, 1)
 
-        self._snapshot: Snapshot | None = None
-        self._name = ""  # the book name shown, e.g. "dense1.weights"
-        self._offset = 0  # first sample of the window shown
-        self._auto_transpose = True
+    def _connect(self) -> None:
         self.layer_box.currentIndexChanged.connect(self._on_layer_box_changed)
         self.array_box.currentIndexChanged.connect(self._on_array_box_changed)
         self.first_sample.valueChanged.connect(self._on_first_sample_changed)
         self.first_sample.refused.connect(self._on_first_sample_refused)
-        self.transpose_box.toggled.connect(self._on_transpose_box_changed)
-        self.editor.value_edited.connect(self._on_editor_value_changed)
-        self.editor.value_rejected.connect(self._on_editor_rejection_changed)
-        self.editor.cell_selected.connect(self._on_editor_cell_changed)
+        self.transpose_box.toggled.connect(self._on_transpose_box_toggled)
+        self.editor.value_edited.connect(self._on_editor_value_edited)
+        self.editor.value_rejected.connect(self._on_editor_value_rejected)
+        self.editor.cell_selected.connect(self._on_editor_cell_selected)
 
     # --- showing -----------------------------------------------------------------------------
 
@@ -150,9 +176,8 @@ class LayerInspector(QWidget):
     def show_array(self, name: str) -> None:
         """Choose `name` (e.g. "dense2.dweights") from code."""
         layer, _, attribute = name.rpartition(".")
-        blocked = self.layer_box.blockSignals(True)
-        self.layer_box.setCurrentText(layer)
-        self.layer_box.blockSignals(blocked)
+        with QSignalBlocker(self.layer_box):
+            self.layer_box.setCurrentText(layer)
         if self._snapshot is not None:
             self.set_snapshot(self._snapshot)
         self.array_box.setCurrentText(attribute)
@@ -161,21 +186,26 @@ class LayerInspector(QWidget):
         """The book name of the array on screen, e.g. "dense1.weights"."""
         return self._name
 
+    def is_transposed(self) -> bool:
+        """Whether the array is shown one row per neuron (transposed)."""
+        return self.transpose_box.isChecked()
+
+    def set_transposed(self, on: bool) -> None:
+        """Choose the orientation from code as the learner's click does: kept for this array."""
+        self.transpose_box.setChecked(on)
+
     def show_refusal(self, name: str, index: Index, message: str) -> None:
         """The controller refused an edit of the shown array: say why under the table."""
         if name == self._name:
             self.editor.show_error(message)
 
     def _fill(self, box: QComboBox, items: list[str], wanted: str) -> None:
-        if [box.itemText(i) for i in range(box.count())] != items:
-            blocked = box.blockSignals(True)
-            box.clear()
-            box.addItems(items)
-            box.blockSignals(blocked)
-        if items:
-            blocked = box.blockSignals(True)
-            box.setCurrentIndex(items.index(wanted) if wanted in items else 0)
-            box.blockSignals(blocked)
+        with QSignalBlocker(box):
+            if [box.itemText(i) for i in range(box.count())] != items:
+                box.clear()
+                box.addItems(items)
+            if items:
+                box.setCurrentIndex(items.index(wanted) if wanted in items else 0)
 
     def _fill_arrays(self, values: dict[str, np.ndarray]) -> None:
         layer = self.layer_box.currentText()
@@ -189,12 +219,7 @@ class LayerInspector(QWidget):
         name = f"{layer}.{attribute}"
         array = values.get(name)
         if array is None:
-            self._name = ""
-            self.editor.hide()
-            self.empty.setText("Not computed yet in this iteration: step forward (Right) to "
-                               "the operation that computes it.")
-            self.empty.show()
-            self.first_sample.hide()
+            self._show_not_computed()
             return
         if name != self._name:
             self._name = name
@@ -212,26 +237,8 @@ class LayerInspector(QWidget):
             self._set_transposed(array.ndim == 2 and array.shape[1] > MAX_COLUMNS)
         transposed = self.transpose_box.isChecked() and array.ndim == 2
         self.first_sample.setVisible(samples)
-        if samples:
-            window = SAMPLE_COLUMNS if transposed else MAX_ROWS
-            self._offset = min(self._offset, len(array) - window)
-            blocked = self.first_sample.blockSignals(True)
-            self.first_sample.setRange(0, max(0, len(array) - window))
-            self.first_sample.setSuffix(f" to {min(len(array), self._offset + window) - 1}"
-                                        f" of {len(array)}")
-            self.first_sample.setValue(self._offset)
-            self.first_sample.blockSignals(blocked)
-            shown = array[self._offset:self._offset + window]
-            rows = [f"sample {i}" for i in range(self._offset, self._offset + len(shown))]
-        else:
-            shown = array
-            rows = [str(i) for i in range(len(array))]
-        columns = [f"[{j}]" if not samples else f"neuron {j}" for j in range(shown.shape[-1])]
-        if attribute in ("weights", "dweights", "weight_momentums", "weight_cache"):
-            rows = [f"input {i}" for i in range(len(shown))]
-            columns = [f"neuron {j}" for j in range(shown.shape[-1])]
-        elif attribute in ("biases", "dbiases", "bias_momentums", "bias_cache"):
-            rows = [""]
+        shown = self._sample_window(array, transposed) if samples else array
+        rows, columns = _labels(attribute, shown, self._offset if samples else None)
         if transposed:
             rows, columns = columns, rows
         self.editor.set_editable(attribute in EDITABLE and not samples)
@@ -239,6 +246,26 @@ class LayerInspector(QWidget):
                               column_labels=columns)
         selected = self._snapshot.selected if self._snapshot is not None else None
         self.editor.select(selected[1] if selected and selected[0] == name else None)
+
+    def _show_not_computed(self) -> None:
+        self._name = ""
+        self.editor.hide()
+        self.empty.setText("Not computed yet in this iteration: step forward (Right) to "
+                           "the operation that computes it.")
+        self.empty.show()
+        self.first_sample.hide()
+
+    def _sample_window(self, array: np.ndarray, transposed: bool) -> np.ndarray:
+        """The few samples shown of an array with a row per sample, from the first one the
+        learner chose (kept inside the array)."""
+        window = SAMPLE_COLUMNS if transposed else MAX_ROWS
+        self._offset = min(self._offset, len(array) - window)
+        with QSignalBlocker(self.first_sample):
+            self.first_sample.setRange(0, max(0, len(array) - window))
+            self.first_sample.setSuffix(f" to {min(len(array), self._offset + window) - 1}"
+                                        f" of {len(array)}")
+            self.first_sample.setValue(self._offset)
+        return array[self._offset:self._offset + window]
 
     def _sample_rows(self, array: np.ndarray) -> bool:
         """True when the rows are samples (the shown array is a window into them)."""
@@ -248,9 +275,8 @@ class LayerInspector(QWidget):
             len(array) > SAMPLE_COLUMNS
 
     def _set_transposed(self, on: bool) -> None:
-        blocked = self.transpose_box.blockSignals(True)
-        self.transpose_box.setChecked(on)
-        self.transpose_box.blockSignals(blocked)
+        with QSignalBlocker(self.transpose_box):
+            self.transpose_box.setChecked(on)
 
     def _redraw(self) -> None:
         if self._snapshot is not None:
@@ -260,9 +286,8 @@ class LayerInspector(QWidget):
 
     def _on_layer_box_changed(self, _index: int) -> None:
         """Another layer: show its first array."""
-        blocked = self.array_box.blockSignals(True)
-        self.array_box.clear()
-        self.array_box.blockSignals(blocked)
+        with QSignalBlocker(self.array_box):
+            self.array_box.clear()
         self._redraw()
 
     def _on_array_box_changed(self, _index: int) -> None:
@@ -280,20 +305,20 @@ class LayerInspector(QWidget):
         self.window_message.setText(message)
         self.window_message.show()
 
-    def _on_transpose_box_changed(self, _on: bool) -> None:
+    def _on_transpose_box_toggled(self, _on: bool) -> None:
         """The learner chose the orientation: keep it for this array."""
         self._auto_transpose = False
         self._redraw()
 
-    def _on_editor_value_changed(self, index: Index, value: float, session: int) -> None:
+    def _on_editor_value_edited(self, index: Index, value: float, session: int) -> None:
         """A typed or nudged weight or bias: ask the controller."""
         self.value_edited.emit(self._name, tuple(index), value, session)
 
-    def _on_editor_rejection_changed(self, index: Index, message: str) -> None:
+    def _on_editor_value_rejected(self, index: Index, message: str) -> None:
         """Typed text that is not a number."""
         self.value_rejected.emit(self._name, tuple(index), message)
 
-    def _on_editor_cell_changed(self, index: Index) -> None:
+    def _on_editor_cell_selected(self, index: Index) -> None:
         """A clicked weight or bias gets its chain rule shown."""
         if self._name.rpartition(".")[2] in EDITABLE:
             self.parameter_selected.emit(self._name, tuple(index))

@@ -31,97 +31,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.labs.classification.network_inputs import (
+    DEFAULT_OPTIMIZER,
+    NUMERICS,
+    OPTIMIZERS,
+    LayerInputs,
+    add_regularizer_rows,
+    regularizer_boxes,
+)
 from gui.shell.theme import current_theme
+from gui.widgets.blocking import signals_blocked
 from gui.widgets.input_boxes import ChoiceBox, IntBox, RealBox
 
 MAX_HIDDEN_LAYERS = 4
-ACTIVATIONS = (("relu", "ReLU"), ("sigmoid", "Sigmoid"), ("linear", "Linear"), ("tanh", "Tanh"))
-# engine.training.model's keys for Layer_Dense's weight_regularizer_l1, bias_regularizer_l1, ...
-REGULARIZERS = (
-    ("weight_l1", "L1 weights"),
-    ("bias_l1", "L1 biases"),
-    ("weight_l2", "L2 weights"),
-    ("bias_l2", "L2 biases"),
-)
-NUMERICS = (("book", "Book (float32)"), ("native", "Native (float64)"))
-
-
-def _rate(default: float) -> tuple:
-    return ("learning_rate", "Learning rate", 1e-6, 100.0, default, 0.0, True)
-
-
-def _decay(default: float) -> tuple:
-    return ("decay", "Decay", 0.0, 1.0, default, 0.0, True)
-
-
-def _fraction(key: str, label: str, default: float, step: float) -> tuple:
-    return (key, label, 0.0, 0.9999, default, step, False)
-
-
-_EPSILON = ("epsilon", "Epsilon", 1e-10, 1.0, 1e-7, 0.0, True)
-# (key, label, parameters); each parameter is (key, label, minimum, maximum, default, step,
-# log steps). Defaults are the settings chapter 10 trains the spiral with for each optimizer.
-OPTIMIZERS = (
-    ("sgd", "SGD", (_rate(1.0), _decay(1e-3), _fraction("momentum", "Momentum", 0.9, 0.05))),
-    ("adagrad", "Adagrad", (_rate(1.0), _decay(1e-4), _EPSILON)),
-    ("rmsprop", "RMSprop", (_rate(0.02), _decay(1e-5), _EPSILON,
-                            _fraction("rho", "Rho", 0.999, 0.01))),
-    ("adam", "Adam", (_rate(0.05), _decay(5e-7), _EPSILON,
-                      _fraction("beta_1", "Beta 1", 0.9, 0.01),
-                      _fraction("beta_2", "Beta 2", 0.999, 0.001))),
-)
-DEFAULT_OPTIMIZER = "adam"
-
-
-def _regularizer_boxes(where: str) -> dict[str, RealBox]:
-    return {key: RealBox(f"{where} {label}", 0.0, 1.0, 0.0, log_steps=True)
-            for key, label in REGULARIZERS}
-
-
-def _add_regularizer_rows(grid: QGridLayout, boxes: dict[str, RealBox], first_row: int) -> None:
-    for position, (key, label) in enumerate(REGULARIZERS):
-        row, column = first_row + position // 2, 2 * (position % 2)
-        grid.addWidget(QLabel(label), row, column)
-        grid.addWidget(boxes[key], row, column + 1)
-
-
-class _LayerInputs(QGroupBox):
-    """One hidden layer's neurons, activation, dropout and regularization strengths."""
-
-    def __init__(self, index: int) -> None:
-        super().__init__(f"Hidden layer {index + 1} (dense{index + 1})")
-        self.neurons = IntBox(f"Layer {index + 1} neurons", 1, 256, 64)
-        self.activation = ChoiceBox()
-        for key, label in ACTIVATIONS:
-            self.activation.addItem(label, key)
-        self.dropout = RealBox(f"Layer {index + 1} dropout", 0.0, 0.9, 0.0, step=0.05)
-        self.dropout.setToolTip("Fraction of this layer's outputs dropped in each training step "
-                                "(0 = no dropout layer)")
-        self.regularizers = _regularizer_boxes(f"Layer {index + 1}")
-        grid = QGridLayout(self)
-        grid.addWidget(QLabel("Neurons"), 0, 0)
-        grid.addWidget(self.neurons, 0, 1)
-        grid.addWidget(QLabel("Activation"), 0, 2)
-        grid.addWidget(self.activation, 0, 3)
-        grid.addWidget(QLabel("Dropout"), 1, 0)
-        grid.addWidget(self.dropout, 1, 1)
-        _add_regularizer_rows(grid, self.regularizers, 2)
-
-    def spec(self) -> dict:
-        layer = {"neurons": self.neurons.value(), "activation": self.activation.currentData(),
-                 "dropout": self.dropout.value()}
-        layer.update({key: box.value() for key, box in self.regularizers.items()})
-        return layer
-
-    def set_spec(self, layer: dict) -> None:
-        self.neurons.setValue(layer.get("neurons", 64))
-        self.activation.setCurrentIndex(self.activation.findData(layer.get("activation", "relu")))
-        self.dropout.setValue(layer.get("dropout", 0.0))
-        for key, box in self.regularizers.items():
-            box.setValue(layer.get(key, 0.0))
-
-    def widgets(self) -> list[QWidget]:
-        return [self.neurons, self.activation, self.dropout, *self.regularizers.values()]
 
 
 class NetworkDock(QWidget):
@@ -141,17 +63,37 @@ class NetworkDock(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._make_network_inputs()
+        self._make_optimizer_inputs()
+        self._make_stop_inputs()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(f"color: {current_theme().negative};")
+
+        self._build_layout()
+        self.optimizer_box.setCurrentIndex(self.optimizer_box.findData(DEFAULT_OPTIMIZER))
+        self._set_optimizer_page(DEFAULT_OPTIMIZER)
+        self._show_layer_count()
+        self._sync_stop_inputs()
+        self._remembered = self.hyperparameters()
+        self._connect()
+
+    def _make_network_inputs(self) -> None:
+        """The hidden layers (all built, as many shown as asked for) and the output layer."""
         self.hidden_count = IntBox("Hidden layers", 0, MAX_HIDDEN_LAYERS, 1)
-        self.layers = [_LayerInputs(index) for index in range(MAX_HIDDEN_LAYERS)]
+        self.hidden_count.setMinimumWidth(60)
+        self.layers = [LayerInputs(index) for index in range(MAX_HIDDEN_LAYERS)]
         self.output_group = QGroupBox("Output layer")
         self.output_note = QLabel("Dense to one neuron per class, Softmax, "
                                   "categorical cross-entropy")
         self.output_note.setWordWrap(True)
-        self.output_regularizers = _regularizer_boxes("Output layer")
+        self.output_regularizers = regularizer_boxes("Output layer")
         output_grid = QGridLayout(self.output_group)
         output_grid.addWidget(self.output_note, 0, 0, 1, 4)
-        _add_regularizer_rows(output_grid, self.output_regularizers, 1)
+        add_regularizer_rows(output_grid, self.output_regularizers, 1)
 
+    def _make_optimizer_inputs(self) -> None:
+        """A page of settings per optimizer, the choice between them, and the numerics."""
         self.optimizer_box = ChoiceBox()
         self.optimizer_pages = QStackedWidget()
         self.optimizer_inputs: dict[str, dict[str, RealBox]] = {}
@@ -172,8 +114,9 @@ class NetworkDock(QWidget):
             self.numerics_box.addItem(label, key)
         self.numerics_box.setToolTip("Book: the same float32 numbers the book prints. "
                                      "Native: float64 throughout.")
-        self.hidden_count.setMinimumWidth(60)
 
+    def _make_stop_inputs(self) -> None:
+        """Each stop condition: a check box to switch it on and its value."""
         self.max_epochs_on = QCheckBox("Stop after epoch")
         self.max_epochs = IntBox("Epoch budget", 1, 10_000_000, 10_000)
         self.target_loss_on = QCheckBox("Stop at loss ≤")
@@ -181,18 +124,6 @@ class NetworkDock(QWidget):
         self.target_accuracy_on = QCheckBox("Stop at accuracy ≥")
         self.target_accuracy = RealBox("Target accuracy", 0.0, 1.0, 0.95, step=0.01)
         self.max_epochs_on.setChecked(True)
-
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color: {current_theme().negative};")
-
-        self._build_layout()
-        self.optimizer_box.setCurrentIndex(self.optimizer_box.findData(DEFAULT_OPTIMIZER))
-        self._set_optimizer_page(DEFAULT_OPTIMIZER)
-        self._show_layer_count()
-        self._sync_stop_inputs()
-        self._remembered = self.hyperparameters()
-        self._connect()
 
     # -- reading and setting ------------------------------------------------------------------
 
@@ -229,7 +160,7 @@ class NetworkDock(QWidget):
         Accepts a whole model spec too: keys other than hidden, output, optimizer and numerics
         are ignored; missing per-layer keys get their defaults.
         """
-        with _Blocked(self._all_inputs()):
+        with signals_blocked(self._all_inputs()):
             hidden = spec.get("hidden", [])
             self.hidden_count.setValue(len(hidden))
             for layer, layer_spec in zip(self.layers, hidden, strict=False):
@@ -254,7 +185,7 @@ class NetworkDock(QWidget):
         pairs = ((self.max_epochs_on, self.max_epochs, "max_epochs"),
                  (self.target_loss_on, self.target_loss, "target_loss"),
                  (self.target_accuracy_on, self.target_accuracy, "target_accuracy"))
-        with _Blocked([widget for check, box, _ in pairs for widget in (check, box)]):
+        with signals_blocked([widget for check, box, _ in pairs for widget in (check, box)]):
             for check, box, key in pairs:
                 value = conditions.get(key)
                 check.setChecked(value is not None)
@@ -265,37 +196,11 @@ class NetworkDock(QWidget):
     # -- layout and wiring ----------------------------------------------------------------------
 
     def _build_layout(self) -> None:
-        network = QGroupBox("Network")
-        network_layout = QVBoxLayout(network)
-        count_row = QHBoxLayout()
-        count_row.addWidget(QLabel("Hidden layers"))
-        count_row.addWidget(self.hidden_count)
-        count_row.addStretch(1)
-        count_row.addWidget(QLabel("Numerics"))
-        count_row.addWidget(self.numerics_box)
-        network_layout.addLayout(count_row)
-        for layer in self.layers:
-            network_layout.addWidget(layer)
-        network_layout.addWidget(self.output_group)
-
-        optimizer = QGroupBox("Optimizer")
-        optimizer_layout = QFormLayout(optimizer)
-        optimizer_layout.addRow("Optimizer", self.optimizer_box)
-        optimizer_layout.addRow(self.optimizer_pages)
-
-        training = QGroupBox("Training stops")
-        training_layout = QGridLayout(training)
-        for row, (check, box) in enumerate(((self.max_epochs_on, self.max_epochs),
-                                            (self.target_loss_on, self.target_loss),
-                                            (self.target_accuracy_on, self.target_accuracy))):
-            training_layout.addWidget(check, row, 0)
-            training_layout.addWidget(box, row, 1)
-
         content = QWidget()
         layout = QVBoxLayout(content)
-        layout.addWidget(network)
-        layout.addWidget(optimizer)
-        layout.addWidget(training)
+        layout.addWidget(self._network_group())
+        layout.addWidget(self._optimizer_group())
+        layout.addWidget(self._stops_group())
         layout.addStretch(1)
         # Four hidden layers are taller than a screen: the inputs scroll, the message stays.
         scroll = QScrollArea()
@@ -309,6 +214,38 @@ class NetworkDock(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll, 1)
         outer.addWidget(self.message)
+
+    def _network_group(self) -> QGroupBox:
+        network = QGroupBox("Network")
+        network_layout = QVBoxLayout(network)
+        count_row = QHBoxLayout()
+        count_row.addWidget(QLabel("Hidden layers"))
+        count_row.addWidget(self.hidden_count)
+        count_row.addStretch(1)
+        count_row.addWidget(QLabel("Numerics"))
+        count_row.addWidget(self.numerics_box)
+        network_layout.addLayout(count_row)
+        for layer in self.layers:
+            network_layout.addWidget(layer)
+        network_layout.addWidget(self.output_group)
+        return network
+
+    def _optimizer_group(self) -> QGroupBox:
+        optimizer = QGroupBox("Optimizer")
+        optimizer_layout = QFormLayout(optimizer)
+        optimizer_layout.addRow("Optimizer", self.optimizer_box)
+        optimizer_layout.addRow(self.optimizer_pages)
+        return optimizer
+
+    def _stops_group(self) -> QGroupBox:
+        training = QGroupBox("Training stops")
+        training_layout = QGridLayout(training)
+        for row, (check, box) in enumerate(((self.max_epochs_on, self.max_epochs),
+                                            (self.target_loss_on, self.target_loss),
+                                            (self.target_accuracy_on, self.target_accuracy))):
+            training_layout.addWidget(check, row, 0)
+            training_layout.addWidget(box, row, 1)
+        return training
 
     def _connect(self) -> None:
         self.hidden_count.valueChanged.connect(self._on_structure_changed)
@@ -392,18 +329,3 @@ class NetworkDock(QWidget):
     def _on_box_refused(self, text: str) -> None:
         """Say why typed input was refused; the box has kept its value."""
         self.message.setText(text)
-
-
-class _Blocked:
-    """Block the widgets' signals for the duration of a `with`, restoring what was before."""
-
-    def __init__(self, widgets: list[QWidget]) -> None:
-        self.widgets = widgets
-        self.before: list[bool] = []
-
-    def __enter__(self) -> None:
-        self.before = [widget.blockSignals(True) for widget in self.widgets]
-
-    def __exit__(self, *exc) -> None:
-        for widget, was in zip(self.widgets, self.before, strict=True):
-            widget.blockSignals(was)

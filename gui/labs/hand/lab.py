@@ -8,77 +8,56 @@ window's actions give every control its key (Right, Left, Enter, Space, R, Ctrl+
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
-from gui.controller.lab_controller import LabController
 from gui.controller.snapshot import Index, Snapshot
 from gui.labs.hand.notation import HandNotation, input_name, notation_for
 from gui.labs.hand.parameters_panel import ParametersPanel
-from gui.labs.host import (
-    add_stepping_actions,
-    scenario_actions,
-    show_central,
-    show_lab_parts,
-)
-from gui.panels.chain_rule_panel import ChainRulePanel
-from gui.panels.controls_panel import ControlsPanel
-from gui.panels.log_panel import LogPanel
+from gui.labs.lab import Builders, LabBase, scenario_builders, show_central
 from gui.plots.loss_along_weight import LossAlongWeightPlot
 from gui.plots.loss_plot import LossPlot
 from gui.shell.main_window import MainWindow
 from gui.widgets.network_diagram import NetworkDiagram
 
-STATUS_MS = 10_000
 Area = Qt.DockWidgetArea
 
 
 def hand_builders() -> dict[str, tuple[str, Callable]]:
     """The engine's hand scenarios: name -> (title, build)."""
-    from engine.scenarios.presets import SCENARIOS
-
-    return {name: (scenario.title, scenario.build) for name, scenario in SCENARIOS.items()
-            if scenario.kind == "hand"}
+    return scenario_builders("hand")
 
 
-class HandLab(QObject):
+class HandLab(LabBase):
     """The lab's panels and actions, installed in `window`, all driven by one controller."""
 
-    def __init__(self, window: MainWindow,
-                 builders: Mapping[str, tuple[str, Callable]] | None = None):
-        super().__init__(window)
-        self.window = window
-        self.controller = LabController(builders if builders is not None else hand_builders(),
-                                        parent=self, input_name=input_name, preview=True)
+    kind = "hand"
+
+    def __init__(self, window: MainWindow, builders: Builders | None = None):
+        super().__init__(window, builders if builders is not None else hand_builders(),
+                         input_name=input_name, preview=True)
         self.notation: HandNotation | None = None
         self.diagram = NetworkDiagram()
         self.parameters = ParametersPanel()
-        self.controls = ControlsPanel()
-        self.chain_rule = ChainRulePanel()
         self.loss_plot = LossPlot()
         self.loss_along_weight = LossAlongWeightPlot()
-        self.log = LogPanel()
         self.log.set_placeholder("The notebook's printed lines appear here as iterations "
                                  "finish (the layer prints every 20th).")
-        self.docks: dict[str, QDockWidget] = {}
-        self.actions: dict[str, QAction] = {}
-        self.active = False
         self._place_panels()
-        self._create_actions()
+        self._create_actions("R&eset to the starting values")
         self._connect()
 
-    # --- assembly ----------------------------------------------------------------------------
+    @property
+    def central_view(self) -> QWidget:
+        return self.diagram
 
-    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self.window)
-        dock.setObjectName(f"hand_{key}_dock")
-        dock.setWidget(widget)
-        self.window.add_dock(dock, area)
-        self.docks[key] = dock
-        return dock
+    @property
+    def loss_view(self) -> LossPlot:
+        return self.loss_plot
+
+    # --- assembly ----------------------------------------------------------------------------
 
     def _place_panels(self) -> None:
         window = self.window
@@ -104,75 +83,23 @@ class HandLab(QObject):
         window.resizeDocks([loss], [260], Qt.Orientation.Vertical)
         window.resizeDocks([loss, log], [460, 400], Qt.Orientation.Horizontal)
 
-    def _create_actions(self) -> None:
-        controller = self.controller
-        add_stepping_actions(self.window, self.actions, controller,
-                             "R&eset to the starting values")
-        from engine.scenarios.presets import SCENARIOS
-
-        titles = {name: scenario.title for name, scenario in SCENARIOS.items()}
-        # Shared with the other lab, so they stay when this lab steps aside.
-        self.scenario_actions = dict(zip(titles, scenario_actions(self.window, titles),
-                                         strict=True))
-        self.actions.update({f"scenario_{name}": action
-                             for name, action in self.scenario_actions.items()})
-
     def _connect(self) -> None:
+        super()._connect()
         controller = self.controller
-        controller.snapshot_changed.connect(self._on_controller_snapshot_changed)
-        controller.status_message.connect(self._on_controller_status_changed)
         controller.value_refused.connect(self.parameters.show_refusal)
-        self.parameters.value_edited.connect(self._on_parameters_value_changed)
-        self.parameters.value_rejected.connect(self._on_parameters_rejection_changed)
+        self.parameters.value_edited.connect(controller.edit_value)
+        self.parameters.value_rejected.connect(self._on_panel_value_rejected)
         self.parameters.parameter_selected.connect(controller.select)
-        self.diagram.element_clicked.connect(self._on_diagram_selection_changed)
-        self.controls.step_requested.connect(controller.step)
-        self.controls.step_back_requested.connect(controller.step_back)
-        self.controls.iteration_requested.connect(controller.finish_iteration)
-        self.controls.run_toggled.connect(controller.set_running)
-        self.controls.reset_requested.connect(controller.reset)
-        self.controls.speed_changed.connect(controller.set_speed)
-        self.controls.restore_requested.connect(controller.restore_last_good)
-        self.window.scenario_requested.connect(self._on_window_scenario_changed)
+        self.diagram.element_clicked.connect(self._on_diagram_element_clicked)
 
-    # --- handlers ----------------------------------------------------------------------------
+    # --- drawing and handlers ----------------------------------------------------------------
 
-    def activate(self) -> None:
-        """Take over the window: this lab's diagram, panels and keys."""
-        show_central(self.window, self.diagram)
-        show_lab_parts(list(self.docks.values()), self._own_actions(), True)
-        self.active = True
-
-    def deactivate(self) -> None:
-        """Give the window to another lab: pause, hide the panels, free the keys."""
-        self.controller.pause()
-        show_lab_parts(list(self.docks.values()), self._own_actions(), False)
-        self.active = False
-
-    def _own_actions(self) -> list[QAction]:
-        shared = set(self.scenario_actions.values())
-        return [action for action in self.actions.values() if action not in shared]
-
-    def load(self, name: str) -> None:
-        """Open scenario `name` at its starting values."""
-        self.activate()
-        self.controller.load_scenario(name)
-
-    def _on_window_scenario_changed(self, name: str) -> None:
-        """Switch to a hand scenario chosen from the menu or the start page, or step aside
-        for another lab's."""
-        if name in self.controller.builders:
-            self.load(name)
-        elif self.active:
-            self.deactivate()
-
-    def _on_controller_snapshot_changed(self, snapshot: Snapshot) -> None:
+    def _show_snapshot(self, snapshot: Snapshot) -> None:
         """Hand the new snapshot to every panel."""
         notation = notation_for(snapshot.parameters)
         if notation is not self.notation:
             self.notation = notation
             self.parameters.set_descriptions(notation.descriptions if notation else {})
-        self.window.setWindowTitle(f"{snapshot.title} - Backprop Playground")
         self.parameters.set_snapshot(snapshot)
         self.controls.set_snapshot(snapshot)
         self.chain_rule.set_snapshot(snapshot)
@@ -183,21 +110,7 @@ class HandLab(QObject):
             None if notation is None else
             notation.network(snapshot, notation.diagram_selection(snapshot.selected)))
 
-    def _on_controller_status_changed(self, message: str) -> None:
-        """Show the controller's sentence in the status bar."""
-        self.window.statusBar().showMessage(message, STATUS_MS)
-
-    def _on_parameters_value_changed(self, name: str, index: Index, value: float,
-                                     session: int) -> None:
-        """Apply a typed or nudged value (the controller validates it)."""
-        self.controller.edit_value(name, index, value, session)
-
-    def _on_parameters_rejection_changed(self, name: str, index: Index, message: str) -> None:
-        """Text that is not a number: say so in the status bar too."""
-        self.window.statusBar().showMessage(f"Refused: {message}; the old value is kept.",
-                                            STATUS_MS)
-
-    def _on_diagram_selection_changed(self, kind: str, index: Index) -> None:
+    def _on_diagram_element_clicked(self, kind: str, index: Index) -> None:
         """A click on an edge, a neuron or an input selects that weight, bias or input."""
         if self.notation is None or self.controller.snapshot is None:
             return
@@ -209,5 +122,6 @@ class HandLab(QObject):
 def install_hand_lab(window: MainWindow, scenario: str = "neuron") -> HandLab:
     """Put the hand lab in `window`, starting in `scenario`."""
     lab = HandLab(window)
+    window.add_lab(lab)
     lab.load(scenario)
     return lab

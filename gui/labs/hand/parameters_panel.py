@@ -68,7 +68,7 @@ class ParametersPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.transpose_box)
         layout.addWidget(scroll)
-        self.transpose_box.toggled.connect(self._on_transpose_box_changed)
+        self.transpose_box.toggled.connect(self._on_transpose_box_toggled)
         self._snapshot: Snapshot | None = None
 
     def set_descriptions(self, descriptions: Mapping[str, ParameterDescription]) -> None:
@@ -142,7 +142,7 @@ class ParametersPanel(QWidget):
         selected = snapshot.selected
         editor.select(selected[1] if selected and selected[0] == name else None)
 
-    def _on_transpose_box_changed(self, transposed: bool) -> None:
+    def _on_transpose_box_toggled(self, transposed: bool) -> None:
         """Redraw the weight matrices the other way round."""
         if self._snapshot is not None:
             for name, editor in self.editors.items():

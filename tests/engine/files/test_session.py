@@ -12,13 +12,13 @@ from engine.files import state as state_codec
 from engine.files.session import (
     APP,
     FORMAT,
-    MAX_FILE_BYTES,
     Session,
     SessionError,
     clone_stepper,
     load_session,
     save_session,
 )
+from engine.limits import SESSION_FILE_BYTES as MAX_FILE_BYTES
 from engine.scenarios.presets import SCENARIOS, chapter10_spec
 from engine.training.model import Model
 from engine.training.stepper import Stepper
@@ -78,7 +78,7 @@ def _same_values(a: dict, b: dict) -> bool:
 
 def _caches(trainable) -> dict:
     return {f"{name}.{attribute}": array
-            for name, layer in trainable.snapshot().get("layers", {}).items()
+            for name, layer in trainable.capture_state().get("layers", {}).items()
             for attribute, array in layer.items()}
 
 
@@ -377,3 +377,16 @@ def test_a_loaded_run_keeps_its_changed_learning_rate_and_resets_to_the_starting
     assert loaded.trainable.hyperparameters()["learning_rate"] == 0.01
     loaded.reset()
     assert loaded.trainable.hyperparameters()["learning_rate"] == 0.05
+
+
+def test_a_sessions_document_is_the_file_it_saves_and_reads_back_equal(tmp_path):
+    from engine.files.session import session_document, session_from_document
+
+    stepper = Stepper(Model(SMALL))
+    stepper.run_iterations(3)
+    session = Session.capture(stepper, view={"panel": "open"})
+    document = session_document(session)
+    assert (document["app"], document["format"]) == (APP, FORMAT)
+    save_session(tmp_path / "run.json", session)
+    assert json.loads((tmp_path / "run.json").read_text()) == document
+    assert session_from_document(json.loads(json.dumps(document))) == session

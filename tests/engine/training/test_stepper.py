@@ -344,3 +344,27 @@ def test_stepper_state_keeps_a_models_log_history_and_hyperparameters():
     assert _same(other.trainable.values(), stepper.trainable.values())
     assert other.trainable.log_lines() == stepper.trainable.log_lines()
     assert other.losses.tolist() == stepper.losses.tolist()
+
+
+def test_a_state_at_a_keyframe_continues_exactly_as_the_run_did():
+    from engine.scenarios.presets import chapter10_spec
+    from engine.training.model import Model
+    from engine.training.stepper import state_at_keyframe
+
+    model = Model({**chapter10_spec(), "print_every": 5})
+    stepper = Stepper(model)
+    stepper.run_iterations(12)
+    keyframe = model.capture_state()  # the trainable at the start of iteration 12
+    stepper.run_iterations(8)
+    latest = stepper.get_state()
+    at_20 = model.parameters()
+
+    past = Stepper(Model({**chapter10_spec(), "print_every": 5}))
+    past.set_state(state_at_keyframe(latest, 12, keyframe))
+    assert (past.iteration, past.position) == (12, 0)
+    assert past.losses.tolist() == stepper.losses.tolist()[:12]
+    assert len(past.trainable.log_lines()) == 3  # epochs 0, 5 and 10 printed, not 15
+    past.run_iterations(8)
+    assert past.losses.tolist() == stepper.losses.tolist()
+    assert past.trainable.log_lines() == model.log_lines()
+    assert _same(past.trainable.parameters(), at_20)

@@ -8,9 +8,9 @@ import pytest
 
 from engine.scenarios.presets import chapter10_spec
 from engine.training.model import Model
+from engine.training.plane import BOUNDARY_CELLS
 from gui.controller.lab_controller import LabController
 from gui.labs.classification.lab import classification_builders
-from gui.labs.classification.plane import BOUNDARY_CELLS
 
 EPOCH_100 = "epoch: 100, acc: 0.670, loss: 0.705, lr: 0.04999752512250644"
 # SGD at learning rate 100 through a linear hidden layer overflows float32 at epoch 14.
@@ -225,20 +225,20 @@ def test_a_large_networks_plane_comes_in_slices_between_which_qt_answers(lab, qt
     controller.run_iterations(1)  # new parameters: a new plane is due, too big for one go
     sliced = view.last.classification
     assert sliced.boundary_rows is not None and len(sliced.boundary_rows) < 200
-    qtbot.waitUntil(lambda: controller._plane.complete, timeout=10_000)
+    qtbot.waitUntil(lambda: controller._part.plane.complete, timeout=10_000)
     final = view.last.classification
     assert final.boundary_frame > sliced.boundary_frame > first.boundary_frame
     assert np.isfinite(final.boundary).all()
 
 
 def test_the_plane_worker_draws_the_plane_the_window_would(qtbot):
+    from engine.training.plane import data_extent, grid_axes
+    from engine.training.plane_worker import PlaneWorker
     from engine.training.stepper import Stepper
-    from gui.labs.classification.plane import _axis, data_extent
-    from gui.labs.classification.plane_worker import PlaneWorker
 
     model = Model(chapter10_spec())
     Stepper(model).run_iterations(30)
-    xs, ys = _axis(data_extent(model.X, model.X_val), 200)
+    xs, ys = grid_axes(data_extent(model.X, model.X_val), 200)
     worker = PlaneWorker()
     worker.start()
     arrived = []
@@ -264,7 +264,7 @@ def test_pausing_a_run_hands_freed_memory_back(lab, monkeypatch, qtbot):
     controller, view = lab
     released = []
     monkeypatch.setattr(
-        "gui.controller.lab_controller.release_freed_memory", lambda: released.append(1)
+        "gui.controller.run_loop.release_freed_memory", lambda: released.append(1)
     )
     controller.set_running(True)
     qtbot.waitUntil(lambda: controller.stepper.iteration > 0)

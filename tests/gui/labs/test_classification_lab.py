@@ -10,7 +10,7 @@ from engine.training.model import Model
 from gui.labs.classification.lab import ClassificationLab, install_classification_lab
 from gui.plots.decision_boundary import blend_class_colors
 from gui.shell.main_window import MainWindow
-from gui.widgets.array_editor import format_value
+from gui.widgets.cell_values import format_value
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 

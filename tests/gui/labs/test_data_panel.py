@@ -5,7 +5,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from gui.labs.classification.data_panel import DEFAULT_SPEC, DataDock
-from tests.gui.classification_fakes import save_shot
+from gui.shell.theme import current_theme
+from tests.gui.classification_fakes import count_near, pixels, rect_in, save_shot
 
 
 @pytest.fixture
@@ -151,9 +152,19 @@ def test_messages_from_the_controller_are_shown(dock):
     assert "#d55e00" not in dock.message.styleSheet().lower()
 
 
-def test_render(dock, tmp_path):
+def test_the_rendered_dock_shows_the_count_and_the_refusal_in_the_warning_colour(
+        dock, tmp_path):
     dock.set_user_point_count(4)
     dock.set_message("Could not load bad.csv: line 3: x 'abc' is not a number. "
                      "Your points are unchanged.", error=True)
     dock.resize(320, 380)
-    save_shot(dock, "data_dock", tmp_path)
+    image = save_shot(dock, "data_dock", tmp_path)
+    negative = current_theme().negative
+    message = rect_in(dock.message, dock)
+    assert dock.rect().contains(message)  # both wrapped lines on screen, none cut off
+    assert count_near(pixels(image, message), negative, tolerance=60) > 200
+    # Nothing else is in the warning colour: the rest of the dock is its ordinary text.
+    assert count_near(pixels(image), negative, tolerance=60) == \
+        count_near(pixels(image, message), negative, tolerance=60)
+    assert dock.point_count.isVisible() and dock.point_count.text() == "4 added points"
+    assert dock.rect().contains(rect_in(dock.load_button, dock))

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 from gui.labs.hand.lab import HandLab, install_hand_lab
 from gui.shell.app import build_window
 from gui.shell.main_window import MainWindow
-from gui.widgets.array_editor import format_value
+from gui.widgets.cell_values import format_value
 from tests.reference import SEED_EXAMPLES
 
 REFERENCE = json.loads(

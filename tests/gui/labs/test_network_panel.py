@@ -6,7 +6,8 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from gui.labs.classification.network_panel import NetworkDock
-from tests.gui.classification_fakes import save_shot
+from gui.shell.theme import current_theme
+from tests.gui.classification_fakes import count_near, pixels, rect_in, save_shot
 
 
 @pytest.fixture
@@ -258,11 +259,25 @@ def test_set_from_code_does_not_echo_and_accepts_a_whole_model_spec(qtbot, dock)
     assert signal.args == [{"momentum": 0.5}]
 
 
-def test_render(dock, tmp_path):
+def test_the_rendered_dock_shows_the_set_network_and_the_refusal(dock, tmp_path):
     dock.set_architecture({"hidden": [{"neurons": 64, "activation": "relu",
                                        "weight_l2": 5e-4, "bias_l2": 5e-4},
                                       {"neurons": 32, "activation": "tanh", "dropout": 0.1}],
                            "optimizer": {"name": "adam", "learning_rate": 0.02, "decay": 5e-7}})
     dock.message.setText("Layer 1 neurons: 300 is not between 1 and 256; kept 64.")
     dock.resize(380, 1000)
-    save_shot(dock, "network_dock", tmp_path)
+    image = save_shot(dock, "network_dock", tmp_path)
+    assert [layer.isVisible() for layer in dock.layers] == [True, True, False, False]
+    first, second = dock.layers[:2]
+    assert (first.neurons.text(), first.activation.currentText()) == ("64", "ReLU")
+    assert first.regularizers["weight_l2"].text() == "0.0005"
+    assert (second.neurons.text(), second.activation.currentText(), second.dropout.text()) == \
+        ("32", "Tanh", "0.1")
+    assert dock.output_group.title() == "Output layer (dense3)"
+    assert dock.optimizer_box.currentText() == "Adam"
+    assert dock.optimizer_inputs["adam"]["learning_rate"].text() == "0.02"
+    # All of it fits the dock's height, and the refusal shows below in the warning colour.
+    for widget in (dock.output_group, dock.max_epochs, dock.message):
+        assert dock.rect().contains(rect_in(widget, dock)), widget
+    message = pixels(image, rect_in(dock.message, dock))
+    assert count_near(message, current_theme().negative, tolerance=60) > 150

@@ -5,10 +5,18 @@ import time
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
 
 from gui.plots.decision_boundary import DecisionBoundaryPlot, blend_class_colors, grid_coordinates
-from gui.shell.colors import CLASS_COLORS_RGB
-from tests.gui.classification_fakes import save_shot, spiral, spiral_probabilities
+from gui.shell.colors import CLASS_COLORS_HEX, CLASS_COLORS_RGB
+from tests.gui.classification_fakes import (
+    count_near,
+    pixels,
+    rect_in,
+    save_shot,
+    spiral,
+    spiral_probabilities,
+)
 
 EXTENT = (-1.0, 1.0, -1.0, 1.0)
 
@@ -164,9 +172,24 @@ def test_grid_coordinates_match_the_extent():
     np.testing.assert_allclose(ys, [0, 1, 2, 3])
 
 
-def test_render(plot, tmp_path):
+def test_the_rendered_plane_shows_each_cells_colour_and_the_points_in_theirs(plot, tmp_path):
     points, labels = spiral()
     val_points, val_labels = spiral(samples=30, seed=1)
     plot.set_points(points, labels, val_points, val_labels, np.array([[0.5, 0.5]]), np.array([1]))
-    plot.set_boundary(spiral_probabilities(), EXTENT)
-    save_shot(plot, "decision_boundary", tmp_path)
+    probabilities = spiral_probabilities()
+    plot.set_boundary(probabilities, EXTENT)
+    image = save_shot(plot, "decision_boundary", tmp_path)
+    colours = blend_class_colors(probabilities)
+
+    def shown_at(x: float, y: float) -> str:
+        return image.pixelColor(plot.plot_widget.viewport().mapTo(
+            plot, plot.data_to_viewport(x, y))).name()
+
+    # Corners without points (the legend has the fourth): the cell's own blend, exactly.
+    for x, y in ((-0.95, -0.95), (0.95, -0.95), (-0.95, 0.95)):
+        column, row = round((x + 1) / 2 * 199), round((y + 1) / 2 * 199)
+        assert shown_at(x, y) == QColor(*map(int, colours[row, column])).name()
+    assert shown_at(0.5, 0.5) == CLASS_COLORS_HEX[1].lower()  # the added star, class 1
+    plane = pixels(image, rect_in(plot.plot_widget, plot))
+    for colour in CLASS_COLORS_HEX[:3]:  # 100 filled points of each class, 7 px across
+        assert count_near(plane, colour, tolerance=8) > 500

@@ -8,8 +8,15 @@ import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
-from gui.plots.training_curves import MAX_DRAWN_POINTS, TrainingCurves, peak_indices
-from tests.gui.classification_fakes import save_shot
+from gui.plots.training_curves import (
+    LEARNING_RATE_COLOR,
+    MAX_DRAWN_POINTS,
+    TRAINING_COLOR,
+    VALIDATION_COLOR,
+    TrainingCurves,
+    peak_indices,
+)
+from tests.gui.classification_fakes import pixels, save_shot
 
 
 def fake_run(epochs: int):
@@ -217,6 +224,30 @@ def test_curves_not_on_screen_yet_draw_at_most_the_cap(qtbot):
     assert ys.max() == run[1].max()
 
 
-def test_render(curves, tmp_path):
+def test_the_rendered_curves_fall_and_rise_in_their_own_plots(curves, tmp_path):
     curves.set_history(*fake_run(10_001))
-    save_shot(curves, "training_curves", tmp_path)
+    image = save_shot(curves, "training_curves", tmp_path)
+
+    def drawn(plot, colour: str) -> np.ndarray:
+        """(rows, columns) of the plot's pixels in `colour`, inside its axes."""
+        area = curves.graphics.mapFromScene(plot.getViewBox().sceneBoundingRect())
+        rect = area.boundingRect().translated(curves.graphics.mapTo(curves, QPoint(0, 0)))
+        rgb = pixels(image, rect).astype(int)
+        wanted = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+        return np.argwhere(np.abs(rgb - wanted).max(axis=-1) <= 40)
+
+    def mean_row(found: np.ndarray, left: bool) -> float:
+        middle = np.median(found[:, 1])
+        return found[found[:, 1] < middle if left else found[:, 1] > middle][:, 0].mean()
+
+    loss, accuracy, rate = curves.plots
+    for plot in (loss, accuracy):
+        assert len(drawn(plot, TRAINING_COLOR)) > 500 and len(drawn(plot, VALIDATION_COLOR)) > 500
+        assert len(drawn(plot, LEARNING_RATE_COLOR)) == 0
+    assert len(drawn(rate, LEARNING_RATE_COLOR)) > 300 and len(drawn(rate, TRAINING_COLOR)) == 0
+    # Rows grow downward: the loss ends lower than it starts, the accuracy higher.
+    assert mean_row(drawn(loss, TRAINING_COLOR), left=False) > \
+        mean_row(drawn(loss, TRAINING_COLOR), left=True) + 30
+    assert mean_row(drawn(accuracy, TRAINING_COLOR), left=False) < \
+        mean_row(drawn(accuracy, TRAINING_COLOR), left=True) - 30
+    assert curves.readout.text().startswith("epoch 10000, learning rate 0.008333")

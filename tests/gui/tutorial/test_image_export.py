@@ -35,7 +35,7 @@ def test_file_export_saves_the_plot_last_clicked_and_the_window(qtbot, tmp_path,
     target = tmp_path / "along"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *args, **kwargs: (str(target), ""))
-    exporter = window.plot_export
+    exporter = window.tools.plot_export
     assert exporter.menu.menuAction() in window.menu("File").actions()
     exporter.actions["plot_svg"].trigger()
     assert is_svg(tmp_path / "along.svg")

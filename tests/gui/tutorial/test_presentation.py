@@ -34,10 +34,10 @@ def test_presentation_mode_grows_type_and_plot_lines(qtbot):
     font, width = QApplication.font().pointSizeF(), curve_width(window)
     qtbot.keyClick(window, Qt.Key.Key_P,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert window.view_toggles.presentation.isChecked()
+    assert window.tools.view_toggles.presentation.isChecked()
     assert QApplication.font().pointSizeF() > font
     assert curve_width(window) == 2 * width
-    window.view_toggles.presentation.trigger()
+    window.tools.view_toggles.presentation.trigger()
     assert QApplication.font().pointSizeF() == font
     assert curve_width(window) == width
 
@@ -46,14 +46,14 @@ def test_dark_theme_changes_the_palette_and_is_remembered(qtbot, tmp_path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = open_window(qtbot, settings)
     light = QApplication.palette().color(QPalette.ColorRole.Window)
-    window.view_toggles.dark.trigger()
+    window.tools.view_toggles.dark.trigger()
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() < \
         light.lightness()
     apply_theme(QApplication.instance(), LIGHT)  # a new run starts light...
     again = open_window(qtbot, settings)
-    assert again.view_toggles.dark.isChecked()  # ...and the setting brings the dark back
+    assert again.tools.view_toggles.dark.isChecked()  # ...and the setting brings the dark back
     assert QApplication.palette().color(QPalette.ColorRole.Window) != light
-    again.view_toggles.dark.trigger()
+    again.tools.view_toggles.dark.trigger()
     assert QApplication.palette().color(QPalette.ColorRole.Window) == light
 
 

@@ -76,8 +76,8 @@ def test_file_record_asks_and_records_what_was_typed(qtbot, tmp_path, monkeypatc
         return RecordDialog.DialogCode.Accepted
 
     monkeypatch.setattr(RecordDialog, "exec", fill_in)
-    window.record_action.action.trigger()
-    recorder = window.record_action.recorder
+    window.tools.record_action.action.trigger()
+    recorder = window.tools.record_action.recorder
     with qtbot.waitSignal(recorder.finished, timeout=20_000):
         pass
     assert typed["plan"].path == tmp_path / "take.gif"

@@ -49,7 +49,7 @@ def record_a_take(qtbot, tmp_path, monkeypatch):
     lab = active_controller(window).parent()
     ctrl_alt = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
     key(qtbot, window, Qt.Key.Key_R, ctrl_alt)
-    assert window.take_actions.recorder.recording
+    assert window.tools.take_actions.recorder.recording
     key(qtbot, window, Qt.Key.Key_Right)
     key(qtbot, window, Qt.Key.Key_Right)
     type_into(qtbot, lab, "weights", (0, 1), "0.25")
@@ -78,7 +78,7 @@ def test_a_recorded_take_replays_to_the_same_numbers_bit_for_bit(qtbot, tmp_path
     neuron_run = take["actions"][names.index("toggle_running") + 1]
     assert neuron_run["iteration"] > 1  # the run trained on its own between the two Spaces
     fresh = open_window(qtbot)
-    replayer = fresh.take_actions.replay(take, fast=True)
+    replayer = fresh.tools.take_actions.replay(take, fast=True)
     with qtbot.waitSignal(replayer.finished, timeout=10_000) as done:
         pass
     assert done.args == [""]
@@ -96,7 +96,7 @@ def test_a_take_replays_with_its_timing(qtbot, tmp_path, monkeypatch):
     live, path = record_a_take(qtbot, tmp_path, monkeypatch)
     take = load_take(path)
     fresh = open_window(qtbot)
-    replayer = fresh.take_actions.replay(take)
+    replayer = fresh.tools.take_actions.replay(take)
     with qtbot.waitSignal(replayer.finished, timeout=10_000) as done:
         pass
     assert done.args == [""]

@@ -6,7 +6,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
-from gui.widgets.array_editor import ArrayEditor, format_value, parse_value
+from gui.widgets.array_editor import ArrayEditor
+from gui.widgets.cell_values import format_value, parse_value
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QEnterEvent
 from PySide6.QtWidgets import QApplication
 
+from gui.shell.theme import current_theme
 from gui.widgets.neuron_maps import NeuronMaps, colorize, maps_from_layers
-from tests.gui.classification_fakes import neuron_maps, save_shot
+from tests.gui.classification_fakes import count_near, neuron_maps, pixels, rect_in, save_shot
 
 
 @pytest.fixture
@@ -155,10 +156,23 @@ def test_many_neurons_update_quickly(maps_view):
     assert elapsed < 0.5, f"updating 1,024 maps took {elapsed * 1e3:.0f} ms"
 
 
-def test_render(maps_view, tmp_path):
-    maps_view.set_maps(neuron_maps((16, 8)))
+def test_the_rendered_maps_frame_the_selected_thumbnail_and_enlarge_its_map(
+        maps_view, tmp_path):
+    maps = neuron_maps((16, 8))
+    maps_view.set_maps(maps)
     maps_view.select(0, 6)
-    save_shot(maps_view, "neuron_maps", tmp_path)
+    image = save_shot(maps_view, "neuron_maps", tmp_path)
+    accent = current_theme().accent
+    viewport = rect_in(maps_view.scroll_area.viewport(), maps_view)
+    framed = {thumbnail.position: count_near(pixels(image, rect_in(thumbnail, maps_view)),
+                                             accent, tolerance=10)
+              for thumbnail in maps_view.thumbnails
+              if viewport.contains(rect_in(thumbnail, maps_view))}
+    # A 2-pixel border around a 60-pixel thumbnail: about 4 * 2 * 58 pixels, on one only.
+    assert framed[6] > 400 and sum(framed.values()) == framed[6]
+    assert maps_view.large_view.isVisible()
+    assert maps_view.caption.text().startswith("activation1.output[:, 6] over the input plane")
+    np.testing.assert_array_equal(maps_view.large_image.image, maps[6][2].astype(np.float32))
 
 
 def test_a_thumbnail_shows_its_picture_on_screen(maps_view):

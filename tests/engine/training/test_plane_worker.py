@@ -1,4 +1,4 @@
-"""gui.labs.classification.plane_worker.serve: the helper process's loop, run here in-process over
+"""engine.training.plane_worker.serve: the helper process's loop, run here in-process over
 a real pipe."""
 
 import multiprocessing
@@ -7,7 +7,7 @@ import numpy as np
 
 from engine.scenarios.presets import chapter10_spec
 from engine.training.model import Model
-from gui.labs.classification.plane_worker import serve
+from engine.training.plane_worker import serve
 
 
 def request(model: Model) -> tuple:

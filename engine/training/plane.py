@@ -1,9 +1,10 @@
 """A Model's picture over the input plane: the predicted boundary, the hidden neurons' maps and
 the validation curves, each recomputed at most as often as a view can show it.
 
-The controller keeps one Plane per Model and asks it for what each snapshot needs; while Run
-is on, the boundary comes from the helper process (gui/labs/classification/plane_worker.py) when it
-can.
+The window's controller keeps one Plane per Model and asks it for what each snapshot needs;
+while Run is on, the boundary comes from the helper process (engine/training/plane_worker.py)
+when it can. Every array a Plane hands out is read-only and never written again (a new frame is
+a new array), so a caller may pass it on without copying it.
 """
 
 from __future__ import annotations
@@ -15,13 +16,21 @@ import numpy as np
 
 from engine.training.history import History
 from engine.training.model import Model
-from gui.controller.snapshot import Extent, sealed
-from gui.labs.classification.plane_worker import PlaneWorker
+from engine.training.plane_worker import PlaneWorker
 
 BOUNDARY_CELLS = 200  # the predicted plane: BOUNDARY_CELLS x BOUNDARY_CELLS cell centres
 MAP_CELLS = 48  # each neuron map: a thumbnail needs no more
 MAPS_REFRESH_S = 1.0  # while running, neuron maps are recomputed at most this often
 EXTENT_MARGIN = 0.1  # the plane shows the data plus this fraction of its span on each side
+
+Extent = tuple[float, float, float, float]  # (x_min, x_max, y_min, y_max) of grid cell centres
+
+
+def sealed(array: np.ndarray) -> np.ndarray:
+    """Make an array nobody else holds read-only without copying it (a fresh boundary grid is
+    half a megabyte, and copying it every frame would buy nothing)."""
+    array.setflags(write=False)
+    return array
 
 
 def data_extent(*point_sets: np.ndarray) -> Extent:
@@ -36,7 +45,8 @@ def data_extent(*point_sets: np.ndarray) -> Extent:
             float(centre[1] - half), float(centre[1] + half))
 
 
-def _axis(extent: Extent, cells: int) -> tuple[np.ndarray, np.ndarray]:
+def grid_axes(extent: Extent, cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """The cell centres xs: (cells,), ys: (cells,) spanning `extent`."""
     x_min, x_max, y_min, y_max = extent
     return np.linspace(x_min, x_max, cells), np.linspace(y_min, y_max, cells)
 
@@ -86,7 +96,7 @@ class Plane:
         """Recompute the rows not showing `version` (as many as fit in `budget` seconds, at
         least one), or have `worker` compute the plane while running; and the neuron maps
         when due."""
-        xs, ys = _axis(self.extent, BOUNDARY_CELLS)
+        xs, ys = grid_axes(self.extent, BOUNDARY_CELLS)
         if worker is not None and self.boundary is not None and \
                 self._delegate(model, version, worker, xs, ys):
             pass
@@ -103,7 +113,7 @@ class Plane:
         # Maps cost what the hidden layers cost: while running, at most a tenth of the time.
         due = max(MAPS_REFRESH_S, 10 * self.maps_seconds)
         if version != self.maps_version and not (running and now - self.maps_time < due):
-            map_xs, map_ys = _axis(self.extent, MAP_CELLS)
+            map_xs, map_ys = grid_axes(self.extent, MAP_CELLS)
             self.maps = tuple(sealed(model.hidden_activations_grid(map_xs, map_ys, layer))
                               for layer in range(1, len(model.spec["hidden"]) + 1))
             self.maps_frame = next(_FRAMES)

@@ -1,0 +1,123 @@
+"""The classification Model's part of the controller: what its views draw, when Run stops.
+
+Each snapshot of a Model carries the data, the predicted plane and the neuron maps
+(engine/training/plane.py recomputes them at most as often as a view can show them, on another
+core while running), the training and validation curves and the book's epoch line. Run stops at
+the learner's stop conditions; a run of many iterations measures the validation set on the way.
+"""
+
+from __future__ import annotations
+
+import copy
+from types import MappingProxyType
+
+import numpy as np
+
+from engine.training.model import Model
+from engine.training.plane import Plane, sealed
+from engine.training.plane_worker import shared_worker
+from engine.training.stepper import Divergence, Stepper
+from gui.controller.snapshot import ClassificationInfo, frozen_array
+from gui.controller.stop_conditions import StopConditions
+
+# Boundary computing per snapshot: the chapter-10 plane whole (about 6 ms); a larger
+# network's plane comes in slices of rows, top to bottom, the window answering in between.
+PLANE_BUDGET_S = 0.03
+VALIDATION_EVERY = 100  # run_iterations measures the validation set this often
+
+
+class ClassificationPart:
+    """A classification Model's plane, snapshot share, stop conditions and validation."""
+
+    epoch_word = "epoch"
+
+    def __init__(self, model: Model, stops: StopConditions):
+        self.model = model
+        self.plane = Plane(model)
+        self._stops = stops
+        # The spec the loaded preset or session began with: a rebuild keeps its title while
+        # network and data stay as they were (carry_over hands it on).
+        self.preset_spec = copy.deepcopy(model.spec)
+        # The data changes only by a rebuild, which brings a new part: frozen once, not per frame.
+        added = np.array(model.spec["points"], dtype=np.float64).reshape(-1, 3)
+        self._data = {
+            "points": frozen_array(model.X), "labels": frozen_array(model.y),
+            "validation_points": frozen_array(model.X_val),
+            "validation_labels": frozen_array(model.y_val),
+            "user_points": sealed(added[:, :2].copy()),
+            "user_labels": sealed(added[:, 2].astype(int)),
+        }
+
+    @property
+    def trains_one_at_a_time(self) -> bool:
+        return self._stops.has_target
+
+    @property
+    def drawing_unfinished(self) -> bool:
+        """A large network's plane is finished in further slices, the window answering in
+        between."""
+        return not self.plane.complete
+
+    def classification(self, stepper: Stepper, version: int, running: bool) -> ClassificationInfo:
+        """The classification views' part of the snapshot at engine state `version`."""
+        model, plane = self.model, self.plane
+        plane.refresh(model, version, running, PLANE_BUDGET_S,
+                      shared_worker() if running else None)
+        plane.measure_validation(model, stepper.iteration)
+        history = model.history()  # read-only views later epochs never change: no copy
+        validation_loss, validation_accuracy = plane.validation_series(len(history["loss"]))
+        metrics = model.training_metrics()
+        status = (f"epoch: {stepper.iteration}, acc: {metrics['accuracy']:.3f}, "
+                  f"loss: {metrics['loss']:.3f}, "
+                  f"lr: {model.optimizer.current_learning_rate}")
+        return ClassificationInfo(
+            spec=MappingProxyType(copy.deepcopy(model.spec)),
+            **self._data,
+            extent=plane.extent,
+            boundary=plane.boundary,
+            boundary_frame=plane.boundary_frame,
+            boundary_rows=plane.boundary_rows,
+            hidden_maps=plane.maps,
+            maps_extent=plane.extent,
+            maps_frame=plane.maps_frame,
+            history=MappingProxyType(history),
+            validation_loss=sealed(validation_loss),
+            validation_accuracy=sealed(validation_accuracy),
+            status_line=status,
+            stop_conditions=MappingProxyType(dict(self._stops.values)),
+        )
+
+    def stop_reason(self, stepper: Stepper, starting: bool = False) -> str | None:
+        """Why Run should stop now (a stop condition met), or None; only at epoch starts."""
+        if stepper.position != 0:
+            return None
+        return self._stops.reason(stepper.iteration, self.model, starting)
+
+    def epochs_left(self, stepper: Stepper, unit: str) -> int | None:
+        """Iterations Run may still do under the epoch budget (None: no budget applies)."""
+        return self._stops.epochs_left(stepper.iteration) if unit == "iterations" else None
+
+    def run_iterations(self, stepper: Stepper, n: int) -> None:
+        """n iterations, the validation set measured every VALIDATION_EVERY epochs on the way,
+        so the validation curves have points however the run was made."""
+        target = stepper.iteration + n
+        while stepper.iteration < target:
+            stop = min(target, (stepper.iteration // VALIDATION_EVERY + 1) * VALIDATION_EVERY)
+            stepper.run_iterations(stop - stepper.iteration)
+            self.plane.measure_validation(self.model, stepper.iteration)
+
+    def divergence_notice(self, divergence: Divergence) -> str:
+        what = str(divergence).partition(": ")[2]
+        return (f"Paused: training diverged at epoch {divergence.iteration}: "
+                f"{what}. Restore the last good state to go on.")
+
+    def prepare_to_run(self) -> None:
+        """The plane is drawn on another core while running: start that helper now."""
+        shared_worker().start()
+
+    def carry_over(self, previous: ClassificationPart, measurements: bool) -> None:
+        """This part's model was rebuilt from `previous`'s: the same preset; with
+        `measurements` (changed data, training on) the same validation set and curves."""
+        self.preset_spec = previous.preset_spec
+        if measurements:
+            self.plane.validation.update(previous.plane.validation)

@@ -1,0 +1,241 @@
+"""What every lab does in the main window, written once: its controller, the panels all labs
+have (controls, chain rule, printed log), its docks and actions, and taking the window over and
+handing it back, so two labs can share one window.
+
+Each lab keeps its own central view, panels and actions for the window's whole life. The active
+lab's are shown; the other's are hidden, their View > Panels entries and menu actions made
+invisible (which also switches off their shortcuts, so Space or Right never reaches two labs).
+Central views are swapped without deleting the one taken out: it stays a hidden child of the
+window until its lab comes back. A lab (gui.labs.hand.lab, gui.labs.classification.lab) adds its
+own views, places the docks and wires what only it has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Protocol
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+
+from gui.controller.lab_controller import LabController
+from gui.controller.snapshot import Index, Snapshot
+from gui.panels.chain_rule_panel import ChainRulePanel
+from gui.panels.controls_panel import ControlsPanel
+from gui.panels.log_panel import LogPanel
+from gui.shell.main_window import MainWindow
+
+STATUS_MS = 10_000
+LAB_VIEW_PROPERTY = "labCentralView"  # set on a lab's central view: keep it when swapped out
+
+Builders = Mapping[str, tuple[str, Callable]]  # scenario name -> (title, build)
+
+
+class LossView(Protocol):
+    """The plot of a lab's loss (gui.plots.loss_plot, gui.plots.training_curves), whose log
+    scale a session remembers."""
+
+    def log_scale(self) -> bool: ...
+
+    def set_log_scale(self, on: bool) -> None: ...
+
+
+def show_central(window: QMainWindow, view: QWidget) -> None:
+    """Make `view` the window's central widget; a lab's previous view is kept hidden, anything
+    else (the start page) is deleted once control returns to the event loop."""
+    current = window.centralWidget()
+    if current is view:
+        return
+    if current is not None:
+        window.takeCentralWidget()
+        current.setParent(window)  # owned by the window again, so it lives on, hidden
+        current.hide()
+        if not current.property(LAB_VIEW_PROPERTY):
+            current.deleteLater()
+    view.setProperty(LAB_VIEW_PROPERTY, True)
+    window.setCentralWidget(view)
+    view.show()
+
+
+def scenario_builders(kind: str) -> dict[str, tuple[str, Callable]]:
+    """The engine's scenarios of one kind: name -> (title, build)."""
+    from engine.scenarios.presets import SCENARIOS
+
+    return {name: (scenario.title, scenario.build) for name, scenario in SCENARIOS.items()
+            if scenario.kind == kind}
+
+
+def scenario_titles() -> dict[str, str]:
+    """Every scenario's title by name, for the Scenario menu that all labs share."""
+    from engine.scenarios.presets import SCENARIOS
+
+    return {name: scenario.title for name, scenario in SCENARIOS.items()}
+
+
+class LabBase(QObject):
+    """A lab's controller, shared panels, docks and actions, and its turn in the window.
+
+    A lab builds its own views after this constructor, then places the docks (`_dock`), makes
+    its actions (`_create_actions`) and wires them (`_connect`), and draws each snapshot in
+    `_show_snapshot`.
+    """
+
+    kind: ClassVar[str]  # the scenario kind it opens; also its docks' objectName prefix
+
+    def __init__(self, window: MainWindow, builders: Builders, **controller_options: Any):
+        """controller_options: the run loop's settings for this lab (see LabController)."""
+        super().__init__(window)
+        self.window = window
+        self.controller = LabController(builders, parent=self, **controller_options)
+        self.controls = ControlsPanel()
+        self.chain_rule = ChainRulePanel()
+        self.log = LogPanel()
+        self.docks: dict[str, QDockWidget] = {}
+        # Its own actions by key, and the shared Scenario entries as "scenario_<name>".
+        self.actions: dict[str, QAction] = {}
+        self._shared_actions: set[QAction] = set()
+
+    # --- what each lab provides ----------------------------------------------------------------
+
+    @property
+    def central_view(self) -> QWidget:
+        """The view in the middle of the window while this lab has it."""
+        raise NotImplementedError
+
+    @property
+    def loss_view(self) -> LossView:
+        """The plot of the loss, whose log scale a session remembers."""
+        raise NotImplementedError
+
+    def _show_snapshot(self, snapshot: Snapshot) -> None:
+        """Hand a new snapshot to the lab's views."""
+        raise NotImplementedError
+
+    # --- assembly ------------------------------------------------------------------------------
+
+    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea,
+              tabify_with: QDockWidget | None = None) -> QDockWidget:
+        """A panel in a dock of the window, remembered in `docks` under `key`."""
+        dock = QDockWidget(title, self.window)
+        dock.setObjectName(f"{self.kind}_{key}_dock")
+        dock.setWidget(widget)
+        self.window.add_dock(dock, area, tabify_with)
+        self.docks[key] = dock
+        return dock
+
+    def _add_action(self, menu: str, key: str, text: str, slot: Callable[[], object],
+                    *shortcuts: str) -> QAction:
+        """A window-wide action of this lab, in `menu` and in `actions` under `key`."""
+        action = QAction(text, self.window)
+        action.setShortcuts([QKeySequence(each) for each in shortcuts])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.window.add_menu_action(menu, action)
+        self.actions[key] = action
+        return action
+
+    def _create_actions(self, reset_text: str) -> None:
+        """Undo/Redo, the Run menu every lab has (with the keys the controls panel names on
+        its buttons) and the shared Scenario menu."""
+        controller = self.controller
+        undo = controller.undo_stack.createUndoAction(self.window, "&Undo")
+        undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        redo = controller.undo_stack.createRedoAction(self.window, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for key, action in (("undo", undo), ("redo", redo)):
+            self.window.add_menu_action("Edit", action)
+            self.actions[key] = action
+        self._add_action("Run", "step", "&Step one operation", controller.step, "Right")
+        self._add_action("Run", "step_back", "Step &back one operation", controller.step_back,
+                         "Left")
+        self._add_action("Run", "iteration", "Finish the &iteration",
+                         controller.finish_iteration, "Return", "Enter")
+        self._add_action("Run", "run", "&Run / Pause", controller.toggle_running, "Space")
+        self._add_action("Run", "reset", reset_text, controller.reset, "R")
+        # Shared with the other lab, so they stay when this lab steps aside.
+        for name, action in self.window.scenario_actions(scenario_titles()).items():
+            self.actions[f"scenario_{name}"] = action
+            self._shared_actions.add(action)
+
+    def _connect(self) -> None:
+        """The wiring every lab has: controller to views, controls to controller, the window's
+        scenario requests to this lab."""
+        controller = self.controller
+        controller.snapshot_changed.connect(self._on_controller_snapshot_changed)
+        controller.status_message.connect(self._on_controller_status_message)
+        self.controls.step_requested.connect(controller.step)
+        self.controls.step_back_requested.connect(controller.step_back)
+        self.controls.iteration_requested.connect(controller.finish_iteration)
+        self.controls.run_toggled.connect(controller.set_running)
+        self.controls.reset_requested.connect(controller.reset)
+        self.controls.speed_changed.connect(controller.set_speed)
+        self.controls.restore_requested.connect(controller.restore_last_good)
+        self.window.scenario_requested.connect(self._on_window_scenario_requested)
+
+    # --- taking the window over ----------------------------------------------------------------
+
+    @property
+    def active(self) -> bool:
+        """Whether the window shows this lab right now."""
+        return self.window.active_lab() is self
+
+    def load(self, name: str) -> None:
+        """Take the window over and open scenario `name` at its start."""
+        self.window.set_active_lab(self)
+        self.controller.load_scenario(name)
+
+    def activate(self) -> None:
+        """Show this lab's view, panels and keys, and its scenario in the title."""
+        show_central(self.window, self.central_view)
+        self._show_parts(True)
+        if self.controller.snapshot is not None:
+            self.window.title.set_scenario(self.controller.snapshot.title)
+
+    def deactivate(self) -> None:
+        """Step aside for another lab: pause, hide the panels, free the keys."""
+        self.controller.pause()
+        self._show_parts(False)
+
+    def _show_parts(self, visible: bool) -> None:
+        """Show or hide the panels with their View > Panels entries, and the menu actions."""
+        for dock in self.docks.values():
+            dock.toggleViewAction().setVisible(visible)
+            dock.setVisible(visible)
+        for action in self.actions.values():
+            if action not in self._shared_actions:
+                action.setVisible(visible)
+
+    # --- what a session keeps of the views ------------------------------------------------------
+
+    def view_settings(self) -> dict[str, Any]:
+        """Which lab, and whether the loss is on a log scale."""
+        return {"lab": self.kind, "log_scale": self.loss_view.log_scale()}
+
+    def apply_view_settings(self, view: Mapping[str, Any]) -> None:
+        """Put saved view settings back; unknown or ill-typed entries are ignored."""
+        if isinstance(view.get("log_scale"), bool):
+            self.loss_view.set_log_scale(view["log_scale"])
+
+    # --- handlers ------------------------------------------------------------------------------
+
+    def _on_window_scenario_requested(self, name: str) -> None:
+        """Open a scenario of this lab's kind, chosen from the menu or the start page (another
+        kind's lab takes the window over itself)."""
+        if name in self.controller.builders:
+            self.load(name)
+
+    def _on_controller_snapshot_changed(self, snapshot: Snapshot) -> None:
+        """Draw the new snapshot; while on screen, keep the title's scenario current."""
+        if self.active:
+            self.window.title.set_scenario(snapshot.title)
+        self._show_snapshot(snapshot)
+
+    def _on_controller_status_message(self, message: str) -> None:
+        """Show the controller's sentence in the status bar."""
+        self.window.statusBar().showMessage(message, STATUS_MS)
+
+    def _on_panel_value_rejected(self, _name: str, _index: Index, message: str) -> None:
+        """Typed text that is not a number: say so in the status bar too."""
+        self.window.statusBar().showMessage(f"Refused: {message}; the old value is kept.",
+                                            STATUS_MS)

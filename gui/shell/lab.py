@@ -1,0 +1,42 @@
+"""What the window and its tools may ask of a lab, whichever lab it is.
+
+The shell imports a lab only when its scenario first opens (a lab brings pyqtgraph, which the
+start page does without) and knows labs only through this protocol; gui.labs.lab.LabBase
+implements it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from gui.controller.lab_controller import LabController
+
+
+class Lab(Protocol):
+    """A lab installed in the window: its controller, and how it takes the window over."""
+
+    # The scenario kind it opens ("hand", "classification"): one lab of each kind per window.
+    kind: str
+    # The only object that changes the lab's engine state; sessions and tools go through it.
+    controller: LabController
+
+    @property
+    def active(self) -> bool:
+        """Whether the window shows this lab (its panels, keys and title) right now."""
+
+    def load(self, name: str) -> None:
+        """Take the window over and open scenario `name` at its start."""
+
+    def activate(self) -> None:
+        """Show this lab's central view, panels and keys (the window calls it)."""
+
+    def deactivate(self) -> None:
+        """Pause, and hide the panels and free the keys (the window calls it)."""
+
+    def view_settings(self) -> dict[str, Any]:
+        """What the lab's views show that the engine does not hold (a session keeps it)."""
+
+    def apply_view_settings(self, view: Mapping[str, Any]) -> None:
+        """Put saved view settings back; unknown or ill-typed entries are ignored."""

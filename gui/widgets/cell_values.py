@@ -1,0 +1,56 @@
+"""The numbers in an array table's cells: shown short, read back forgivingly, tinted by sign and
+size, and the step a nudge of the wheel or an arrow key moves them by.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtGui import QColor
+
+from gui.shell.theme import current_theme
+
+
+def format_value(value: float, digits: int = 5) -> str:
+    """Short enough for a cell, exact enough to follow a learning rate of 0.001."""
+    if value == 0:
+        return "0"
+    text = f"{value:.{digits}g}"
+    return text.replace("e-0", "e-").replace("e+0", "e")
+
+
+def parse_value(text: str) -> float:
+    """The float the learner meant, or ValueError with a message fit to show them."""
+    stripped = text.strip().replace(",", ".") if text.count(",") == 1 and "." not in text \
+        else text.strip()
+    try:
+        value = float(stripped)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"'{text}' is not a finite number")
+    return value
+
+
+def tint(value: float, scale: float) -> QColor:
+    """The theme's sign colours, stronger the larger the value is against `scale`."""
+    theme = current_theme()
+    base = QColor(theme.positive if value > 0 else theme.negative)
+    strength = 0.0 if scale <= 0 else min(1.0, abs(value) / scale)
+    base.setAlphaF(0.10 + 0.45 * strength if value != 0 else 0.0)
+    return base
+
+
+def nudge_step(value: float, step: float | None) -> float:
+    """A fixed step, or (step=None) one unit in the value's second significant digit."""
+    if step is not None:
+        return step
+    if value == 0:
+        return 0.0001
+    return 10.0 ** (math.floor(math.log10(abs(value))) - 1)
+
+
+def round_to_step(value: float, step: float) -> float:
+    """Drop the binary noise a repeated nudge would otherwise accumulate (0.1 + 0.01 + ...)."""
+    decimals = max(0, -math.floor(math.log10(step)) + 1)
+    return round(value, decimals)
