@@ -45,12 +45,12 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from engine.files import session as session_format
+from engine.files.atomic import write_atomically
 from engine.files.lesson_steps import (
     MAX_ITERATIONS,
     MAX_TITLE,
@@ -60,6 +60,7 @@ from engine.files.lesson_steps import (
     parse_step,
     text,
 )
+from engine.limits import INTEGER_DIGITS
 
 APP = "backprop-playground"
 KIND = "lesson"
@@ -68,7 +69,6 @@ MAX_FILE_BYTES = 20 * 2**20  # room for a few embedded sessions
 MAX_STEPS = 200
 MAX_SUMMARY = 1000
 MAX_LESSON_ITERATIONS = 10 * MAX_ITERATIONS  # all the run and run_to actions of one lesson
-_MAX_INT_DIGITS = 30
 
 __all__ = ["APP", "FORMAT", "KIND", "MAX_FILE_BYTES", "Lesson", "LessonError",
            "lesson_from_document", "lesson_from_text", "load_lesson", "save_lesson",
@@ -143,15 +143,14 @@ def _check_budget(steps: tuple[Step, ...]) -> None:
 def session_start(session: session_format.Session) -> dict:
     """A step's "start" holding `session` whole, as a session file stores it: what an editor
     writes for a step made from the window's current state."""
-    return {"session": {"app": session_format.APP, "format": session_format.FORMAT,
-                        "scenario": session.scenario, "title": session.title,
-                        "spec": session.spec, "stepper": session.stepper,
-                        "view": session.view}}
+    return {"session": session_format.session_document(session)}
 
 
 def save_lesson(path: str | os.PathLike, document: dict) -> Lesson:
-    """Write a lesson document (as lesson_from_document takes it) atomically, after checking
-    it loads back; the Lesson it is. LessonError, and nothing written, otherwise."""
+    """Write a lesson document (as lesson_from_document takes it) whole or not at all, after
+    checking it loads back; the Lesson it is. LessonError, and nothing written, for a document
+    that does not load (engine/files/atomic.py's FileWriteError for a file that cannot be
+    written)."""
     lesson = lesson_from_document(document, name=Path(path).stem)
     try:
         data = json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
@@ -161,15 +160,7 @@ def save_lesson(path: str | os.PathLike, document: dict) -> Lesson:
     if len(encoded) > MAX_FILE_BYTES:
         raise LessonError(f"the lesson is {len(encoded) / 2**20:.1f} MB, over the "
                           f"{MAX_FILE_BYTES // 2**20} MB limit for lesson files")
-    path = Path(path)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(encoded)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    write_atomically(path, encoded)
     return lesson
 
 
@@ -216,7 +207,7 @@ def _finite_float(text_: str) -> float:
 
 
 def _bounded_int(text_: str) -> int:
-    if len(text_.lstrip("-")) > _MAX_INT_DIGITS:
+    if len(text_.lstrip("-")) > INTEGER_DIGITS:
         raise LessonError(f"an integer of {len(text_.lstrip('-'))} digits; no count in a "
                           "lesson is that large")
     return int(text_)

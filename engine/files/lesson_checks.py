@@ -38,6 +38,8 @@ def measure(quantity: Quantity, stepper: Stepper) -> Any:
         return stepper.iteration
     if kind in ("value", "gradient", "numerical"):
         return _targeted(kind, quantity.target, trainable)
+    if kind == "setting":
+        return _setting(quantity.target, trainable)
     if kind == "line":
         lines = trainable.log_lines()
         if not -len(lines) <= quantity.line < len(lines):
@@ -79,6 +81,28 @@ def _targeted(kind: str, target: Target, trainable: Trainable) -> Any:
     except ValueError as error:
         raise Unavailable(str(error)) from None
     return rule.product if kind == "gradient" else rule.numerical
+
+
+def _setting(place: Target | SpecPath, trainable: Trainable) -> Any:
+    """A hyperparameter as it is now, or a value of the spec the network was built from."""
+    if isinstance(place, Target):
+        settings = trainable.hyperparameters() if isinstance(trainable, Model) else {
+            name: value for name, value in trainable.parameters().items() if np.ndim(value) == 0}
+        if place.index is not None or place.name not in settings:
+            raise Unavailable(f"{place} is not a setting here: expected one of "
+                              f"{', '.join(settings)}")
+        return _element(settings[place.name], None, place.name)
+    if not isinstance(trainable, Model):
+        raise Unavailable(f"{place}: {trainable.title} has no spec")
+    value: Any = trainable.spec
+    for key in place.keys:
+        try:
+            value = value[key]
+        except (KeyError, IndexError, TypeError):
+            raise Unavailable(f"{place} is not in this network's spec") from None
+    if isinstance(value, (dict, list)):
+        raise Unavailable(f"{place} is not a single setting")
+    return value
 
 
 def _element(value: Any, index: tuple[int, ...] | None, name: str) -> Any:

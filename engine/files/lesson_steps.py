@@ -28,13 +28,13 @@ from engine.files.lesson_terms import (
     parse_quantity,
     parse_target,
 )
-from engine.files.session import (
-    MAX_DATA_POINTS,
-    MAX_HIDDEN_LAYERS,
-    MAX_NEURONS,
-    Session,
-    SessionError,
-    session_from_document,
+from engine.files.session import Session, SessionError, session_from_document
+from engine.limits import (
+    LOADABLE_ACTIVATIONS,
+    LOADABLE_DATA_POINTS,
+    LOADABLE_HIDDEN_LAYERS,
+    LOADABLE_NEURONS,
+    LOADABLE_PARAMETERS,
 )
 from engine.scenarios.presets import SCENARIOS
 from engine.training.spec import check_optimizer, normalize_spec
@@ -174,12 +174,16 @@ def _spec(scenario: str, changes: Any, where: str) -> dict:
     except (ValueError, TypeError) as error:
         raise LessonError(f"{where}: {error}") from None
     data = normalized["data"]
-    widths = [layer["neurons"] for layer in normalized["hidden"]]
-    if data["samples"] * data["classes"] > MAX_DATA_POINTS or len(widths) > MAX_HIDDEN_LAYERS \
-            or max(widths, default=0) > MAX_NEURONS:
-        raise LessonError(f"{where}: the network is too large for a lesson (at most "
-                          f"{MAX_DATA_POINTS} points, {MAX_HIDDEN_LAYERS} hidden layers of "
-                          f"{MAX_NEURONS} neurons)")
+    points = data["samples"] * data["classes"]
+    widths = [2] + [layer["neurons"] for layer in normalized["hidden"]] + [data["classes"]]
+    parameters = sum((n_in + 1) * n_out for n_in, n_out in zip(widths, widths[1:], strict=False))
+    if points > LOADABLE_DATA_POINTS or len(widths) - 2 > LOADABLE_HIDDEN_LAYERS \
+            or max(widths) > LOADABLE_NEURONS or parameters > LOADABLE_PARAMETERS \
+            or points * max(widths) > LOADABLE_ACTIVATIONS:
+        raise LessonError(f"{where}: the network is too large for a lesson (a session file "
+                          f"may hold at most {LOADABLE_DATA_POINTS} points, "
+                          f"{LOADABLE_HIDDEN_LAYERS} hidden layers of {LOADABLE_NEURONS} "
+                          f"neurons, {LOADABLE_PARAMETERS} weights and biases)")
     return normalized
 
 

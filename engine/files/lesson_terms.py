@@ -8,7 +8,9 @@ A lesson names things as the book and the seed write them, so a teacher can type
 - a quantity is what a task checks or a caption quotes: `loss`, `accuracy`, `validation_loss`,
   `validation_accuracy`, `iteration`, `learning_rate`, `value NAME[...]`, `gradient NAME[...]`
   (what backpropagation computes for it), `numerical NAME[...]` (the central difference),
-  `line N` (a printed line, negative from the end) and `validation_line` (chapter 11's line);
+  `setting NAME` (a hyperparameter as it is now, such as `setting decay`, or a place in the
+  spec, `setting spec.hidden[0].dropout`), `line N` (a printed line, Python's index: 0 the
+  first, -1 the last) and `validation_line` (chapter 11's line);
 - a highlight is a panel, a table cell, a part of the hand lab's diagram, a line of the chain
   rule panel or a plot, named as the window names them (LAB_PANELS, LAB_PLOTS below).
 
@@ -105,10 +107,11 @@ class SpecPath:
 @dataclass(frozen=True)
 class Quantity:
     """Something measured on the current state: a name from NUMBER_QUANTITIES or
-    TEXT_QUANTITIES, "value"/"gradient"/"numerical" of a target, or printed line `line`."""
+    TEXT_QUANTITIES, "value"/"gradient"/"numerical" of a target, "setting" of a
+    hyperparameter or spec place, or printed line `line`."""
 
     kind: str
-    target: Target | None = None
+    target: Target | SpecPath | None = None  # a SpecPath only for "setting"
     line: int | None = None
 
     def __str__(self) -> str:
@@ -197,6 +200,11 @@ def parse_quantity(text: object) -> Quantity:
         if not rest:
             raise TermError(f"{text!r}: {kind} needs a value name, e.g. {kind} weights[0]")
         return Quantity(kind, target=parse_target(rest))
+    if kind == "setting":
+        if not rest:
+            raise TermError(f"{text!r}: setting needs a name, e.g. setting decay or "
+                            "setting spec.hidden[0].dropout")
+        return Quantity(kind, target=parse_change(rest))
     if kind == "line":
         try:
             line = int(rest)
@@ -206,7 +214,7 @@ def parse_quantity(text: object) -> Quantity:
         if abs(line) > MAX_INDEX:
             raise TermError(f"{text!r}: line {line} is out of range")
         return Quantity("line", line=line)
-    known = (*NUMBER_QUANTITIES, *TEXT_QUANTITIES, *TARGETED_QUANTITIES, "line")
+    known = (*NUMBER_QUANTITIES, *TEXT_QUANTITIES, *TARGETED_QUANTITIES, "setting", "line")
     raise TermError(f"{text!r} is not a quantity: it starts with one of {', '.join(known)}")
 
 

@@ -58,6 +58,7 @@ def test_stray_markers_inside_code_and_closing_braces_are_literal():
     ("{{ value }}", "value needs a value name"),
     ("{{ loss 3 }}", "loss takes nothing after it"),
     ("{{ line last }}", "line needs a whole number"),
+    ("{{ setting }}", "setting needs a name"),
     ("{{ validation_line : .2f }}", "it takes no number format"),
     ("{{ loss : {0.__class__} }}", "is not a number format"),
     ("{{ loss }}" * 41, "41 placeholders"),

@@ -168,6 +168,22 @@ def test_a_quantity_this_state_cannot_give_is_a_warning_and_shows_a_question_mar
     assert len(played.warnings) == 4 and all("shown as ?" in w for w in played.warnings)
 
 
+def test_settings_are_quoted_from_the_hyperparameters_and_the_spec():
+    played = player(small_model_step(
+        caption="{{ setting decay }} {{ setting spec.hidden[0].neurons }} "
+                "{{ setting spec.optimizer.name }} {{ learning_rate }} {{ setting beta_9 }} "
+                "{{ setting spec.hidden[4].dropout }} {{ setting spec.optimizer }}",
+        actions=[{"do": "set", "target": "decay", "value": 0.25}]),
+        neuron_step(caption="{{ setting learning_rate }} {{ setting weights }}")).play
+    assert played(0).caption_text() == "0.25 4 adam 0.05 ? ? ?"
+    expected = ["beta_9 is not a setting here", "spec.hidden[4].dropout is not in this "
+                "network's spec", "spec.optimizer is not a single setting"]
+    assert len(played(0).warnings) == 3
+    assert all(text in warning for text, warning in zip(expected, played(0).warnings,
+                                                        strict=True))
+    assert played(1).caption_text() == "0.001 ?"
+
+
 def test_a_task_is_done_only_by_the_changes_it_allows():
     task = {"text": "loss under 1", "hint": "bias to -4.5",
             "check": {"quantity": "loss", "compare": "<", "threshold": 1.0,

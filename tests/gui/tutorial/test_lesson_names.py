@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from engine.files.lesson_terms import CHAIN_RULE_LINES, LAB_PANELS, LAB_PLOTS
 from engine.scenarios.presets import SCENARIOS
-from gui.controller.lab_controller import chain_rule_info
+from gui.controller.snapshot import chain_rule_info
 from gui.labs.classification.lab import install_classification_lab
 from gui.labs.hand.lab import install_hand_lab
 from gui.panels.chain_rule_panel import rule_html
