@@ -34,11 +34,12 @@ LAB_PANELS = {
     "hand": ("controls", "parameters", "diagram", "chain_rule", "loss_along_weight", "loss",
              "log"),
     "classification": ("controls", "network", "data", "boundary", "neuron_maps", "inspector",
-                       "chain_rule", "log", "curves"),
+                       "confusion", "chain_rule", "log", "curves"),
 }
 LAB_PLOTS = {
     "hand": ("loss", "loss_along_weight"),
-    "classification": ("boundary", "loss", "accuracy", "learning_rate", "neuron_maps"),
+    "classification": ("boundary", "regression", "loss", "accuracy", "learning_rate",
+                       "neuron_maps"),
 }
 # The lines of the chain rule panel (gui/panels/chain_rule_panel.py rule_html), top to bottom:
 # the equation, its factors' values, a sum's largest term, the product, the central difference,
