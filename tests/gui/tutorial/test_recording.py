@@ -27,7 +27,7 @@ def record(qtbot, path, size=(640, 360), frames=4):
                                                           frames=frames))
     with qtbot.waitSignal(recorder.finished, timeout=20_000) as done:
         recorder.start()
-    assert done.args == [path, frames + 1]
+    assert done.args == [path, frames + 1, ""]
     assert controller.stepper.iteration == 5 * frames
     return decode(path)
 
