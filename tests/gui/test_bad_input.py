@@ -219,6 +219,7 @@ def test_a_points_file_that_is_not_there_is_refused_with_its_name(qtbot, labs, t
     assert "Could not load no such file.csv" in lab.data.message.text()
     assert "kept" in lab.data.message.text()
     lab.data.save_points_requested.emit(str(tmp_path / "no folder" / "points.csv"))
-    assert "Could not save points.csv" in lab.data.message.text()
+    said = lab.data.message.text()
+    assert said.startswith("Could not save the points: cannot write points.csv: the folder ")
     assert lab.controller.spec == spec
     QApplication.processEvents()
