@@ -161,3 +161,24 @@ print("done", c.snapshot.iteration)
                        if "This plugin does not support" not in line)
     assert "Warning" not in stderr
     assert "overflow" not in stderr and "invalid value" not in stderr
+
+
+def test_native_rmsprop_at_1e38_draws_its_neuron_maps_without_a_warning(qtbot):
+    """Native numerics keep float64 activations past float32's 3.4e38, which the enlarged
+    neuron map (a float32 image) could not hold: an overflow warning on stderr, an error here."""
+    window, lab = open_window(qtbot, "spiral")
+    window.resize(1600, 1000)
+    controller = lab.controller
+    controller.set_architecture({"numerics": "native",
+                                 "optimizer": {"name": "rmsprop", "learning_rate": 1e38}})
+    assert controller.spec["numerics"] == "native"
+
+    def beyond_float32() -> bool:
+        controller.run_iterations(1)
+        qtbot.wait(5)  # the maps are drawn a slice after the snapshot
+        return lab.neuron_maps.large_image.image is not None and \
+            "e+" in lab.neuron_maps.caption.text() and \
+            abs(float(lab.neuron_maps.caption.text().split()[-1])) > 3.5e38
+
+    qtbot.waitUntil(beyond_float32, timeout=20_000)
+    assert np.isfinite(lab.neuron_maps.large_image.image).all()
