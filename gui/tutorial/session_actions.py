@@ -33,6 +33,8 @@ SESSION_FILTER = "Backprop Playground sessions (*.json);;All files (*)"
 PYTHON_FILTER = "Python scripts (*.py);;All files (*)"
 UNTITLED = "untitled"  # what Save/Discard/Cancel calls a session that has no file
 STATUS_MS = 10_000
+DIVERGED_RUN = ("Training has diverged: a script from here would train on overflowed values. "
+                "Restore the last good state first, then export.")
 DIVERGED_EXPORT = ("The script starts where this iteration ends, and finishing it overflows "
                    "({}). Step back (Left) to finite values, or change the value that "
                    "overflows, then export.")
@@ -222,6 +224,9 @@ class SessionActions(QObject):
         lab = self.active_lab()
         if lab is None:
             self._status("Open a scenario first: there is nothing to export")
+            return False
+        if lab.controller.snapshot.can_restore:
+            show_problem(self.window, "Could not export", DIVERGED_RUN)
             return False
         try:
             script = export_script(lab.controller.stepper)
