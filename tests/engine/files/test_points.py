@@ -7,7 +7,8 @@ import pytest
 
 from engine.files import atomic
 from engine.files.atomic import FileWriteError
-from engine.files.points import MAX_FILE_BYTES, load_points_csv, save_points_csv
+from engine.files.points import load_points_csv, save_points_csv
+from engine.limits import POINTS_FILE_BYTES as MAX_FILE_BYTES
 from tests.full_disk import fill_disk
 
 
