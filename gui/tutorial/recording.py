@@ -11,6 +11,7 @@ when it is complete; every way a recording can fail is said in a message box.
 from __future__ import annotations
 
 import contextlib
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,7 +45,10 @@ if TYPE_CHECKING:
     from gui.controller.lab_controller import LabController
 
 STATUS_MS = 10_000
-SETTLE_ROUNDS = 20  # at most this many event-loop passes for the views to finish a frame
+# The longest the views may take to finish a frame. A plane is drawn in time-boxed slices, so a
+# busy machine needs more passes for the same picture: a cap in passes would grab a half-drawn
+# plane there, and the same session would record different frames.
+SETTLE_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,8 @@ class Recorder(QObject):
     def _settle(self) -> None:
         """Let the views finish what the last snapshot started (a plane drawn in slices,
         deferred layouts), until a pass brings no new snapshot."""
-        for _ in range(SETTLE_ROUNDS):
+        give_up = time.monotonic() + SETTLE_S
+        while time.monotonic() < give_up:
             before = self.controller.snapshot
             QApplication.sendPostedEvents()
             QApplication.processEvents()
