@@ -86,7 +86,12 @@ def _svg_bytes(view, item) -> bytes:
     path data Qt 6.11 writes, so Qt's own SVG generator draws it; lines stay vectors.)"""
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QPainter
-    from PySide6.QtSvg import QSvgGenerator
+
+    try:
+        from PySide6.QtSvg import QSvgGenerator
+    except ImportError:  # packaging/backprop-playground.spec leaves QtSvg out
+        raise ValueError("SVG needs Qt's SVG module, which the standalone bundle leaves out: "
+                         "export a PNG, or run the pip-installed app") from None
 
     source = item.sceneBoundingRect()
     buffer = QBuffer()

@@ -167,7 +167,12 @@ class Recorder(QObject):
 
     def _finish(self, stopped_because: str) -> None:
         """Close the writer and put the file in place; a file that did not close cleanly is
-        thrown away, the target kept as it was."""
+        thrown away, the target kept as it was (as it is when cancelled before any frame)."""
+        if not self.written:
+            self._writer.abandon()
+            self._file.discard()
+            self._end(None, stopped_because)
+            return
         try:
             self._writer.close()
             path = self._file.commit()
@@ -314,7 +319,8 @@ class RecordAction(QObject):
         """Say where the recording went, or why there is none."""
         if path is None:
             self.window.statusBar().showMessage("Nothing was recorded", STATUS_MS)
-            tell_failure(self.window, f"The recording failed: {problem}.")
+            if problem:
+                tell_failure(self.window, f"The recording failed: {problem}.")
             return
         done = f"Recorded {frames} frames to {path}"
         self.window.statusBar().showMessage(f"{done}. It stopped early: {problem}" if problem

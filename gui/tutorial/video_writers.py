@@ -53,7 +53,8 @@ def open_writer(path: Path, kind: str, fps: int) -> VideoWriter:
             raise ValueError("MP4 needs imageio-ffmpeg, which the standalone bundle leaves out "
                              "to stay small: record a GIF, or run the pip-installed app")
         return Mp4Writer(path, fps)
-    raise ValueError(f"cannot record to {kind or 'a file without a suffix'}: choose .gif or .mp4")
+    raise ValueError(f"cannot record to {'.' + kind if kind else 'a file without a suffix'}: "
+                     "choose .gif or .mp4")
 
 
 class GifWriter:

@@ -1,5 +1,7 @@
 """File > Export: a plot to PNG and SVG, the whole window to PNG, as a learner asks for them."""
 
+import sys
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
@@ -91,3 +93,14 @@ def test_an_export_to_a_read_only_folder_is_refused_before_drawing(qtbot, tmp_pa
         folder.chmod(0o755)
     assert said == f"Could not export: cannot write w.png: the folder {folder} is read-only"
     assert drawn == [] and list(folder.iterdir()) == []
+
+
+def test_an_svg_without_qts_svg_module_says_to_export_a_png(qtbot, tmp_path, monkeypatch):
+    """The standalone bundle leaves QtSvg out (packaging/backprop-playground.spec)."""
+    window = open_window(qtbot)
+    view = next(v for v in plot_views(window) if plot_name(v) == "Loss per iteration")
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton)
+    monkeypatch.setitem(sys.modules, "PySide6.QtSvg", None)  # import fails as in the bundle
+    said = export_through_the_menu(window, monkeypatch, "plot_svg", tmp_path / "loss.svg")
+    assert said.startswith("Could not export: SVG needs Qt's SVG module")
+    assert list(tmp_path.iterdir()) == []

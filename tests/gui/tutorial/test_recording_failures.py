@@ -13,8 +13,9 @@ from pathlib import Path
 import imageio.v3 as iio
 import imageio_ffmpeg
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from engine.files.atomic import TEMPORARY_SUFFIX
 from gui.controller.lab_controller import LabController
@@ -255,3 +256,21 @@ def test_a_diverged_run_is_not_recorded_until_restored(qtbot, tmp_path, told):
     controller.restore_last_good()
     assert controller.edit_value("weights", (0,), 0.5)
     assert record(qtbot, window, controller, tmp_path / "run.gif")[2] == ""
+
+
+def test_cancelled_before_the_first_frame_nothing_is_written_or_complained_of(qtbot, tmp_path,
+                                                                             told):
+    target = tmp_path / "run.gif"
+    target.write_bytes(b"earlier")
+    window, controller = open_window(qtbot)
+    recorder = window.tools.record_action.record(
+        controller, RecordingPlan(target, fps=5, size=SMALL, every=1, frames=3))
+    cancel = recorder.dialog.findChild(QPushButton)
+    assert cancel.text() == "Cancel"
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)  # before the first frame is taken
+    with qtbot.waitSignal(recorder.finished, timeout=30_000) as done:
+        pass
+    assert done.args == [None, 0, ""]
+    assert window.statusBar().currentMessage() == "Nothing was recorded"
+    assert told == []
+    assert sorted(tmp_path.iterdir()) == [target] and target.read_bytes() == b"earlier"
