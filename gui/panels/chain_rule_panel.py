@@ -20,7 +20,7 @@ AGREEMENT = 1e-4  # relative error under which the two estimates count as the sa
 
 
 OPERATORS = frozenset("=+*×·≈")  # a long line wraps only before one of these
-WORD_JOINER = "\u2060"  # invisible; keeps Qt from breaking "dl/dw" after its slash
+WORD_JOINER = "\u2060"  # invisible; keeps Qt from breaking "dl/dw" or "1e-12" inside
 INDENT_PX = 24  # a wrapped line's continuation starts this far in
 
 
@@ -30,12 +30,12 @@ def _escape(text: str) -> str:
 
 def _math(text: str) -> str:
     """`text` as rich text that may break only before an operator ("= a * b" breaks before
-    "*"): every other space is non-breaking and no slash ends a line."""
+    "*"): every other space is non-breaking and no slash or minus ends a line."""
     words = text.split(" ")
     html = _escape(words[0])
     for word in words[1:]:
         html += (" " if word in OPERATORS else "&nbsp;") + _escape(word)
-    return html.replace("/", "/" + WORD_JOINER)
+    return html.replace("/", "/" + WORD_JOINER).replace("-", "-" + WORD_JOINER)
 
 
 def _line(*segments: str, colour: str | None = None) -> str:
@@ -78,13 +78,13 @@ def rule_html(rule: ChainRuleInfo) -> str:
         factors = " × ".join(_signed(part.value) for part in rule.factors)
         with np.errstate(over="ignore", invalid="ignore"):  # diverged factors: inf or nan
             term = float(np.prod([part.value for part in rule.factors]))
-        lines.append(_line(_math(f"its largest term: {labels}"), colour="gray"))
+        lines.append(_line("its largest term:", _math(labels), colour="gray"))
         lines.append(_line("&nbsp;" * 4 + _math(f"= {factors} = {_number(term)}"),
                            colour="gray"))
     lines.append(_line(f"= <b>{_number(rule.product)}</b>", "(backpropagation)"))
     lines.append(_line(_math(f"≈ {_number(rule.numerical)}"), _math("(central difference)"),
-                       f"<span style='color: {colour}'>"
-                       f"{_math(f'relative error {rule.relative_error:.1e}: {verdict}')}</span>"))
+                       f"<span style='color: {colour}'>relative error "
+                       f"{_math(f'{rule.relative_error:.1e}: {verdict}')}</span>"))
     return "".join(lines)
 
 
