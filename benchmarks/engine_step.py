@@ -9,7 +9,7 @@ Three candidates per numerics, run in turn each round (see common.interleaved_ra
   np.dot; no checks, no stepping machinery.
 - Model.run_iteration: the engine's book classes called in the book's order.
 - Stepper.run_iterations: what the app trains with (divergence checks, checkpoints, history).
-- (chapter 10 only) Model.run_iteration inside engine.book.layers.trusted(): the book classes
+- (chapter 10 only) Model.run_iteration inside engine.book.checks.trusted(): the book classes
   without their argument checks, each layer updated on its own (the "what-if" row, what the
   Stepper's trusted iteration gains beyond skipping the checks).
 
@@ -32,7 +32,7 @@ from common import Row, at_least, emit, interleaved_rates, use_repo_imports
 
 use_repo_imports()
 
-from engine.book.layers import trusted  # noqa: E402
+from engine.book.checks import trusted  # noqa: E402
 from engine.scenarios.presets import chapter10_spec  # noqa: E402
 from engine.training.model import Model  # noqa: E402
 from engine.training.stepper import Stepper  # noqa: E402

@@ -41,6 +41,7 @@ SCRIPTS = (
     ("editing.py", ["--json"], QUICK, {}),
     ("startup.py", ["--json"], QUICK, {}),
     ("memory.py", ["--json"], QUICK, {}),
+    ("comparison.py", ["--json"], QUICK, {}),
 )
 # A row of window_training.py's table: figure, value, target (">= 0.70", "<= 100" or "-"), and
 # "yes" / "NO" when there is a target.

@@ -15,8 +15,9 @@ from collections.abc import Callable
 
 from engine.scenarios.presets import SCENARIOS, chapter10_spec
 from engine.scenarios.seed import SEED_ITERATIONS, LayerOfThree, SingleNeuron
-from engine.training.model import HYPERPARAMETERS, Model, normalize_spec
+from engine.training.model import Model
 from engine.training.performance import tune_for_small_arrays
+from engine.training.spec import HYPERPARAMETERS, normalize_spec
 from engine.training.stepper import Divergence, Stepper
 
 _MODEL_FLAGS = ("data", "samples", "classes", "hidden", "activation", "optimizer", "decay",

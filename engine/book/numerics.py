@@ -11,6 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
+# Each Numerics function and the numpy function it stands for in the book's text: the book's
+# classes call `self.numerics.dot(...)` where the book calls `np.dot(...)`, and a script that
+# runs nnfs.init() itself (Export as Python) calls numpy's.
+NUMPY_NAMES = {"dot": "np.dot", "zeros": "np.zeros", "eye": "np.eye",
+               "randn": "np.random.randn", "binomial": "np.random.binomial"}
+
 
 class Numerics:
     """Numpy as it is at call time, so a book script that calls `nnfs.init()` after importing

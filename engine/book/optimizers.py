@@ -1,193 +1,251 @@
-"""The book's optimizers (chapter 10): SGD with decay and momentum, Adagrad, RMSprop, Adam.
+"""The book's optimizers (chapter 10), as the book writes them: SGD with decay and momentum,
+Adagrad, RMSprop, Adam (Sentdex/nnfs_book, Chapter_10/Ch10_Final.py).
 
-Each step is three calls, as in the book: `pre_update_params()` decays the learning rate,
-`update_params(layer)` changes one Layer_Dense in place (`layer.weights += ...`, keeping the
-layer's dtype), `post_update_params()` counts the iteration. The caches live on the layer
-(weight_momentums, weight_cache, bias_momentums, bias_cache), created on first use.
+Each step is three calls: `pre_update_params()` decays the learning rate, `update_params(layer)`
+changes one Layer_Dense in place (`layer.weights += ...`, keeping the layer's dtype), and
+`post_update_params()` counts the iteration. The caches live on the layer (weight_momentums,
+weight_cache, bias_momentums, bias_cache), created on first use.
 
-The book writes each formula twice, once for the weights and once for the biases. Here it is
-written once, in `update_array(parameters, gradients, momentums, cache)`, which update_params
-calls for the weights and then for the biases: the same operations on the same arrays, so the
-same numbers. The formulas are elementwise, so one call can also update the parameters of
-every layer laid end to end in one array (engine/training/fastpath.py), in half the numpy calls.
+The formulas are elementwise, so `update_params` can also update the parameters of every layer
+laid end to end in one array: engine/training/fastpath.py hands it such a "layer" to train a
+Model in half the numpy calls, with the same numbers. The `@checked(...)` line above each class
+is the engine's argument checks (engine/book/checks.py), not the book's text.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from engine.book.layers import check_array, check_called, check_number, checking
+from engine.book import contracts
+from engine.book.checks import checked
 
-Array = np.ndarray | None  # a momentum or cache array, None where an optimizer keeps none
 
+@checked(__init__=contracts.optimizer_settings, update_params=contracts.gradients)
+class Optimizer_SGD:
+    """w -= lr * dw, or with momentum: v = momentum * v - lr * dw; w += v."""
 
-class _Optimizer:
-    """Learning-rate decay and iteration counting, shared by the four optimizers."""
-
-    def __init__(self, learning_rate, decay):
-        check_number(learning_rate, "learning_rate", low=0, low_open=True)
-        check_number(decay, "decay", low=0)
+    # Initialize optimizer - set settings,
+    # learning rate of 1. is default for this optimizer
+    def __init__(self, learning_rate=1., decay=0., momentum=0.):
         self.learning_rate = learning_rate
         self.current_learning_rate = learning_rate
         self.decay = decay
         self.iterations = 0
+        self.momentum = momentum
 
+    # Call once before any parameter updates
     def pre_update_params(self) -> None:
-        """Call once before the updates: lr_t = lr / (1 + decay * t)."""
         if self.decay:
             self.current_learning_rate = self.learning_rate * \
                 (1. / (1. + self.decay * self.iterations))
 
+    # Update parameters
+    def update_params(self, layer) -> None:
+
+        # If we use momentum
+        if self.momentum:
+
+            # If layer does not contain momentum arrays, create them
+            # filled with zeros
+            if not hasattr(layer, 'weight_momentums'):
+                layer.weight_momentums = np.zeros_like(layer.weights)
+                # If there is no momentum array for weights
+                # The array doesn't exist for biases yet either.
+                layer.bias_momentums = np.zeros_like(layer.biases)
+
+            # Build weight updates with momentum - take previous
+            # updates multiplied by retain factor and update with
+            # current gradients
+            weight_updates = \
+                self.momentum * layer.weight_momentums - \
+                self.current_learning_rate * layer.dweights
+            layer.weight_momentums = weight_updates
+
+            # Build bias updates
+            bias_updates = \
+                self.momentum * layer.bias_momentums - \
+                self.current_learning_rate * layer.dbiases
+            layer.bias_momentums = bias_updates
+
+        # Vanilla SGD updates (as before momentum update)
+        else:
+            weight_updates = -self.current_learning_rate * \
+                             layer.dweights
+            bias_updates = -self.current_learning_rate * \
+                           layer.dbiases
+
+        # Update weights and biases using either
+        # vanilla or momentum updates
+        layer.weights += weight_updates
+        layer.biases += bias_updates
+
+    # Call once after any parameter updates
     def post_update_params(self) -> None:
-        """Call once after the updates."""
         self.iterations += 1
 
-    def _update_layer(self, layer) -> None:
-        """update_array for the weights, then for the biases; what it returns is kept on the
-        layer (the caches it has)."""
-        for kind, parameters, gradients in (("weight", layer.weights, layer.dweights),
-                                            ("bias", layer.biases, layer.dbiases)):
-            names = (f"{kind}_momentums", f"{kind}_cache")
-            state = self.update_array(parameters, gradients,
-                                      *(getattr(layer, name, None) for name in names))
-            for name, array in zip(names, state, strict=True):
-                if array is not None:
-                    setattr(layer, name, array)
 
-    @staticmethod
-    def _check_gradients(layer) -> None:
-        if not checking():
-            return
-        check_called(layer, "dweights", "update_params", "backward")
-        check_array(layer.dweights, "dweights", shape=layer.weights.shape)
-        check_array(layer.dbiases, "dbiases", shape=layer.biases.shape)
-
-
-class Optimizer_SGD(_Optimizer):
-    """w -= lr * dw, or with momentum: v = momentum * v - lr * dw; w += v."""
-
-    def __init__(self, learning_rate=1., decay=0., momentum=0.):
-        super().__init__(learning_rate, decay)
-        check_number(momentum, "momentum", low=0, high=1, high_open=True)
-        self.momentum = momentum
-
-    def update_params(self, layer) -> None:
-        """layer: a Layer_Dense after backward; updates its weights and biases in place."""
-        self._check_gradients(layer)
-        if self.momentum and not hasattr(layer, 'weight_momentums'):
-            layer.weight_momentums = np.zeros_like(layer.weights)
-            layer.bias_momentums = np.zeros_like(layer.biases)
-        self._update_layer(layer)
-
-    def update_array(self, parameters: np.ndarray, gradients: np.ndarray,
-                     momentums: Array, cache: Array) -> tuple[Array, Array]:
-        """parameters += updates, in place; returns (momentums, cache) as they are now.
-        All four of one shape (a layer's weights, or biases, or many laid end to end)."""
-        if self.momentum:
-            updates = \
-                self.momentum * momentums - \
-                self.current_learning_rate * gradients
-            momentums = updates
-        else:
-            updates = -self.current_learning_rate * gradients
-        parameters += updates
-        return momentums, cache
-
-
-class Optimizer_Adagrad(_Optimizer):
+@checked(__init__=contracts.optimizer_settings, update_params=contracts.gradients)
+class Optimizer_Adagrad:
     """Each parameter's step is divided by the root of its summed squared gradients."""
 
+    # Initialize optimizer - set settings
     def __init__(self, learning_rate=1., decay=0., epsilon=1e-7):
-        super().__init__(learning_rate, decay)
-        check_number(epsilon, "epsilon", low=0, low_open=True)
+        self.learning_rate = learning_rate
+        self.current_learning_rate = learning_rate
+        self.decay = decay
+        self.iterations = 0
         self.epsilon = epsilon
 
+    # Call once before any parameter updates
+    def pre_update_params(self) -> None:
+        if self.decay:
+            self.current_learning_rate = self.learning_rate * \
+                (1. / (1. + self.decay * self.iterations))
+
+    # Update parameters
     def update_params(self, layer) -> None:
-        """layer: a Layer_Dense after backward; updates its weights and biases in place."""
-        self._check_gradients(layer)
+
+        # If layer does not contain cache arrays,
+        # create them filled with zeros
         if not hasattr(layer, 'weight_cache'):
             layer.weight_cache = np.zeros_like(layer.weights)
             layer.bias_cache = np.zeros_like(layer.biases)
-        self._update_layer(layer)
 
-    def update_array(self, parameters: np.ndarray, gradients: np.ndarray,
-                     momentums: Array, cache: Array) -> tuple[Array, Array]:
-        """parameters += updates, in place; returns (momentums, cache) as they are now.
-        All four of one shape (a layer's weights, or biases, or many laid end to end)."""
-        cache += gradients**2
-        parameters += -self.current_learning_rate * \
-            gradients / \
-            (np.sqrt(cache) + self.epsilon)
-        return momentums, cache
+        # Update cache with squared current gradients
+        layer.weight_cache += layer.dweights**2
+        layer.bias_cache += layer.dbiases**2
+
+        # Vanilla SGD parameter update + normalization
+        # with square rooted cache
+        layer.weights += -self.current_learning_rate * \
+                         layer.dweights / \
+                         (np.sqrt(layer.weight_cache) + self.epsilon)
+        layer.biases += -self.current_learning_rate * \
+                        layer.dbiases / \
+                        (np.sqrt(layer.bias_cache) + self.epsilon)
+
+    # Call once after any parameter updates
+    def post_update_params(self) -> None:
+        self.iterations += 1
 
 
-class Optimizer_RMSprop(_Optimizer):
+@checked(__init__=contracts.optimizer_settings, update_params=contracts.gradients)
+class Optimizer_RMSprop:
     """Like Adagrad, but the cache is a moving average: cache = rho * cache + (1 - rho) * dw^2."""
 
-    def __init__(self, learning_rate=0.001, decay=0., epsilon=1e-7, rho=0.9):
-        super().__init__(learning_rate, decay)
-        check_number(epsilon, "epsilon", low=0, low_open=True)
-        check_number(rho, "rho", low=0, high=1, high_open=True)
+    # Initialize optimizer - set settings
+    def __init__(self, learning_rate=0.001, decay=0., epsilon=1e-7,
+                 rho=0.9):
+        self.learning_rate = learning_rate
+        self.current_learning_rate = learning_rate
+        self.decay = decay
+        self.iterations = 0
         self.epsilon = epsilon
         self.rho = rho
 
+    # Call once before any parameter updates
+    def pre_update_params(self) -> None:
+        if self.decay:
+            self.current_learning_rate = self.learning_rate * \
+                (1. / (1. + self.decay * self.iterations))
+
+    # Update parameters
     def update_params(self, layer) -> None:
-        """layer: a Layer_Dense after backward; updates its weights and biases in place."""
-        self._check_gradients(layer)
+
+        # If layer does not contain cache arrays,
+        # create them filled with zeros
         if not hasattr(layer, 'weight_cache'):
             layer.weight_cache = np.zeros_like(layer.weights)
             layer.bias_cache = np.zeros_like(layer.biases)
-        self._update_layer(layer)
 
-    def update_array(self, parameters: np.ndarray, gradients: np.ndarray,
-                     momentums: Array, cache: Array) -> tuple[Array, Array]:
-        """parameters += updates, in place; returns (momentums, cache) as they are now.
-        All four of one shape (a layer's weights, or biases, or many laid end to end)."""
-        cache = self.rho * cache + \
-            (1 - self.rho) * gradients**2
-        parameters += -self.current_learning_rate * \
-            gradients / \
-            (np.sqrt(cache) + self.epsilon)
-        return momentums, cache
+        # Update cache with squared current gradients
+        layer.weight_cache = self.rho * layer.weight_cache + \
+            (1 - self.rho) * layer.dweights**2
+        layer.bias_cache = self.rho * layer.bias_cache + \
+            (1 - self.rho) * layer.dbiases**2
+
+        # Vanilla SGD parameter update + normalization
+        # with square rooted cache
+        layer.weights += -self.current_learning_rate * \
+                         layer.dweights / \
+                         (np.sqrt(layer.weight_cache) + self.epsilon)
+        layer.biases += -self.current_learning_rate * \
+                        layer.dbiases / \
+                        (np.sqrt(layer.bias_cache) + self.epsilon)
+
+    # Call once after any parameter updates
+    def post_update_params(self) -> None:
+        self.iterations += 1
 
 
-class Optimizer_Adam(_Optimizer):
+@checked(__init__=contracts.optimizer_settings, update_params=contracts.gradients)
+class Optimizer_Adam:
     """RMSprop's cache plus momentum, both corrected for starting at zero: / (1 - beta^(t+1))."""
 
-    def __init__(self, learning_rate=0.001, decay=0., epsilon=1e-7, beta_1=0.9, beta_2=0.999):
-        super().__init__(learning_rate, decay)
-        check_number(epsilon, "epsilon", low=0, low_open=True)
-        check_number(beta_1, "beta_1", low=0, high=1, high_open=True)
-        check_number(beta_2, "beta_2", low=0, high=1, high_open=True)
+    # Initialize optimizer - set settings
+    def __init__(self, learning_rate=0.001, decay=0., epsilon=1e-7,
+                 beta_1=0.9, beta_2=0.999):
+        self.learning_rate = learning_rate
+        self.current_learning_rate = learning_rate
+        self.decay = decay
+        self.iterations = 0
         self.epsilon = epsilon
         self.beta_1 = beta_1
         self.beta_2 = beta_2
 
+    # Call once before any parameter updates
+    def pre_update_params(self) -> None:
+        if self.decay:
+            self.current_learning_rate = self.learning_rate * \
+                (1. / (1. + self.decay * self.iterations))
+
+    # Update parameters
     def update_params(self, layer) -> None:
-        """layer: a Layer_Dense after backward; updates its weights and biases in place."""
-        self._check_gradients(layer)
+
+        # If layer does not contain cache arrays,
+        # create them filled with zeros
         if not hasattr(layer, 'weight_cache'):
             layer.weight_momentums = np.zeros_like(layer.weights)
             layer.weight_cache = np.zeros_like(layer.weights)
             layer.bias_momentums = np.zeros_like(layer.biases)
             layer.bias_cache = np.zeros_like(layer.biases)
-        self._update_layer(layer)
 
-    def update_array(self, parameters: np.ndarray, gradients: np.ndarray,
-                     momentums: Array, cache: Array) -> tuple[Array, Array]:
-        """parameters += updates, in place; returns (momentums, cache) as they are now.
-        All four of one shape (a layer's weights, or biases, or many laid end to end)."""
-        momentums = self.beta_1 * \
-            momentums + \
-            (1 - self.beta_1) * gradients
-        # iterations starts at 0, the correction at step 1
-        momentums_corrected = momentums / \
+        # Update momentum  with current gradients
+        layer.weight_momentums = self.beta_1 * \
+                                 layer.weight_momentums + \
+                                 (1 - self.beta_1) * layer.dweights
+        layer.bias_momentums = self.beta_1 * \
+                               layer.bias_momentums + \
+                               (1 - self.beta_1) * layer.dbiases
+        # Get corrected momentum
+        # self.iteration is 0 at first pass
+        # and we need to start with 1 here
+        weight_momentums_corrected = layer.weight_momentums / \
             (1 - self.beta_1 ** (self.iterations + 1))
-        cache = self.beta_2 * cache + \
-            (1 - self.beta_2) * gradients**2
-        cache_corrected = cache / \
+        bias_momentums_corrected = layer.bias_momentums / \
+            (1 - self.beta_1 ** (self.iterations + 1))
+        # Update cache with squared current gradients
+        layer.weight_cache = self.beta_2 * layer.weight_cache + \
+            (1 - self.beta_2) * layer.dweights**2
+        layer.bias_cache = self.beta_2 * layer.bias_cache + \
+            (1 - self.beta_2) * layer.dbiases**2
+        # Get corrected cache
+        weight_cache_corrected = layer.weight_cache / \
             (1 - self.beta_2 ** (self.iterations + 1))
-        parameters += -self.current_learning_rate * \
-            momentums_corrected / \
-            (np.sqrt(cache_corrected) + self.epsilon)
-        return momentums, cache
+        bias_cache_corrected = layer.bias_cache / \
+            (1 - self.beta_2 ** (self.iterations + 1))
+
+        # Vanilla SGD parameter update + normalization
+        # with square rooted cache
+        layer.weights += -self.current_learning_rate * \
+                         weight_momentums_corrected / \
+                         (np.sqrt(weight_cache_corrected) +
+                             self.epsilon)
+        layer.biases += -self.current_learning_rate * \
+                         bias_momentums_corrected / \
+                         (np.sqrt(bias_cache_corrected) +
+                             self.epsilon)
+
+    # Call once after any parameter updates
+    def post_update_params(self) -> None:
+        self.iterations += 1

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.limits import OFFERED_CLASSES, POINTS_FILE_BYTES
+
 HEADER = ("x", "y", "class")
-MAX_FILE_BYTES = 10 * 2**20  # a point file this large is not something a person made by clicking
-MAX_CLASSES = 6
 
 
 def load_points_csv(
-    path: str | os.PathLike, n_classes: int = MAX_CLASSES
+    path: str | os.PathLike, n_classes: int = OFFERED_CLASSES
 ) -> tuple[np.ndarray, np.ndarray]:
     """Read points from `path`.
 
@@ -30,14 +30,14 @@ def load_points_csv(
     0..n_classes-1.
     Raises ValueError naming the line (1-based, the header is line 1) for a missing header, a
     wrong number of columns, a field that is not a number, NaN or infinity, or a class out of
-    range; and for a file larger than MAX_FILE_BYTES, checked before reading it.
+    range; and for a file larger than POINTS_FILE_BYTES, checked before reading it.
     """
     path = Path(path)
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    if size > POINTS_FILE_BYTES:
         raise ValueError(
             f"{path.name} is {size / 2**20:.1f} MB; point files are limited to "
-            f"{MAX_FILE_BYTES // 2**20} MB"
+            f"{POINTS_FILE_BYTES // 2**20} MB"
         )
     coords: list[tuple[float, float]] = []
     classes: list[int] = []

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from nnfs import datasets as nnfs_datasets
 
-from engine.book.layers import check_numerics, check_positive_int
+from engine.book.checks import check_numerics, check_positive_int
 from engine.book.numerics import GLOBAL_NUMPY, Numerics
 
 

@@ -22,58 +22,12 @@ import numpy as np
 
 from engine.book.numerics import make_numerics
 from engine.files import state as state_codec
+from engine.scenarios.notebook import NotebookReLU, notebook_dot, relu, relu_derivative
 from engine.training.chain_rule import ChainRule, make_chain_rule
+from engine.training.indexing import check_index
 from engine.training.stepper import Operation
 
 SEED_ITERATIONS = 200  # the notebook's loops run 200 iterations, then print the final values
-
-
-def relu(x):
-    return np.maximum(0, x)
-
-
-def relu_derivative(x):
-    return np.where(x > 0, 1.0, 0.0)
-
-
-class Activation_ReLU:
-    """The layer example's ReLU, with the derivative the notebook adds to it."""
-
-    def forward(self, inputs):
-        return np.maximum(0, inputs)
-
-    def derivative(self, inputs):
-        return np.where(inputs > 0, 1, 0)
-
-
-def notebook_dot(a, b):
-    """np.dot in float64, summing in a fixed order: the order the notebook's float64 numbers
-    (seed_examples.json "native") come from.
-
-    np.dot hands float64 to the BLAS, whose summation order and use of fused multiply-add
-    depend on the build and the processor: this machine's ddot fuses, giving 4.832 for the
-    neuron's second dot product where the notebook got 4.831999999999999, and every later loss
-    differs in its last digits. The notebook's vector . vector is the plain left-to-right sum;
-    its matrix . vector (OpenBLAS's dgemv kernel) sums the even and the odd columns of a row
-    separately, then adds the two. a: (k,) or (m, k); b: (k,) or (k, m).
-    """
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    if a.ndim == 2:
-        products = a * b
-        even = _sequential_sum(products[:, 0::2])
-        return even + _sequential_sum(products[:, 1::2]) if products.shape[1] > 1 else even
-    if b.ndim == 2:
-        return _sequential_sum((a[:, np.newaxis] * b).T)
-    return _sequential_sum(a * b)
-
-
-def _sequential_sum(products: np.ndarray):
-    """Sum over the last axis, strictly left to right."""
-    total = products[..., 0]
-    for i in range(1, products.shape[-1]):
-        total = total + products[..., i]
-    return total
 
 
 _Step = Callable[[dict, Callable], Any]  # (namespace, dot) -> the value the line assigns
@@ -133,7 +87,7 @@ class _SeedExample:
         if name not in self._parameters:
             raise ValueError(f"{name!r} is not editable: expected one of "
                              f"{', '.join(self._parameters)}")
-        index = _check_index(np.shape(self.ns[name]), index, name)
+        index = check_index(np.shape(self.ns[name]), index, name)
         value = _check_finite(value, name)
         current = self.ns[name]
         if isinstance(current, np.ndarray):
@@ -150,19 +104,19 @@ class _SeedExample:
 
     # -- state ---------------------------------------------------------------------------------
 
-    def snapshot(self) -> dict:
+    def capture_state(self) -> dict:
         return {"variables": {name: state_codec.copy_state(self.ns[name])
                               for name in self._parameters},
                 "iteration": self.iteration, "log_length": len(self._log)}
 
-    def restore(self, snapshot: dict) -> None:
+    def restore(self, state: dict) -> None:
         """Back to an iteration start; the values computed inside iterations are forgotten."""
-        self.ns = dict(snapshot["variables"])
-        self.iteration = snapshot["iteration"]
-        del self._log[snapshot["log_length"]:]
+        self.ns = dict(state["variables"])
+        self.iteration = state["iteration"]
+        del self._log[state["log_length"]:]
 
     def get_state(self) -> dict:
-        return state_codec.encode({**self.snapshot(), "log": list(self._log)})
+        return state_codec.encode({**self.capture_state(), "log": list(self._log)})
 
     def set_state(self, state: dict) -> None:
         decoded = state_codec.decode(state)
@@ -182,7 +136,7 @@ class _SeedExample:
             raise ValueError(f"{name!r} is not a parameter: expected one of "
                              f"{', '.join(self._parameters)}")
         variables = {key: state_codec.copy_state(self.ns[key]) for key in self._parameters}
-        index = _check_index(np.shape(variables[name]), index, name)
+        index = check_index(np.shape(variables[name]), index, name)
         if isinstance(variables[name], np.ndarray):
             variables[name][index] = value
         else:
@@ -390,7 +344,7 @@ class LayerOfThree(_SeedExample):
         raise ValueError(f"no chain rule for {name!r}: expected W, B or X")
 
 
-_RELU = Activation_ReLU()
+_RELU = NotebookReLU()
 
 
 def _isub(current, amount):
@@ -402,16 +356,6 @@ def _isub(current, amount):
 def _printed(label: str, value) -> str:
     """What print(label, value) shows."""
     return f"{label} {value}"
-
-
-def _check_index(shape: tuple[int, ...], index: tuple[int, ...], name: str) -> tuple[int, ...]:
-    try:
-        index = tuple(int(i) for i in index)
-    except (TypeError, ValueError):
-        raise ValueError(f"index for {name} must be a tuple of integers, got {index!r}") from None
-    if len(index) != len(shape) or any(not 0 <= i < n for i, n in zip(index, shape, strict=True)):
-        raise ValueError(f"index {index} is outside {name}, whose shape is {shape}")
-    return index
 
 
 def _check_finite(value: float, name: str) -> float:

@@ -6,14 +6,14 @@ value is named where it enters. Inside a Model's own training loop the arrays ar
 own: their shapes and dtypes were checked when the model was built and by a checked iteration
 after any outside change, and the Stepper checks the loss and the parameters at the end of every
 iteration (replaying it op by op, checks on, to name what overflowed). So the loop runs inside
-engine.book.layers.trusted(), where the checks pass without looking.
+engine.book.checks.trusted(), where the checks are skipped.
 
-The optimizers' updates are elementwise, with the same scalars for every layer, so updating all
-weights and biases laid end to end in one array computes every element exactly as layer by
-layer does, with one set of numpy calls instead of two per layer (a ParameterBlock). The
-fused softmax + cross-entropy knows the Model's targets ahead (FixedTargets). The numbers are the
-same: tests/engine/test_fastpath.py runs both ways side by side, bit for bit, for every layer,
-activation, regularizer and optimizer a spec can name.
+The optimizers' updates are elementwise, with the same scalars for every layer, so the book's
+`update_params` given every weight and bias laid end to end as one "layer" computes every
+element exactly as layer by layer does, with one set of numpy calls instead of two per layer (a
+ParameterBlock). The fused softmax + cross-entropy knows the Model's targets ahead
+(FixedTargets). The numbers are the same: tests/engine/training/test_fastpath.py runs both ways
+side by side, bit for bit, for every layer, activation, regularizer and optimizer a spec can name.
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from engine.book.layers import Layer_Dense, trusted
+from engine.book.checks import trusted, unchecked
+from engine.book.layers import Layer_Dense
+from engine.training.fast_layers import softmax
 
 
 class ParameterBlock:
     """Every Dense layer's weights and biases laid end to end in one array, the gradients,
-    momentums and cache alike: one call of the optimizer's update_array updates them all.
+    momentums and cache alike: one call of the optimizer's update_params updates them all.
 
     Building it copies the layers' arrays into the block and makes each layer's attributes
     views of its part. The optimizers update the parameters in place, so the layers see every
@@ -44,6 +46,7 @@ class ParameterBlock:
         self.momentums = self._gather("weight_momentums", "bias_momentums")
         self.cache = self._gather("weight_cache", "bias_cache")
         self.gradients = np.empty_like(self.parameters)
+        self._layer = _BlockLayer(self)
 
     @staticmethod
     def fits(layers: Sequence[Layer_Dense]) -> bool:
@@ -83,11 +86,35 @@ class ParameterBlock:
         np.concatenate([gradients for layer in self.layers
                         for gradients in (layer.dweights, layer.dbiases)],
                        axis=None, out=self.gradients)
-        momentums, cache = optimizer.update_array(self.parameters, self.gradients,
-                                                  self.momentums, self.cache)
-        for shared, array in ((self.momentums, momentums), (self.cache, cache)):
-            if array is not shared:
+        unchecked(optimizer.update_params)(self._layer)
+        self._layer.keep_caches()
+
+
+class _BlockLayer:
+    """What the book's update_params reads and writes of a layer, for a whole ParameterBlock:
+    its weights are all the block's parameters, its biases nothing to update.
+
+    The biases are a Python 0.0, so the book's bias lines cost a few float operations instead
+    of a dozen numpy calls on empty arrays (the weights' lines never read them).
+    """
+
+    def __init__(self, block: ParameterBlock):
+        self.block = block
+        self.weights, self.dweights = block.parameters, block.gradients
+        self.biases = self.dbiases = 0.0
+        if block.momentums is not None:
+            self.weight_momentums, self.bias_momentums = block.momentums, 0.0
+        if block.cache is not None:
+            self.weight_cache, self.bias_cache = block.cache, 0.0
+
+    def keep_caches(self) -> None:
+        """Copy the momentums and cache update_params made into the arrays the layers view."""
+        for name, shared in (("weight_momentums", self.block.momentums),
+                             ("weight_cache", self.block.cache)):
+            array = getattr(self, name, None)
+            if shared is not None and array is not shared:
                 np.copyto(shared, array)
+                setattr(self, name, shared)
 
 
 class FixedTargets:
@@ -98,7 +125,7 @@ class FixedTargets:
     "copy, subtract 1 where y points, divide by n" becomes "probabilities - one_hot, divided
     by n" (every other element minus an exact 0), and the forward clips only the picked
     probabilities (clipping is elementwise, so picking first gives the same numbers). The
-    softmax is the book class's.
+    softmax is the book's formula in fewer calls (engine/training/fast_layers.py).
     """
 
     def __init__(self, loss_activation, y: np.ndarray, classes: int, dtype: np.dtype):
@@ -111,8 +138,9 @@ class FixedTargets:
     def forward(self, inputs: np.ndarray):
         """inputs: (n_samples, n_classes) -> the mean loss: loss_activation.forward(inputs, y)."""
         loss_activation = self.loss_activation
-        loss_activation.activation.forward(inputs)
-        probabilities = loss_activation.output = loss_activation.activation.output
+        softmax_layer = loss_activation.activation
+        softmax_layer.inputs = inputs
+        probabilities = loss_activation.output = softmax_layer.output = softmax(inputs)
         correct_confidences = probabilities[self.rows, self.y].clip(1e-7, 1 - 1e-7)
         negative_log_likelihoods = -np.log(correct_confidences)
         # np.mean: the sum over the count, in the sum's dtype
@@ -127,7 +155,8 @@ class FixedTargets:
 
 
 def compile_iteration(model) -> tuple[Callable[[], None], ParameterBlock | None]:
-    """Model.run_iteration's calls, in its order, inside trusted(), and the block they update.
+    """Model.run_iteration's calls, in its order, without the book classes' argument checks
+    (their methods themselves, inside trusted()), and the block they update.
 
     `model` is an engine.training.model.Model after a checked iteration. Its optimizer's
     update_params(dense1), update_params(dense2), ... become one ParameterBlock.update when a
@@ -138,7 +167,7 @@ def compile_iteration(model) -> tuple[Callable[[], None], ParameterBlock | None]
     targets = FixedTargets(model.loss_activation, model.y, last.weights.shape[1],
                            last.output.dtype)
     calls: list[Callable[[], None]] = []
-    for operation, call in model.steps():
+    for operation, call in model.steps(checks=False):
         if operation.name == "loss_activation.forward":
             calls.append(lambda: model.set_data_loss(targets.forward(last.output)))
         elif operation.name == "loss_activation.backward":

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.book.activations import Activation_ReLU
-from engine.book.layers import Layer_Dense, Layer_Dropout, check_array
+from engine.book.checks import check_array
+from engine.book.layers import Layer_Dense, Layer_Dropout
 from engine.book.losses import (
     Activation_Softmax_Loss_CategoricalCrossentropy,
     Loss,

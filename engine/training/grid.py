@@ -13,7 +13,9 @@ from collections.abc import Callable
 
 import numpy as np
 
+from engine.book.checks import check_array
 from engine.book.numerics import GLOBAL_NUMPY
+from engine.training.fast_layers import softmax
 from engine.training.probes import Probes
 
 GRID_BLOCK = 4096  # grid points per block of a pure grid pass
@@ -39,10 +41,11 @@ def grid_pass(layers: list[tuple[str, object]], points: np.ndarray,
 
 
 def probabilities(probes: Probes, inputs: np.ndarray) -> np.ndarray:
-    """inputs: (n, 2) -> softmax probabilities (n, classes), no dropout."""
-    softmax = probes.loss_activation.activation
-    softmax.forward(probes.forward(inputs, training=False))
-    return softmax.output
+    """inputs: (n, 2) -> softmax probabilities (n, classes), no dropout; ValueError, as the
+    book's softmax gives, where the logits overflowed."""
+    logits = probes.forward(inputs, training=False)
+    check_array(logits, "Activation_Softmax inputs", ndim=2)
+    return softmax(logits)
 
 
 def activations_of(name: str) -> Callable[[Probes, np.ndarray], np.ndarray]:

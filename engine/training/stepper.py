@@ -32,12 +32,12 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 import numpy as np
 
 from engine.files import state as state_codec
+from engine.limits import CHECKPOINT_BYTES, STEP_BACK_OPERATIONS
 from engine.training.chain_rule import ChainRule
 from engine.training.history import History
 
-DEFAULT_HISTORY_OPS = 10_000
-# run_iterations keeps a checkpoint every this many iterations (a snapshot costs about an eighth
-# of a chapter-10 iteration); stepping back replays at most this many from the one before.
+# run_iterations keeps a checkpoint every this many iterations (capturing the state costs about an
+# eighth of a chapter-10 iteration); stepping back replays at most this many from the one before.
 CHECKPOINT_EVERY = 16
 
 
@@ -56,9 +56,9 @@ class Trainable(Protocol):
 
     Beyond CONTRACT.md: `loss_name` and `value(name)` (no copy) let the stepper watch the loss and
     parameters cheaply, while `values()` and `parameters()` return fresh copies the caller owns;
-    `snapshot()`/`restore()` are get_state/set_state in memory, without the JSON encoding or the
-    printed log, and `restore` forgets the values computed inside an iteration; `run_iteration()`
-    runs all operations in one call (same calls, same order; a Model also has
+    `capture_state()`/`restore()` are get_state/set_state in memory, without the JSON encoding or
+    the printed log, and `restore` forgets the values computed inside an iteration;
+    `run_iteration()` runs all operations in one call (same calls, same order; a Model also has
     `run_trusted_iteration()`, the same without argument checks, used if present);
     `set_hyperparameters(**values)` changes optimizer settings between steps.
     """
@@ -76,8 +76,8 @@ class Trainable(Protocol):
     def set_hyperparameters(self, **values: float) -> None: ...
     def get_state(self) -> dict: ...
     def set_state(self, state: dict) -> None: ...
-    def snapshot(self) -> dict: ...
-    def restore(self, snapshot: dict) -> None: ...
+    def capture_state(self) -> dict: ...
+    def restore(self, state: dict) -> None: ...
     def loss_with(self, name: str, index: tuple[int, ...], value: float) -> float: ...
     def chain_rule(self, name: str, index: tuple[int, ...]) -> ChainRule: ...
     def log_lines(self) -> list[str]: ...
@@ -85,7 +85,7 @@ class Trainable(Protocol):
 
 def state_at_keyframe(latest: dict, iteration: int, keyframe: dict) -> dict:
     """A get_state() result at the start of `iteration`, for set_state: `keyframe` is the
-    trainable's snapshot() taken there, `latest` a later get_state() of the same run (its
+    trainable's capture_state() taken there, `latest` a later get_state() of the same run (its
     printed log, history and losses cover `iteration`)."""
     return {"iteration": iteration, "position": 0, "losses": latest["losses"][:iteration],
             "trainable": latest["trainable"], "start": state_codec.encode(keyframe),
@@ -112,8 +112,8 @@ class _Edit(NamedTuple):
 class Stepper:
     """Runs a Trainable one operation, one iteration or many iterations at a time."""
 
-    def __init__(self, trainable: Trainable, memory_cap_bytes: int = 256 * 2**20,
-                 history_ops: int = DEFAULT_HISTORY_OPS):
+    def __init__(self, trainable: Trainable, memory_cap_bytes: int = CHECKPOINT_BYTES,
+                 history_ops: int = STEP_BACK_OPERATIONS):
         self.trainable = trainable
         self.operations: list[Operation] = trainable.operations()
         self.memory_cap_bytes = memory_cap_bytes
@@ -125,7 +125,7 @@ class Stepper:
         # after each iteration, catches what they would; a replay with them names it).
         self._run_iteration = getattr(trainable, "run_trusted_iteration", trainable.run_iteration)
         self._quick_check = getattr(trainable, "first_non_finite", None)
-        self._initial = state_codec.copy_state(trainable.snapshot())
+        self._initial = state_codec.copy_state(trainable.capture_state())
         self.reset()
 
     # -- public API ---------------------------------------------------------------------------
@@ -343,11 +343,11 @@ class Stepper:
         `history_ops` operations, and the oldest while over the memory cap (keeping the newest)."""
         for old in [k for k in self._checkpoints if k >= self.iteration]:
             self._drop_checkpoint(old)
-        snapshot = self.trainable.snapshot()
-        size = state_codec.state_nbytes(snapshot)
+        state = self.trainable.capture_state()
+        size = state_codec.state_nbytes(state)
         if self._replaying and self._total_bytes + size > self.memory_cap_bytes:
             return  # a replay's checkpoints only speed up later steps; never evict for them
-        self._checkpoints[self.iteration] = snapshot
+        self._checkpoints[self.iteration] = state
         self._checkpoint_bytes[self.iteration] = size
         self._total_bytes += size
         horizon = self.iteration - self._keep_iterations + 1

@@ -146,7 +146,7 @@ def preview(stepper: Stepper) -> Mapping[str, np.ndarray] | None:
     if stepper.position != 0:
         return None
     trainable = stepper.trainable
-    saved = trainable.snapshot()
+    saved = trainable.capture_state()
     try:
         with np.errstate(all="ignore"):
             for index, operation in enumerate(stepper.operations):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 
-from engine.training.model import describe, normalize_spec
+from engine.training.spec import describe, normalize_spec
 
 NETWORK_KEYS = ("hidden", "output", "optimizer", "numerics")
 

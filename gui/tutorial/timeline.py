@@ -140,7 +140,7 @@ class Timeline(QObject):
                 anchor = previous is None or previous[0] != id(trainable) or (
                     previous[1] == snapshot.iteration and previous[3] != controller.version
                 ) or previous[2] != 0
-                frames.add(snapshot.iteration, trainable.snapshot(), anchor)
+                frames.add(snapshot.iteration, trainable.capture_state(), anchor)
             self._seen[key] = (id(trainable), snapshot.iteration, snapshot.position,
                                controller.version)
             self.latest[key] = snapshot.iteration

@@ -5,7 +5,7 @@ import pytest
 
 import engine
 from engine import BookNumerics, Layer_Dense, Layer_Dropout, Layer_Input, NativeNumerics
-from engine.book.layers import trusted
+from engine.book.checks import trusted
 from engine.training.gradcheck import numerical_gradient, relative_error
 
 INPUTS = np.array([[1.0, 2.0], [3.0, 4.0]])

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.files.points import MAX_FILE_BYTES as MAX_POINTS_BYTES
 from engine.files.points import load_points_csv, save_points_csv
 from engine.files.session import Session, SessionError, load_session, save_session
+from engine.limits import POINTS_FILE_BYTES as MAX_POINTS_BYTES
 from engine.scenarios.presets import SCENARIOS
 from engine.training.model import Model
 from engine.training.stepper import Stepper

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from engine.files.points import MAX_FILE_BYTES, load_points_csv, save_points_csv
+from engine.files.points import load_points_csv, save_points_csv
+from engine.limits import POINTS_FILE_BYTES as MAX_FILE_BYTES
 
 
 def write(tmp_path, text, name="points.csv"):

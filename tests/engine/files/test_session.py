@@ -12,13 +12,13 @@ from engine.files import state as state_codec
 from engine.files.session import (
     APP,
     FORMAT,
-    MAX_FILE_BYTES,
     Session,
     SessionError,
     clone_stepper,
     load_session,
     save_session,
 )
+from engine.limits import SESSION_FILE_BYTES as MAX_FILE_BYTES
 from engine.scenarios.presets import SCENARIOS, chapter10_spec
 from engine.training.model import Model
 from engine.training.stepper import Stepper
@@ -78,7 +78,7 @@ def _same_values(a: dict, b: dict) -> bool:
 
 def _caches(trainable) -> dict:
     return {f"{name}.{attribute}": array
-            for name, layer in trainable.snapshot().get("layers", {}).items()
+            for name, layer in trainable.capture_state().get("layers", {}).items()
             for attribute, array in layer.items()}
 
 

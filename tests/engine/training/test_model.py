@@ -15,7 +15,8 @@ from engine import (
     spiral_data,
 )
 from engine.scenarios.presets import chapter10_spec
-from engine.training.model import Model, normalize_spec
+from engine.training.model import Model
+from engine.training.spec import normalize_spec
 from engine.training.stepper import Divergence, Stepper
 from tests.reference import CH10_ADAM_SPIRAL
 
@@ -444,7 +445,7 @@ def test_history_from_a_start_is_the_tail_of_the_whole():
         assert tail[key].tobytes() == values[1990:].tobytes()
     assert all(len(values) == 0 for values in model.history(start=2000).values())
     state = model.get_state()
-    model.restore(model.snapshot() | {"iteration": 1500})
+    model.restore(model.capture_state() | {"iteration": 1500})
     assert len(model.history()["loss"]) == 1500
     model.set_state(state)
     assert model.history()["loss"].tobytes() == whole["loss"].tobytes()

@@ -23,8 +23,11 @@ def test_memory_freed_between_arrays_that_live_on_goes_back_to_the_system():
     for size in range(200):  # growing sizes, as a run's history columns
         large.append(np.ones(40_000 + 100 * size))
         kept.append(np.ones(2_000))  # past numpy's small-buffer cache: on glibc's heap
-    del large
-    before = resident_bytes()  # the holes between the kept arrays are still resident
+    peak = resident_bytes()
+    del large  # the holes between the kept arrays may stay resident, as a long run leaves them
     assert release_freed_memory()
-    assert resident_bytes() < before - 20 * 2**20  # of about 70 MiB freed
+    # About 80 MiB were freed: at most half stays resident. (Compared with the peak, not with
+    # the moment after `del`: depending on what earlier tests left in the heap, glibc may have
+    # handed some back already.)
+    assert resident_bytes() < peak - 40 * 2**20
     assert all(array.sum() == 2_000 for array in kept)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from engine.training.model import Model, normalize_spec
-from engine.training.spec import HYPERPARAMETERS, describe
+from engine.training.model import Model
+from engine.training.spec import HYPERPARAMETERS, describe, normalize_spec
 
 
 def test_defaults_fill_an_empty_spec():

@@ -354,7 +354,7 @@ def test_a_state_at_a_keyframe_continues_exactly_as_the_run_did():
     model = Model({**chapter10_spec(), "print_every": 5})
     stepper = Stepper(model)
     stepper.run_iterations(12)
-    keyframe = model.snapshot()  # the trainable at the start of iteration 12
+    keyframe = model.capture_state()  # the trainable at the start of iteration 12
     stepper.run_iterations(8)
     latest = stepper.get_state()
     at_20 = model.parameters()
