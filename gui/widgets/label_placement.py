@@ -24,6 +24,7 @@ import numpy as np
 GAP = 2.0  # pixels kept free around every label
 STEP = 0.02  # fraction of an edge between two tried spots
 CALLOUT_STEP = 8.0  # pixels between two spots tried for a callout
+CALLOUT_CHUNK = 256  # callout spots tested against the edges at once
 PASSES = 4  # greedy passes, each starting with the labels the previous one could not place
 
 
@@ -167,12 +168,14 @@ def _callout(size: tuple[float, float], edge: Segment, segments: np.ndarray,
     order = np.argsort(np.hypot(cx - middle[0], cy - middle[1]), kind="stable")
     boxes = np.stack([cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2],
                      axis=1)[order]
-    clear = grown(boxes, GAP)
-    free = ~overlapping(clear, blocked).any(axis=1) & ~segments_cross(segments, clear).any(axis=1)
-    if not free.any():
-        return None
-    left, top, right, bottom = boxes[np.argmax(free)]
-    return Box(left, top, right - left, bottom - top)
+    boxes = boxes[~overlapping(grown(boxes, GAP), blocked).any(axis=1)]
+    for start in range(0, len(boxes), CALLOUT_CHUNK):  # nearest first: usually the first chunk
+        chunk = boxes[start:start + CALLOUT_CHUNK]
+        free = ~segments_cross(segments, grown(chunk, GAP)).any(axis=1)
+        if free.any():
+            left, top, right, bottom = chunk[np.argmax(free)]
+            return Box(left, top, right - left, bottom - top)
+    return None
 
 
 def segment_array(segments: Sequence[Segment]) -> np.ndarray:
@@ -258,8 +261,9 @@ def _greedy(spots: list[np.ndarray], first: list[int]) -> list[Box | None]:
                 left, top, right, bottom = free[0]
                 boxes[k] = Box(left, top, right - left, bottom - top)
                 taken = np.vstack([taken, free[:1]])
-        if best is None or boxes.count(None) < best.count(None):
-            best = boxes
+        if best is not None and boxes.count(None) >= best.count(None):
+            break  # another order placed no more: the rest cannot be placed
+        best = boxes
         failed = [k for k in rest if boxes[k] is None]
         if not failed:
             break
