@@ -12,6 +12,7 @@ from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gui.controller.snapshot import Snapshot
+from gui.plots.axes import count_range, plain_axes
 from gui.plots.throttle import Throttle
 from gui.shell.theme import current_theme
 
@@ -32,6 +33,8 @@ class LossPlot(QWidget):
         self.plot_item = self.plot_widget.getPlotItem()
         self.plot_item.setLabel("bottom", "iteration")
         self.plot_item.setLabel("left", "loss")
+        plain_axes(self.plot_item)
+        self._short_run = count_range(self.plot_item, [1])
         # No grid: it would double the cost of the redraws that follow a run.
         self.plot_item.setMenuEnabled(False)
         self.curve = self.plot_item.plot(pen=pg.mkPen(theme.accent, width=2), symbolSize=6,
@@ -100,6 +103,11 @@ class LossPlot(QWidget):
         # tick labels (10 ** the tick) overflowed while painting (found by the monkey test).
         limit = LOG_AXIS_LIMIT if log else None
         self.plot_item.getViewBox().setLimits(yMin=None if limit is None else -limit, yMax=limit)
+        # After the limits: pyqtgraph cannot range a log axis that has none.
+        short = count_range(self.plot_item, xs if len(xs) else [1])
+        if self._short_run and not short:
+            self.plot_item.enableAutoRange(axis="x")  # the run outgrew the first iterations
+        self._short_run = short
 
     def _on_log_box_toggled(self, on: bool) -> None:
         """Redraw on the new axis and tell whoever remembers the choice."""

@@ -14,8 +14,10 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPoint, QPointF, QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import QApplication, QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from gui.plots.axes import count_range, name_plot, plain_axes
 from gui.shell.colors import CLASS_COLORS_HEX
 from gui.shell.theme import Theme, current_theme
 
@@ -116,17 +118,24 @@ class TrainingCurves(QWidget):
         self.accuracy_plot = self.graphics.addPlot(row=1, col=0)
         self.rate_plot = self.graphics.addPlot(row=2, col=0)
         self.plots = (self.loss_plot, self.accuracy_plot, self.rate_plot)
+        # Equal widths keep the three epoch axes aligned; room for ticks like "0.0005".
+        ticks_width = QFontMetricsF(QApplication.font()).horizontalAdvance("-0.00005") + 12
         for plot, label in zip(self.plots, ("loss", "accuracy", "learning rate"), strict=True):
-            plot.setLabel("left", label)
+            name_plot(plot, label)
+            plain_axes(plot)
             plot.showGrid(x=True, y=True, alpha=0.25)
             plot.setMenuEnabled(False)
             plot.hideButtons()
-            plot.getAxis("left").setWidth(72)  # equal widths keep the three epoch axes aligned
+            plot.getAxis("left").setWidth(ticks_width)
             if plot is not self.loss_plot:
                 plot.setXLink(self.loss_plot)
         self.rate_plot.setLabel("bottom", "epoch")
-        # A learner compares this axis with the learning rate they typed, not with "x0.001".
-        self.rate_plot.getAxis("left").enableAutoSIPrefix(False)
+        for plot in (self.loss_plot, self.accuracy_plot):
+            # The epochs are numbered once, under the bottom plot: the plots keep their height.
+            plot.getAxis("bottom").setStyle(showValues=False)
+        self._short_run = count_range(self.loss_plot, [])
+        # 0, 0.5 and 1 labelled: in a short plot finer labels crowd each other.
+        self.accuracy_plot.getAxis("left").setTickSpacing(major=0.5, minor=0.1)
         self.accuracy_plot.setYRange(0.0, 1.0, padding=0.02)
         self.accuracy_plot.enableAutoRange(axis="y", enable=False)
         # Side by side in one row: stacked, the second entry ran past the short loss plot.
@@ -227,6 +236,10 @@ class TrainingCurves(QWidget):
 
     def _draw(self) -> None:
         epochs = self._history["epochs"]
+        short = count_range(self.loss_plot, epochs)
+        if self._short_run and not short:
+            self.loss_plot.enableAutoRange(axis="x")  # the run outgrew the first epochs
+        self._short_run = short
         self._pixels_per_epoch = self._resolution()
         for name, curve in self.curves.items():
             # Only measured values, so a validation set checked every k epochs still draws a line.

@@ -1,0 +1,80 @@
+"""Plot axes a learner can read: no SI-prefixed axis ("epoch (x0.001)"), whole epochs on an
+empty or young run, and plot names that never run into each other, also with large text."""
+
+import itertools
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from gui.plots.axes import SHORT_RUN
+from gui.plots.loss_plot import LossPlot
+from gui.plots.training_curves import TrainingCurves
+from gui.shell.theme import LIGHT, apply_theme
+
+
+@pytest.fixture(params=[False, True], ids=["normal", "large"])
+def curves(qtbot, request):
+    apply_theme(QApplication.instance(), LIGHT, presentation=request.param)
+    widget = TrainingCurves()
+    qtbot.addWidget(widget)
+    widget.resize(520, 330)  # about the dock's size at 1280x720
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    apply_theme(QApplication.instance(), LIGHT)
+
+
+def axis_texts(plot) -> list[str]:
+    return [plot.getAxis(name).label.toPlainText().strip() for name in ("left", "bottom")]
+
+
+def epoch_range(curves) -> list[float]:
+    return curves.loss_plot.getViewBox().viewRange()[0]
+
+
+def test_an_empty_or_young_run_shows_whole_epochs_without_an_si_prefix(qtbot, curves):
+    low, high = epoch_range(curves)
+    assert low <= 0 and high >= SHORT_RUN
+    for epochs in (1, 3):
+        e = np.arange(epochs, dtype=float)
+        curves.set_history(e, np.full(epochs, 1.1), np.full(epochs, 0.3),
+                           learning_rate=np.full(epochs, 0.05))
+        qtbot.wait(10)
+        assert not any("(x" in text for plot in curves.plots for text in axis_texts(plot))
+        low, high = epoch_range(curves)
+        assert low <= 0 and high >= SHORT_RUN, epochs
+
+
+def test_a_run_longer_than_the_first_epochs_is_followed_whole(qtbot, curves):
+    e = np.arange(300, dtype=float)
+    curves.set_history(e, np.linspace(1.1, 0.4, 300), np.linspace(0.3, 0.8, 300),
+                       learning_rate=np.full(300, 0.05))
+    qtbot.waitUntil(lambda: epoch_range(curves)[1] >= 299)
+    assert epoch_range(curves)[0] <= 0
+
+
+def test_the_plot_names_stand_apart_in_a_short_stack(curves):
+    names = [plot.titleLabel for plot in curves.plots]
+    assert [label.text for label in names] == ["loss", "accuracy", "learning rate"]
+    rects = [label.sceneBoundingRect() for label in names]
+    views = [plot.getViewBox().sceneBoundingRect() for plot in curves.plots]
+    for a, b in itertools.combinations(range(3), 2):
+        assert not rects[a].intersects(rects[b])
+    for k, rect in enumerate(rects):
+        assert not any(rect.intersects(view) for view in views), k  # never over a curve
+        width = curves.plots[k].titleLabel.item.boundingRect().width()
+        assert width <= rect.width() + 1  # the whole name is shown
+
+
+def test_the_loss_plot_counts_iterations_from_one_without_an_si_prefix(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.show()
+    plot.set_losses(np.array([466.0]))
+    qtbot.wait(10)
+    low, high = plot.plot_item.getViewBox().viewRange()[0]
+    assert low <= 1 and high >= 1 + SHORT_RUN
+    assert axis_texts(plot.plot_item) == ["loss", "iteration"]
+    plot.set_losses(np.linspace(466, 1, 50))
+    qtbot.waitUntil(lambda: plot.plot_item.getViewBox().viewRange()[0][1] >= 50)
