@@ -2,8 +2,9 @@
 
 Every visible label, button, check box, dock title, tab and table cell of every scenario, at the
 screen and recording sizes people use, with normal and large text, fresh and after some training
-(longer numbers, gradients shown). tests/gui/text_fit.py measures; the first tests here show it
-catches each kind of cut text, so a pass of the window check means something.
+(longer numbers, gradients shown); and the hand lab's diagram, whose texts are painted, by its
+own rules (gui.widgets.diagram_scene.problems). tests/gui/text_fit.py measures; the first tests
+here show it catches each kind of cut text, so a pass of the window check means something.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from engine.scenarios.presets import SCENARIOS
 from gui.shell.app import build_window
 from gui.shell.theme import LIGHT, apply_theme
 from gui.widgets.array_editor import ArrayEditor
+from gui.widgets.diagram_scene import problems
 from tests.gui.text_fit import offenders, report
 
 LONG = "a label far too long for the narrow box it was put in"
@@ -210,7 +212,18 @@ def test_every_text_of_every_scenario_fits_where_it_is_shown(qtbot, text_size, s
     window = open_window(qtbot, scenario, size)
     found = lasting_offenders(qtbot, window)
     assert not found, "fresh: " + report(found)
+    assert diagram_problems(window) == []
     work(window, scenario)
     found = lasting_offenders(qtbot, window)
     assert not found, "after training: " + report(found)
+    assert diagram_problems(window) == []
     assert (window.width(), window.height()) == size, "training resized the window"
+
+
+def diagram_problems(window) -> list[str]:
+    """What overlaps or lies on a foreign edge in the hand lab's diagram, if it is shown."""
+    lab = window.active_lab()
+    diagram = getattr(lab, "diagram", None)
+    if diagram is None or not diagram.isVisible():
+        return []
+    return problems(diagram.scene())
