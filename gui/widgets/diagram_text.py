@@ -43,9 +43,6 @@ class DiagramText:
     labels: tuple[tuple[Lines, ...], ...]
     selected_label: int | None = None  # the selected weight's label, shown whatever it takes
 
-    def node(self, owner: str) -> NodeText:
-        return next(node for node in self.nodes if node.owner == owner)
-
     def masked(self) -> DiagramText:
         """The same texts with every digit 0 (what the layout depends on)."""
         def lines(each: Lines) -> Lines:

@@ -53,13 +53,6 @@ class Box:
     def centre(self) -> tuple[float, float]:
         return self.left + self.width / 2, self.top + self.height / 2
 
-    def grown(self, by: float) -> Box:
-        return Box(self.left - by, self.top - by, self.width + 2 * by, self.height + 2 * by)
-
-    def overlaps(self, other: Box) -> bool:
-        return (self.left < other.right and other.left < self.right
-                and self.top < other.bottom and other.top < self.bottom)
-
     def contains(self, other: Box) -> bool:
         return (self.left <= other.left and other.right <= self.right
                 and self.top <= other.top and other.bottom <= self.bottom)
@@ -77,25 +70,6 @@ class Segment:
     def at(self, fraction: float) -> tuple[float, float]:
         return (self.x1 + (self.x2 - self.x1) * fraction,
                 self.y1 + (self.y2 - self.y1) * fraction)
-
-    def crosses(self, box: Box) -> bool:
-        """Whether any part of the segment lies inside `box` (Liang-Barsky clipping)."""
-        dx, dy = self.x2 - self.x1, self.y2 - self.y1
-        low, high = 0.0, 1.0
-        for p, q in ((-dx, self.x1 - box.left), (dx, box.right - self.x1),
-                     (-dy, self.y1 - box.top), (dy, box.bottom - self.y1)):
-            if p == 0:
-                if q < 0:
-                    return False
-                continue
-            t = q / p
-            if p < 0:
-                low = max(low, t)
-            else:
-                high = min(high, t)
-            if low > high:
-                return False
-        return True
 
 
 @dataclass(frozen=True)
