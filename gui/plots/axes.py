@@ -5,6 +5,8 @@ names that stay apart however short the plot.
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QApplication
@@ -12,12 +14,45 @@ from PySide6.QtWidgets import QApplication
 from gui.shell.theme import current_theme
 
 SHORT_RUN = 10  # an epoch or iteration axis shows at least this many, from where the run starts
+LABEL_ROOM = 1.4  # labelled ticks of a vertical axis at least this many digit heights apart
+
+
+class ReadableAxis(pg.AxisItem):
+    """A vertical axis whose labelled ticks are never closer than their digits are tall.
+
+    pyqtgraph spaces ticks by the axis's length alone and always labels its first level, so in
+    a short plot with large text "1.0", "0.8" and "0.6" were drawn over each other.
+    """
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float):
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if not levels or maxVal == minVal or size <= 0 or self.orientation not in (
+                "left", "right"):
+            return levels
+        per_unit = size / abs(maxVal - minVal)
+        room = QFontMetricsF(self.style["tickFont"] or QApplication.font()).capHeight() * \
+            LABEL_ROOM
+        major, offset = levels[0]
+        while major * per_unit < room:
+            major = _next_125(major)
+        return [(major, offset), *(level for level in levels[1:] if level[0] < major)]
+
+
+def _next_125(step: float) -> float:
+    """The next larger of 1, 2, 5 times a power of ten."""
+    power = 10.0 ** math.floor(math.log10(step))
+    mantissa = step / power
+    return power * (2.0 if mantissa < 1.5 else 5.0 if mantissa < 3.5 else 10.0)
 
 
 def plain_axes(plot: pg.PlotItem) -> None:
-    """Every axis of `plot` labels its ticks with the numbers themselves."""
+    """Every axis of `plot` labels its ticks with the numbers themselves, measured in the type
+    they are drawn in: pyqtgraph otherwise spaced them for its own smaller font, and with
+    large text the loss ticks of a short plot ran into each other."""
     for name in ("left", "bottom", "right", "top"):
-        plot.getAxis(name).enableAutoSIPrefix(False)
+        axis = plot.getAxis(name)
+        axis.enableAutoSIPrefix(False)
+        axis.setStyle(tickFont=QApplication.font())
 
 
 def name_plot(plot: pg.PlotItem, name: str) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gui.controller.snapshot import Snapshot
-from gui.plots.axes import count_range, plain_axes
+from gui.plots.axes import ReadableAxis, count_range, plain_axes
 from gui.plots.throttle import Throttle
 from gui.shell.theme import current_theme
 
@@ -29,7 +29,8 @@ class LossPlot(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         theme = current_theme()
-        self.plot_widget = pg.PlotWidget(background=theme.panel)
+        self.plot_widget = pg.PlotWidget(background=theme.panel,
+                                         axisItems={"left": ReadableAxis("left")})
         self.plot_item = self.plot_widget.getPlotItem()
         self.plot_item.setLabel("bottom", "iteration")
         self.plot_item.setLabel("left", "loss")

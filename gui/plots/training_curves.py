@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QApplication, QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from gui.plots.axes import count_range, name_plot, plain_axes
+from gui.plots.axes import ReadableAxis, count_range, name_plot, plain_axes
 from gui.shell.colors import CLASS_COLORS_HEX
 from gui.shell.theme import Theme, current_theme
 
@@ -48,7 +48,7 @@ def peak_indices(values: np.ndarray, columns: int) -> np.ndarray:
     return np.unique(np.concatenate(picked).astype(np.int64))
 
 
-class _LossAxis(pg.AxisItem):
+class _LossAxis(ReadableAxis):
     """A loss axis that, on a log scale spanning about a decade, labels only 1, 2 and 5 x 10^k.
 
     pyqtgraph labels every 2..9 x 10^k when no power of ten falls in view, and in a short plot
@@ -115,8 +115,10 @@ class TrainingCurves(QWidget):
         self.graphics.setBackground(theme.panel)
         self.graphics.setMinimumSize(300, 300)
         self.loss_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": _LossAxis("left")})
-        self.accuracy_plot = self.graphics.addPlot(row=1, col=0)
-        self.rate_plot = self.graphics.addPlot(row=2, col=0)
+        self.accuracy_plot = self.graphics.addPlot(row=1, col=0,
+                                                   axisItems={"left": ReadableAxis("left")})
+        self.rate_plot = self.graphics.addPlot(row=2, col=0,
+                                               axisItems={"left": ReadableAxis("left")})
         self.plots = (self.loss_plot, self.accuracy_plot, self.rate_plot)
         # Equal widths keep the three epoch axes aligned; room for ticks like "0.0005".
         ticks_width = QFontMetricsF(QApplication.font()).horizontalAdvance("-0.00005") + 12
@@ -139,9 +141,12 @@ class TrainingCurves(QWidget):
         self.accuracy_plot.setYRange(0.0, 1.0, padding=0.02)
         self.accuracy_plot.enableAutoRange(axis="y", enable=False)
         # Side by side in one row: stacked, the second entry ran past the short loss plot.
-        self.loss_plot.addLegend(offset=(-6, 2), colCount=2, verSpacing=-6,
-                                 labelTextSize="8pt", brush=pg.mkBrush(theme.panel + "cc"),
-                                 labelTextColor=theme.text)
+        legend = self.loss_plot.addLegend(colCount=2, verSpacing=-6, labelTextSize="8pt",
+                                          brush=pg.mkBrush(theme.panel + "cc"),
+                                          labelTextColor=theme.text)
+        # In the name's row, right-aligned: inside the plot it lay over the curves.
+        legend.setParentItem(self.loss_plot)
+        legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-6, -4))
         self.curves = {
             "loss": self._curve(self.loss_plot, TRAINING_COLOR, "training"),
             "val_loss": self._curve(self.loss_plot, VALIDATION_COLOR, "validation", dashed=True),

@@ -4,10 +4,12 @@ empty or young run, and plot names that never run into each other, also with lar
 import itertools
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QApplication
 
-from gui.plots.axes import SHORT_RUN
+from gui.plots.axes import LABEL_ROOM, SHORT_RUN, ReadableAxis
 from gui.plots.loss_plot import LossPlot
 from gui.plots.training_curves import TrainingCurves
 from gui.shell.theme import LIGHT, apply_theme
@@ -78,3 +80,21 @@ def test_the_loss_plot_counts_iterations_from_one_without_an_si_prefix(qtbot):
     assert axis_texts(plot.plot_item) == ["loss", "iteration"]
     plot.set_losses(np.linspace(466, 1, 50))
     qtbot.waitUntil(lambda: plot.plot_item.getViewBox().viewRange()[0][1] >= 50)
+
+
+def test_labelled_ticks_of_a_short_axis_stay_their_height_apart(qapp):
+    """The loss axis of a 45-pixel plot with large text: pyqtgraph's own spacing put "1.0",
+    "0.8" and "0.6" 14 pixels apart, on top of each other."""
+    big = QApplication.font()
+    big.setPointSizeF(12.5)
+    room = QFontMetricsF(big).capHeight() * LABEL_ROOM
+    plain, readable = pg.AxisItem("left"), ReadableAxis("left")
+    for axis in (plain, readable):
+        axis.setStyle(tickFont=big)
+    low, high, pixels = 0.35, 1.1, 45.0
+    assert plain.tickSpacing(low, high, pixels)[0][0] * pixels / (high - low) < room
+    levels = readable.tickSpacing(low, high, pixels)
+    assert levels[0][0] * pixels / (high - low) >= room
+    assert levels[0][0] in (0.5, 1.0) and all(level[0] < levels[0][0] for level in levels[1:])
+    # Where there is room, the spacing is pyqtgraph's.
+    assert readable.tickSpacing(low, high, 400.0) == plain.tickSpacing(low, high, 400.0)
