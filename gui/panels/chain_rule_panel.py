@@ -9,12 +9,13 @@ gradient with respect to the inputs, dl/dX = dl/dZ * W, term by term.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextDocument
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFont, QTextDocument
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from gui.controller.snapshot import ChainRuleInfo, Snapshot
 from gui.widgets.cell_values import format_value
+from gui.widgets.text_style import MUTED_COLOUR, style_text
 
 AGREEMENT = 1e-4  # relative error under which the two estimates count as the same number
 
@@ -22,6 +23,7 @@ AGREEMENT = 1e-4  # relative error under which the two estimates count as the sa
 OPERATORS = frozenset("=+*×·≈")  # a long line wraps only before one of these
 WORD_JOINER = "\u2060"  # invisible; keeps Qt from breaking "dl/dw" or "1e-12" inside
 INDENT_PX = 24  # a wrapped line's continuation starts this far in
+RULE_SCALE = 1.15  # the selected rule's type against the panel's
 
 
 def _escape(text: str) -> str:
@@ -94,10 +96,10 @@ class ChainRulePanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-weight: 600;")
+        style_text(self.heading, bold=True)
         self.rule_label = QLabel()
         self.inputs_heading = QLabel("Gradient with respect to the inputs, dl/dX = dl/dZ · W")
-        self.inputs_heading.setStyleSheet("font-weight: 600;")
+        style_text(self.inputs_heading, bold=True)
         self.inputs_label = QLabel()
         for label in (self.rule_label, self.inputs_label, self.heading):
             label.setTextFormat(Qt.TextFormat.RichText)
@@ -105,9 +107,7 @@ class ChainRulePanel(QWidget):
         for label in (self.rule_label, self.inputs_label, self.heading, self.inputs_heading):
             # A label that does not wrap would widen the panel past its dock and be cut.
             label.setWordWrap(True)
-        rule_font = self.rule_label.font()
-        rule_font.setPointSizeF(rule_font.pointSizeF() * 1.15)
-        self.rule_label.setFont(rule_font)
+        self._enlarge_rule()
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
 
@@ -123,7 +123,7 @@ class ChainRulePanel(QWidget):
         self.note = QLabel("Evaluated at the parameters' current values, as the next forward "
                            "pass will see them.")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: gray;")
+        style_text(self.note, MUTED_COLOUR)
         layout.insertWidget(2, self.note)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -136,6 +136,17 @@ class ChainRulePanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         self._shown: tuple = ()
+
+    def _enlarge_rule(self) -> None:
+        """The selected rule a little larger than the panel's type, whatever that is now."""
+        rule_font = QFont(self.font())
+        rule_font.setPointSizeF(self.font().pointSizeF() * RULE_SCALE)
+        self.rule_label.setFont(rule_font)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._enlarge_rule()  # presentation mode or large text changed the type size
+        super().changeEvent(event)
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         """Show the selected parameter's chain rule and the inputs' ones."""

@@ -46,18 +46,15 @@ def _next_125(step: float) -> float:
 
 
 def plain_axes(plot: pg.PlotItem) -> None:
-    """Every axis of `plot` labels its ticks with the numbers themselves, measured in the type
-    they are drawn in: pyqtgraph otherwise spaced them for its own smaller font, and with
-    large text the loss ticks of a short plot ran into each other."""
+    """Every axis of `plot` labels its ticks with the numbers themselves."""
     for name in ("left", "bottom", "right", "top"):
-        axis = plot.getAxis(name)
-        axis.enableAutoSIPrefix(False)
-        axis.setStyle(tickFont=QApplication.font())
+        plot.getAxis(name).enableAutoSIPrefix(False)
 
 
 def name_plot(plot: pg.PlotItem, name: str) -> None:
-    """`name` on one line above the plot, left-aligned, in the app's type: a vertical axis
-    name longer than a short plot ran into the plot above ("learning rate" into "accuracy")."""
+    """`name` on one line above the plot, left-aligned, in the app's type as it is now (call
+    again when it changes): a vertical axis name longer than a short plot ran into the plot
+    above ("learning rate" into "accuracy")."""
     font = QApplication.font()
     plot.setTitle(name, justify="left", size=f"{font.pointSizeF():g}pt",
                   color=current_theme().text)

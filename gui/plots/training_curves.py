@@ -26,6 +26,7 @@ REDRAW_RATIO = 1.25  # a zoom changing the columns per epoch more than this redr
 TRAINING_COLOR = CLASS_COLORS_HEX[0]
 VALIDATION_COLOR = CLASS_COLORS_HEX[1]
 LEARNING_RATE_COLOR = CLASS_COLORS_HEX[2]
+PLOT_NAMES = ("loss", "accuracy", "learning rate")
 
 
 def peak_indices(values: np.ndarray, columns: int) -> np.ndarray:
@@ -120,17 +121,14 @@ class TrainingCurves(QWidget):
         self.rate_plot = self.graphics.addPlot(row=2, col=0,
                                                axisItems={"left": ReadableAxis("left")})
         self.plots = (self.loss_plot, self.accuracy_plot, self.rate_plot)
-        # Equal widths keep the three epoch axes aligned; room for ticks like "0.0005".
-        ticks_width = QFontMetricsF(QApplication.font()).horizontalAdvance("-0.00005") + 12
-        for plot, label in zip(self.plots, ("loss", "accuracy", "learning rate"), strict=True):
-            name_plot(plot, label)
+        for plot in self.plots:
             plain_axes(plot)
             plot.showGrid(x=True, y=True, alpha=0.25)
             plot.setMenuEnabled(False)
             plot.hideButtons()
-            plot.getAxis("left").setWidth(ticks_width)
             if plot is not self.loss_plot:
                 plot.setXLink(self.loss_plot)
+        self._apply_type_size()
         self.rate_plot.setLabel("bottom", "epoch")
         for plot in (self.loss_plot, self.accuracy_plot):
             # The epochs are numbered once, under the bottom plot: the plots keep their height.
@@ -160,6 +158,20 @@ class TrainingCurves(QWidget):
             line.setVisible(False)
             plot.addItem(line, ignoreBounds=True)
             self.cursors.append(line)
+
+    def _apply_type_size(self) -> None:
+        """The plots' names and axis widths for the app's type size (presentation mode and
+        large text change it)."""
+        # Equal widths keep the three epoch axes aligned; room for ticks like "0.0005".
+        ticks_width = QFontMetricsF(QApplication.font()).horizontalAdvance("-0.00005") + 12
+        for plot, name in zip(self.plots, PLOT_NAMES, strict=True):
+            name_plot(plot, name)
+            plot.getAxis("left").setWidth(ticks_width)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._apply_type_size()
+        super().changeEvent(event)
 
     def set_history(
         self,

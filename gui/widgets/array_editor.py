@@ -33,8 +33,8 @@ from gui.widgets.cell_values import (
     round_to_step,
     tint,
 )
+from gui.widgets.text_style import ERROR_COLOUR, style_text
 
-ERROR_STYLE = "color: #c0392b; font-weight: bold;"
 NUDGE_PAUSE_S = 0.8  # wheel or key nudges closer together than this undo as one change
 
 
@@ -76,7 +76,7 @@ class ArrayEditor(QWidget):
         self.delegate = CellDelegate(self.table)
         self.table.setItemDelegate(self.delegate)
         self.message = QLabel(self)
-        self.message.setStyleSheet(ERROR_STYLE)
+        style_text(self.message, ERROR_COLOUR, bold=True)
         self.message.setWordWrap(True)
         self.message.hide()
 

@@ -324,9 +324,9 @@ def _live_text(widget: LiveText) -> list[Offender]:
     text = widget.text()
     if not text:
         return []
-    width = QFontMetricsF(widget.font()).horizontalAdvance(text) * MIN_SCALE
-    return _offender("live text", text, (width, widget.fontMetrics().height()),
-                     visible_rect(widget), widget)
+    metrics = QFontMetricsF(widget.drawn_font())
+    return _offender("live text", text, (metrics.horizontalAdvance(text) * MIN_SCALE,
+                                         metrics.height()), visible_rect(widget), widget)
 
 
 def _group_title(box: QGroupBox) -> list[Offender]:

@@ -81,3 +81,4 @@ def test_a_term_wider_than_the_panel_scrolls_with_a_visible_bar(qtbot):
     qtbot.wait(20)
     assert panel.findChild(QScrollArea).horizontalScrollBar().isVisible()
     assert offenders(panel) == [], report(offenders(panel))
+

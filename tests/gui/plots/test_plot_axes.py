@@ -98,3 +98,15 @@ def test_labelled_ticks_of_a_short_axis_stay_their_height_apart(qapp):
     assert levels[0][0] in (0.5, 1.0) and all(level[0] < levels[0][0] for level in levels[1:])
     # Where there is room, the spacing is pyqtgraph's.
     assert readable.tickSpacing(low, high, 400.0) == plain.tickSpacing(low, high, 400.0)
+
+
+def test_the_plot_names_follow_the_type_size(qtbot):
+    apply_theme(QApplication.instance(), LIGHT)
+    widget = TrainingCurves()
+    qtbot.addWidget(widget)
+    widget.show()
+    normal = widget.loss_plot.titleLabel.item.boundingRect().height()
+    apply_theme(QApplication.instance(), LIGHT, presentation=True)
+    qtbot.waitUntil(lambda: widget.loss_plot.titleLabel.item.boundingRect().height() > normal)
+    apply_theme(QApplication.instance(), LIGHT)
+    qtbot.waitUntil(lambda: widget.loss_plot.titleLabel.item.boundingRect().height() == normal)
