@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.plots.axes import plain_axes
 from gui.shell.theme import current_theme
 
 THUMBNAIL_SIZE = 56
@@ -153,6 +154,7 @@ class NeuronMaps(QWidget):
         plot = self.large_view.getPlotItem()
         plot.setLabel("bottom", "X[:, 0]")
         plot.setLabel("left", "X[:, 1]")
+        plain_axes(plot)
         plot.hideButtons()
         plot.setMenuEnabled(False)
         plot.getViewBox().setAspectLocked(True)
