@@ -1,9 +1,11 @@
 """Points the learner adds to a data set, and their CSV files.
 
-The CSV format is a header line `x,y,class` and one point per line. Loading is strict and names
-the offending line, because a file written by hand should fail with a message the learner can
-act on, and the caller keeps its current data when loading fails. Nothing in a file is ever
-evaluated: each field goes through float() or int() only.
+The CSV format is a header line `x,y,class` and one point per line; a regression's points are
+`x,y` pairs (input and target). Loading is strict and names the offending line, because a file
+written by hand should fail with a message the learner can act on, and the caller keeps its
+current data when loading fails. Nothing in a file is ever evaluated: each field goes through
+float() or int() only. Files as spreadsheets save them are read too (a byte-order mark,
+semicolons with decimal commas: engine/files/points_dialect.py).
 """
 
 from __future__ import annotations
@@ -11,14 +13,23 @@ from __future__ import annotations
 import csv
 import math
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from engine.files.atomic import atomic_writer
+from engine.files.points_dialect import (
+    Dialect,
+    csv_rows,
+    dialect_of,
+    number_text,
+    without_byte_order_mark,
+)
 from engine.limits import OFFERED_CLASSES, POINTS_FILE_BYTES
 
 HEADER = ("x", "y", "class")
+REGRESSION_HEADER = ("x", "y")
 
 
 def load_points_csv(
@@ -28,10 +39,36 @@ def load_points_csv(
 
     Returns points: (n_points, 2) float64 and labels: (n_points,) int64, classes in
     0..n_classes-1.
-    Raises ValueError naming the line (1-based, the header is line 1) for a missing header, a
-    wrong number of columns, a field that is not a number, NaN or infinity, or a class out of
-    range; and for a file larger than POINTS_FILE_BYTES, checked before reading it.
+    Raises ValueError naming the line (1-based, the header is line 1) for an empty file, a
+    missing header, a wrong number of columns, a field that is not a number, NaN or infinity, or
+    a class out of range; and for a file larger than POINTS_FILE_BYTES, checked before reading it.
     """
+    coords: list[tuple[float, float]] = []
+    classes: list[int] = []
+    for line, row, dialect in _rows(path, HEADER):
+        point, label = _parse_row(row, line, n_classes, dialect)
+        coords.append(point)
+        classes.append(label)
+    points = np.array(coords, dtype=np.float64).reshape(-1, 2)
+    labels = np.array(classes, dtype=np.int64)
+    return points, labels
+
+
+def load_regression_csv(path: str | os.PathLike) -> np.ndarray:
+    """A regression's points from `path` (header `x,y`): (n_points, 2) float64, input and
+    target; ValueError naming the line, as load_points_csv."""
+    pairs = []
+    for line, row, dialect in _rows(path, REGRESSION_HEADER):
+        if len(row) != 2:
+            raise ValueError(f"line {line}: expected 2 values (x,y), found {len(row)}")
+        pairs.append((_parse_coordinate(row[0], "x", line, dialect),
+                      _parse_coordinate(row[1], "y", line, dialect)))
+    return np.array(pairs, dtype=np.float64).reshape(-1, 2)
+
+
+def _rows(path: str | os.PathLike, header: tuple[str, ...]
+          ) -> Iterator[tuple[int, list[str], Dialect]]:
+    """(line, fields, dialect) of each row after `header` that holds anything."""
     path = Path(path)
     size = path.stat().st_size
     if size > POINTS_FILE_BYTES:
@@ -39,28 +76,25 @@ def load_points_csv(
             f"{path.name} is {size / 2**20:.1f} MB; point files are limited to "
             f"{POINTS_FILE_BYTES // 2**20} MB"
         )
-    coords: list[tuple[float, float]] = []
-    classes: list[int] = []
     try:
         with path.open(newline="", encoding="utf-8") as handle:
-            rows = csv.reader(handle)
-            header = next(rows, None)
-            if header is None or tuple(f.strip().lower() for f in header) != HEADER:
-                raise ValueError(f"line 1: expected the header 'x,y,class', found {_show(header)}")
-            for row in rows:
-                line = rows.line_num
-                if not row or all(not f.strip() for f in row):
-                    continue
-                point, label = _parse_row(row, line, n_classes)
-                coords.append(point)
-                classes.append(label)
+            text = without_byte_order_mark(handle.read())
     except UnicodeDecodeError as error:
         raise ValueError(f"{path.name} is not a UTF-8 text file ({error.reason})") from None
+    dialect = dialect_of(text)
+    rows = csv_rows(text, dialect)
+    try:
+        found = next((row for row in rows if any(f.strip() for f in row)), None)
+        if found is None:
+            raise ValueError("the file is empty")
+        if tuple(f.strip().lower() for f in found) != header:
+            raise ValueError(f"line {rows.line_num}: expected the header "
+                             f"'{','.join(header)}', found {_show(found)}")
+        for row in rows:
+            if any(f.strip() for f in row):
+                yield rows.line_num, row, dialect
     except csv.Error as error:
         raise ValueError(f"line {rows.line_num}: {error}") from None
-    points = np.array(coords, dtype=np.float64).reshape(-1, 2)
-    labels = np.array(classes, dtype=np.int64)
-    return points, labels
 
 
 def save_points_csv(path: str | os.PathLike, points: np.ndarray, labels: np.ndarray) -> None:
@@ -82,11 +116,23 @@ def save_points_csv(path: str | os.PathLike, points: np.ndarray, labels: np.ndar
             writer.writerow((repr(x0), repr(x1), int(label)))
 
 
-def _parse_row(row: list[str], line: int, n_classes: int) -> tuple[tuple[float, float], int]:
+def save_regression_csv(path: str | os.PathLike, points: np.ndarray) -> None:
+    """Write a regression's points: (n_points, 2) input and target, as save_points_csv does."""
+    points = np.asarray(points, dtype=np.float64)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"expected points (n, 2), got {points.shape}")
+    with atomic_writer(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(REGRESSION_HEADER)
+        writer.writerows((repr(x), repr(y)) for x, y in points.tolist())
+
+
+def _parse_row(row: list[str], line: int, n_classes: int,
+               dialect: Dialect) -> tuple[tuple[float, float], int]:
     if len(row) != 3:
         raise ValueError(f"line {line}: expected 3 values (x,y,class), found {len(row)}")
-    x0 = _parse_coordinate(row[0], "x", line)
-    x1 = _parse_coordinate(row[1], "y", line)
+    x0 = _parse_coordinate(row[0], "x", line, dialect)
+    x1 = _parse_coordinate(row[1], "y", line, dialect)
     text = row[2].strip()
     try:
         label = int(text)
@@ -97,9 +143,9 @@ def _parse_row(row: list[str], line: int, n_classes: int) -> tuple[tuple[float, 
     return (x0, x1), label
 
 
-def _parse_coordinate(text: str, name: str, line: int) -> float:
+def _parse_coordinate(text: str, name: str, line: int, dialect: Dialect) -> float:
     try:
-        value = float(text.strip())
+        value = float(number_text(text.strip(), dialect))
     except ValueError:
         raise ValueError(f"line {line}: {name} {_show(text)} is not a number") from None
     if not math.isfinite(value):
