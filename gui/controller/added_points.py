@@ -1,6 +1,8 @@
 """The training points the learner adds by hand: a click adds one, a brush stroke several,
 Shift+click removes one, and a CSV file saves or replaces them all. A classifier's points are
-[x, y, class], a regression's [x, target].
+[x, y, class], a regression's [x, target]. A file with a header and no points would clear the
+points already added: the controller asks first (`empty_points_file`) and the view, having
+asked the learner, clears them or not.
 
 Each change rebuilds the Model on the changed data and trains on from where it was; the outcome,
 good or bad, is said on the controller's `data_message` for the data panel.
@@ -15,7 +17,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.files.points import load_points_csv, save_points_csv
+from engine.files.points import (
+    load_points_csv,
+    load_regression_csv,
+    save_points_csv,
+    save_regression_csv,
+)
 
 if TYPE_CHECKING:
     from gui.controller.lab_controller import LabController
@@ -95,23 +102,36 @@ class AddedPoints:
             self._say(f"Removed {_plural(count)}.")
 
     def save(self, path: str) -> None:
-        points = np.array(self._points(), dtype=np.float64).reshape(-1, 3)
+        points = self._points()
         try:
-            save_points_csv(path, points[:, :2], points[:, 2].astype(int))
+            if self._regression():
+                save_regression_csv(path, np.array(points, dtype=np.float64).reshape(-1, 2))
+            else:
+                table = np.array(points, dtype=np.float64).reshape(-1, 3)
+                save_points_csv(path, table[:, :2], table[:, 2].astype(int))
         except (OSError, ValueError) as error:
             self._say(f"Could not save the points: {error}", True)
             return
         self._say(f"Saved {len(points)} points to {Path(path).name}.")
 
     def load(self, path: str) -> None:
-        classes = self._controller.model.spec["data"]["classes"]
         try:
-            coordinates, labels = load_points_csv(path, classes)
+            points = self._read(path)
         except (OSError, ValueError) as error:
             self._say(f"Could not load {Path(path).name}: {error}. The current data is kept.",
                       True)
             return
-        points = [[float(x), float(y), int(label)]
-                  for (x, y), label in zip(coordinates, labels, strict=True)]
+        if not points and self._points():
+            self._controller.empty_points_file.emit(Path(path).name, len(self._points()))
+            return
         if self._set_points(points):
             self._say(f"Loaded {len(points)} points from {Path(path).name}.")
+
+    def _read(self, path: str) -> list[list]:
+        """The points of the file at `path`, as the Model's data takes them."""
+        if self._regression():
+            return [[float(x), float(y)] for x, y in load_regression_csv(path)]
+        classes = self._controller.model.spec["data"]["classes"]
+        coordinates, labels = load_points_csv(path, classes)
+        return [[float(x), float(y), int(label)]
+                for (x, y), label in zip(coordinates, labels, strict=True)]

@@ -27,6 +27,8 @@ class LabController(SteppingController):
 
     # (message, is_error) the outcome of a points request (add, load, save), for the data panel
     data_message = Signal(str, bool)
+    # (file name, added points) a points file held no points: the view asks before clearing
+    empty_points_file = Signal(str, int)
 
     def __init__(self, *args, **kwargs):
         """The arguments of SteppingController: the scenarios' builders and the options."""
@@ -87,13 +89,13 @@ class LabController(SteppingController):
         self._points.clear()
 
     def save_points(self, path: str) -> None:
-        """Write the added points to a CSV file (header x,y,class)."""
+        """Write the added points to a CSV file (header x,y,class; a regression's x,y)."""
         self._points.save(path)
 
     @action
     def load_points(self, path: str) -> None:
         """Replace the added points with a CSV file's; a malformed file changes nothing and
-        the message names the line."""
+        the message names the line, a file without points asks first (empty_points_file)."""
         self._points.load(path)
 
     def _rebuild(self, spec: dict, message: str, keep_training: bool = False) -> bool:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.shell.colors import CLASS_COLOR_NAMES, CLASS_COLORS_HEX, MAX_CLASSES
+from gui.shell.dialogs import ask_yes
 from gui.shell.theme import current_theme
 from gui.widgets.blocking import signals_blocked
 from gui.widgets.input_boxes import ChoiceBox, IntBox
@@ -178,6 +179,15 @@ class DataDock(QWidget):
         if path:
             self._folder = str(Path(path).parent)
             self.load_points_requested.emit(path)
+
+    def ask_to_clear_points(self, name: str, count: int) -> None:
+        """A file with a header and no points would clear the `count` points added: ask."""
+        points = f"the {count} added point{'s' if count != 1 else ''}"
+        if ask_yes(self, "Load points", f"{name} has a header but no points. Loading it "
+                   f"removes {points}. Remove them?"):
+            self.clear_points_requested.emit()
+        else:
+            self.set_message(f"{name} holds no points; {points} are kept.")
 
     def choose_save_file(self) -> None:
         """Ask where to write the added points and request saving them there."""

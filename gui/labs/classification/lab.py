@@ -166,6 +166,7 @@ class ClassificationLab(LabBase):
         super()._connect()
         controller = self.controller
         controller.data_message.connect(self.data.set_message)
+        controller.empty_points_file.connect(self.data.ask_to_clear_points)
         controller.value_refused.connect(self.inspector.show_refusal)
         self.network.architecture_changed.connect(controller.set_architecture)
         self.network.hyperparameters_changed.connect(controller.set_hyperparameters)
