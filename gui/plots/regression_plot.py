@@ -53,7 +53,7 @@ class RegressionPlot(QWidget):
         self.plot_widget.setMinimumSize(240, 240)
         item = self.plot_widget.getPlotItem()
         item.setLabel("bottom", "X[:, 0]")
-        item.setLabel("left", "y, and the prediction activation.output")
+        item.setLabel("left", "y")  # the legend tells the data's dots from the prediction
         item.hideButtons()
         item.showGrid(x=True, y=True, alpha=0.15)
         for side in ("left", "bottom"):
@@ -62,7 +62,7 @@ class RegressionPlot(QWidget):
         self.data_points = pg.ScatterPlotItem(size=DATA_SIZE, pen=pg.mkPen(None),
                                               brush=pg.mkBrush(data_color), name="data (y)")
         self.prediction = pg.PlotDataItem(pen=pg.mkPen(prediction_color, width=PREDICTION_WIDTH),
-                                          name="prediction")
+                                          name="prediction (the output)")
         self.user_points = pg.ScatterPlotItem(
             size=USER_POINT_SIZE, pen=pg.mkPen(POINT_OUTLINE_HEX, width=2),
             brush=pg.mkBrush(CLASS_COLORS_HEX[2]), symbol="star", name="added by you")

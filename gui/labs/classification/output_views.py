@@ -104,7 +104,7 @@ class OutputViews(QObject):
         self._showing_regression = regression
         self._lab.boundary.setVisible(not regression)
         self.regression.setVisible(regression)
-        self._lab.curves.accuracy_plot.setLabel("left", ACCURACY_LABELS[not regression])
+        self._lab.curves.set_accuracy_name(ACCURACY_LABELS[not regression])
         if regression:
             self._lab.neuron_maps.set_axes("X[:, 0]", None, "along x")
         else:

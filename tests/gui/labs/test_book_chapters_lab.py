@@ -130,7 +130,8 @@ def test_sine_plots_the_data_and_the_prediction_and_trains_to_the_books_line(qtb
     assert lab.outputs.regression.isVisible() and not lab.boundary.isVisible()
     assert [lab.network.loss_box.itemText(i) for i in range(lab.network.loss_box.count())] == \
         ["Linear + mean squared error", "Linear + mean absolute error"]
-    assert lab.curves.accuracy_plot.getAxis("left").labelText.startswith("accuracy (|pred")
+    assert lab.curves.accuracy_plot.titleLabel.item.toPlainText() == \
+        "accuracy (|prediction - y| < std(y) / 250)"
     plot = lab.outputs.regression
     xs, ys = plot.data_points.getData()
     assert len(xs) == 1000 and ys[250] == pytest.approx(1.0)  # sin(2 pi 0.25)
