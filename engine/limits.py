@@ -46,3 +46,10 @@ SEED_END = 2**32  # seeds are 0 .. SEED_END - 1, numpy's RandomState range
 
 CHECKPOINT_BYTES = 256 * 2**20  # the Stepper's checkpoints for stepping back; oldest go first
 STEP_BACK_OPERATIONS = 10_000  # how far back the Stepper keeps checkpoints, memory allowing
+HISTORY_RECENT_ROWS = 65_536  # epochs of a history kept whole; older ones are thinned
+HISTORY_OLDER_BUCKETS = 4_096  # the thinned record's buckets: more than a 4K screen's columns
+PRINTED_LINES = 20_000  # the latest printed lines kept (the log panel shows as many)
+READ_SECONDS = 10.0  # reading one file: a disk or network share that stalls longer is refused
+UNPACKED_BYTES = 512 * 2**20  # what a session's compressed parts may unpack to, in all
+LOADABLE_EDITS = 10_000  # edits in the saved iteration (a save merges those that override others)
+LOADABLE_KEYFRAMES = 2_000  # the timeline keeps at most 500; a file may hold some more
