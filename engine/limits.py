@@ -53,3 +53,4 @@ READ_SECONDS = 10.0  # reading one file: a disk or network share that stalls lon
 UNPACKED_BYTES = 512 * 2**20  # what a session's compressed parts may unpack to, in all
 LOADABLE_EDITS = 10_000  # edits in the saved iteration (a save merges those that override others)
 LOADABLE_KEYFRAMES = 2_000  # the timeline keeps at most 500; a file may hold some more
+UNPACKED_NODES = 1_000_000  # JSON values in a session's packed parts: 10,000 edits are 100,000

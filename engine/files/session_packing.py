@@ -29,7 +29,7 @@ import numpy as np
 
 from engine.files.session_fields import SessionError, describe
 from engine.files.session_reading import parse_json
-from engine.limits import UNPACKED_BYTES
+from engine.limits import UNPACKED_BYTES, UNPACKED_NODES
 
 ARRAY = "__ndarray__"
 LINES = "__zjson__"
@@ -54,13 +54,15 @@ def pack(document: dict) -> dict:
 def unpack(document: Any) -> Any:
     """`document` with every compressed array and line list of PACKED_PARTS back in plain
     form; SessionError naming the place of anything malformed or too large."""
-    if not isinstance(document, dict):
-        return document
+    if not isinstance(document, dict) or not isinstance(document.get("format"), int) \
+            or document["format"] < 2:
+        return document  # format 1 packed nothing
     budget = [UNPACKED_BYTES]
+    nodes = [UNPACKED_NODES]
     unpacked = dict(document)
     for part in PACKED_PARTS:
         if part in unpacked:
-            unpacked[part] = _unpack_tree(unpacked[part], part, budget)
+            unpacked[part] = _unpack_tree(unpacked[part], part, budget, nodes)
     return unpacked
 
 
@@ -102,8 +104,8 @@ def _filter(raw: bytes, dtype: np.dtype, shape: list[int]) -> bytes:
 
 def _unfilter(filtered: bytes, dtype: np.dtype, shape: list[int]) -> bytes:
     planes = np.frombuffer(filtered, dtype=np.uint8).reshape(dtype.itemsize, -1)
-    words = np.ascontiguousarray(planes.T).view(f"<u{dtype.itemsize}" if dtype.itemsize > 1
-                                                else "u1").reshape(-1)
+    words = np.array(planes.T, order="C").view(f"<u{dtype.itemsize}" if dtype.itemsize > 1
+                                               else "u1").reshape(-1)
     if shape and shape[0] > 1:
         rows = words.reshape(shape[0], -1)
         np.bitwise_xor.accumulate(rows, axis=0, out=rows)
@@ -113,11 +115,16 @@ def _unfilter(filtered: bytes, dtype: np.dtype, shape: list[int]) -> bytes:
 # -- unpacking ------------------------------------------------------------------------------------
 
 
-def _unpack_tree(tree: Any, path: str, budget: list[int]) -> Any:
-    """The tree with packed leaves replaced, walked without recursion (a file may nest deep)."""
+def _unpack_tree(tree: Any, path: str, budget: list[int], nodes: list[int]) -> Any:
+    """The tree with packed leaves replaced, walked without recursion (a file may nest deep),
+    visiting at most the nodes left (a session's bulk is in a few large leaves)."""
     root = [tree]
     pending = [(root, 0, path)]
     while pending:
+        nodes[0] -= 1
+        if nodes[0] < 0:
+            raise SessionError(f"{path}: holds more than {UNPACKED_NODES} values, more than "
+                               "any session the app writes")
         parent, key, where = pending.pop()
         value = parent[key]
         if isinstance(value, dict):

@@ -25,10 +25,12 @@ _CHUNK = 1 << 20
 
 
 def read_file_bytes(path: str | os.PathLike, limit: int = SESSION_FILE_BYTES,
-                    seconds: float = READ_SECONDS, what: str = "session") -> bytes:
-    """The bytes of the regular file `path`, at most `limit` of them, read within `seconds`;
-    SessionError saying why not (not a regular file, too large, too slow, unreadable)."""
+                    seconds: float | None = None, what: str = "session") -> bytes:
+    """The bytes of the regular file `path`, at most `limit` of them, read within `seconds`
+    (READ_SECONDS by default); SessionError saying why not (not a regular file, too large,
+    too slow, unreadable)."""
     path = Path(path)
+    seconds = READ_SECONDS if seconds is None else seconds
     try:
         _check_regular(path, os.stat(path), what)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
@@ -40,7 +42,7 @@ def read_file_bytes(path: str | os.PathLike, limit: int = SESSION_FILE_BYTES,
         if info.st_size > limit:
             raise SessionError(f"{path.name} is {info.st_size / 2**20:.1f} MB; {what} files are "
                                f"limited to {limit // 2**20} MB")
-        return _read_within(fd, path, limit, time.monotonic() + seconds, what)
+        return _read_within(fd, path, limit, seconds, what)
     except OSError as error:
         raise SessionError(f"cannot read {path.name}: {error.strerror or error}") from None
     finally:
@@ -58,13 +60,13 @@ def _check_regular(path: Path, info: os.stat_result, what: str) -> None:
                            "opened")
 
 
-def _read_within(fd: int, path: Path, limit: int, deadline: float, what: str) -> bytes:
-    pieces, total = [], 0
+def _read_within(fd: int, path: Path, limit: int, seconds: float, what: str) -> bytes:
+    pieces, total, deadline = [], 0, time.monotonic() + seconds
     while True:
         if time.monotonic() > deadline:
-            raise SessionError(f"reading {path.name} took too long (over "
-                               f"{READ_SECONDS:g} s); is it on a disk or network that stalls?")
-        piece = os.read(fd, _CHUNK)
+            raise SessionError(f"reading {path.name} took too long (over {seconds:g} s); is "
+                               "it on a disk or network that stalls?")
+        piece = _read_piece(fd)
         if not piece:
             return b"".join(pieces)
         pieces.append(piece)
@@ -72,6 +74,10 @@ def _read_within(fd: int, path: Path, limit: int, deadline: float, what: str) ->
         if total > limit:
             raise SessionError(f"{path.name} grew past {limit // 2**20} MB while being read; "
                                f"{what} files are limited to {limit // 2**20} MB")
+
+
+def _read_piece(fd: int) -> bytes:
+    return os.read(fd, _CHUNK)
 
 
 def parse_json(data: bytes) -> Any:

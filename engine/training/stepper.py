@@ -427,6 +427,19 @@ class Stepper:
             self.trainable.set_hyperparameters(**edit.payload)
 
     def _record(self, edit: _Edit) -> None:
+        """Keep `edit`, dropping the edits after it and an earlier one it overrides: a value
+        typed into the same element at the same point (unless a hyperparameter edit came in
+        between, which may set the same variable), so that nudging a value a thousand times
+        does not make each replay apply a thousand edits."""
         now = (self.iteration, self.position)
         self._edits = [e for e in self._edits if (e.iteration, e.position) <= now]
+        if edit.kind == "value":
+            for back in range(len(self._edits) - 1, -1, -1):
+                earlier = self._edits[back]
+                if (earlier.iteration, earlier.position) != (edit.iteration, edit.position) \
+                        or earlier.kind != "value":
+                    break
+                if earlier.payload[:2] == edit.payload[:2]:
+                    del self._edits[back]
+                    break
         self._edits.append(edit)
