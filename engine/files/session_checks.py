@@ -47,6 +47,7 @@ from engine.limits import (
     PRINTED_LINES,
 )
 from engine.scenarios.seed import LayerOfThree, SingleNeuron
+from engine.training.cost import iteration_cost
 from engine.training.model import Model
 from engine.training.model_state import HISTORY_KEYS
 from engine.training.spec import CACHES, CACHES_ALL, HYPERPARAMETERS, OPTIMIZERS, normalize_spec
@@ -178,6 +179,9 @@ def _check_size(spec: dict) -> None:
     if points * max(widths) > LOADABLE_ACTIVATIONS:
         raise SessionError(f"spec: {points} points through a layer of {max(widths)} neurons "
                            "is too large a network to load")
+    cost = iteration_cost(spec)
+    if cost.refused:
+        raise SessionError(f"spec: {cost.warning()}")
 
 
 def _check_stepper(state: Any, template: Trainable, path: str,

@@ -32,16 +32,13 @@ def read_file_bytes(path: str | os.PathLike, limit: int = SESSION_FILE_BYTES,
     path = Path(path)
     seconds = READ_SECONDS if seconds is None else seconds
     try:
-        _check_regular(path, os.stat(path), what)
+        _check_size(path, _check_regular(path, os.stat(path), what), limit, what)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
         raise SessionError(f"cannot read {path.name}: {error.strerror or error}") from None
     try:
-        info = os.fstat(fd)
-        _check_regular(path, info, what)  # what was opened, should the name have moved on
-        if info.st_size > limit:
-            raise SessionError(f"{path.name} is {info.st_size / 2**20:.1f} MB; {what} files are "
-                               f"limited to {limit // 2**20} MB")
+        # what was opened, should the name have moved on since
+        _check_size(path, _check_regular(path, os.fstat(fd), what), limit, what)
         return _read_within(fd, path, limit, seconds, what)
     except OSError as error:
         raise SessionError(f"cannot read {path.name}: {error.strerror or error}") from None
@@ -49,7 +46,13 @@ def read_file_bytes(path: str | os.PathLike, limit: int = SESSION_FILE_BYTES,
         os.close(fd)
 
 
-def _check_regular(path: Path, info: os.stat_result, what: str) -> None:
+def _check_size(path: Path, info: os.stat_result, limit: int, what: str) -> None:
+    if info.st_size > limit:
+        raise SessionError(f"{path.name} is {info.st_size / 2**20:.1f} MB; {what} files are "
+                           f"limited to {limit // 2**20} MB")
+
+
+def _check_regular(path: Path, info: os.stat_result, what: str) -> os.stat_result:
     if stat.S_ISDIR(info.st_mode):
         raise SessionError(f"{path.name} is a folder, not a {what} file")
     if not stat.S_ISREG(info.st_mode):
@@ -58,6 +61,7 @@ def _check_regular(path: Path, info: os.stat_result, what: str) -> None:
             "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file"
         raise SessionError(f"{path.name} is {kind}, not a {what} file: only regular files are "
                            "opened")
+    return info
 
 
 def _read_within(fd: int, path: Path, limit: int, seconds: float, what: str) -> bytes:

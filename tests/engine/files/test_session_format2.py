@@ -351,3 +351,14 @@ def test_a_format_1_file_cannot_carry_format_2_parts(tmp_path, with_parts):
     document = json.loads((FORMAT_1 / "spiral.json").read_text())
     document["stop_conditions"] = parts["stop_conditions"]
     _refused(tmp_path, document, "unexpected 'stop_conditions'")
+
+
+def test_a_network_within_every_field_limit_that_needs_10_gb_an_iteration_is_refused(tmp_path):
+    stepper = Stepper(Model(SMALL))
+    document = session_document(Session.capture(stepper))
+    document["spec"] = {**document["spec"], "data": {"kind": "spiral", "samples": 66_666,
+                                                     "classes": 3},
+                        "hidden": [{"neurons": 100}] * 32, "points": []}
+    started = time.perf_counter()
+    _refused(tmp_path, document, r"spec: this network needs about 9\.7 GB per iteration")
+    assert time.perf_counter() - started < 2  # refused from the spec, nothing built
