@@ -97,9 +97,6 @@ class ClassificationLab(LabBase):
         self._shown_points: tuple = ()
         self._tables_throttle = Throttle(self._draw_tables, self, interval=TABLES_S)
         self._curves_throttle = Throttle(self._draw_curves, self, interval=CURVES_S)
-        # The curves' epoch axis: one array while the count of epochs stays, so the curves
-        # see at a glance that an edit inside an epoch left their history as it was.
-        self._epochs = np.zeros(0)
         # The neuron maps and the chain rule draw the latest snapshot when this fires: a timer
         # object, not a queued call, so Qt paints what the handler drew before it fires.
         self._secondary: Snapshot | None = None
@@ -244,11 +241,10 @@ class ClassificationLab(LabBase):
         """Loss, accuracy and learning rate per epoch: at most every CURVES_S while running."""
         info = snapshot.classification
         history = info.history
-        if len(self._epochs) != len(history["loss"]):
-            self._epochs = np.arange(len(history["loss"]), dtype=np.float64)
-        self.curves.set_history(self._epochs, history["loss"],
+        self.curves.set_history(info.history_epochs, history["loss"],
                                 history["accuracy"], info.validation_loss,
-                                info.validation_accuracy, history["learning_rate"])
+                                info.validation_accuracy, history["learning_rate"],
+                                val_epochs=info.validation_epochs)
 
     def _show_spec(self, spec: Mapping) -> None:
         """Put a spec the controller built (a preset, a refusal's kept spec) into the panels."""
