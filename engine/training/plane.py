@@ -157,9 +157,11 @@ class Plane:
         `iteration`), forgetting measurements of iterations stepped back over."""
         self.validation.truncate(iteration + 1)
         epochs = self.validation.epochs()
-        if not len(epochs) or epochs[-1] != iteration:
-            metrics = model.validation_metrics()
-            self.validation.append((metrics["loss"], metrics["accuracy"]), epoch=iteration)
+        if len(epochs) and epochs[-1] == iteration:
+            return  # measured already
+        self.validation.truncate(iteration)
+        metrics = model.validation_metrics()
+        self.validation.append((metrics["loss"], metrics["accuracy"]), epoch=iteration)
 
     def validation_series(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(epochs, loss, accuracy), each (n,), read-only: the measurements at the parameters

@@ -101,8 +101,11 @@ def run_in_background(parent: QWidget, title: str, label: str,
     _RUNNING.add(runnable)
     _pool().start(runnable)
     loop.exec()
+    cancelled = outcome._cancel.is_set()
+    dialog.canceled.disconnect()  # closing a progress dialog says "canceled" too
     dialog.close()
     dialog.deleteLater()
-    if outcome._cancel.is_set():
+    if cancelled:
+        outcome._cancel.set()  # work still running stops at its next report
         outcome.cancelled, outcome.result, outcome.error = True, None, None
     return outcome

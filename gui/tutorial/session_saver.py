@@ -17,6 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from engine.files.atomic import FileWriteError
 from engine.files.session import SessionCopy, SessionError, session_bytes, write_session
 
 SAVE = "save"
@@ -67,6 +68,8 @@ class _Save(QRunnable):
             data = session_bytes(job.copy.session())
             write_session(job.path, data)
             job.size = len(data)
+        except FileWriteError as error:
+            job.error = error.strerror  # "cannot write x.json: the disk is full"
         except (SessionError, OSError, ValueError) as error:
             job.error = str(error)
         except Exception:  # a defect: reported as a failed save rather than lost on a thread

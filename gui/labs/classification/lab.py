@@ -198,6 +198,9 @@ class ClassificationLab(LabBase):
         self.controls.set_snapshot(snapshot)
         self.view.status.setText(info.status_line)
         self._show_spec(info.spec)
+        stops = dict(info.stop_conditions)
+        if stops != self.network.stop_conditions():  # an opened session's: shown as set
+            self.network.set_stop_conditions(stops)
         if info.boundary_frame != self._frames["boundary"]:
             # Only the recomputed rows need colouring, if the previous frame is on screen.
             follows = info.boundary_frame == self._frames["boundary"] + 1
