@@ -30,6 +30,7 @@ from gui.plots.decision_boundary import DecisionBoundaryPlot
 from gui.plots.throttle import Throttle
 from gui.plots.training_curves import TrainingCurves
 from gui.shell.main_window import MainWindow
+from gui.tutorial.points_loading import load_points_in_background
 from gui.widgets.live_text import LiveText
 from gui.widgets.neuron_maps import NeuronMaps, maps_from_layers
 
@@ -165,7 +166,7 @@ class ClassificationLab(LabBase):
         self.data.data_spec_changed.connect(controller.set_data_spec)
         self.data.add_class_changed.connect(self._on_data_add_class_changed)
         self.data.clear_points_requested.connect(controller.clear_points)
-        self.data.load_points_requested.connect(controller.load_points)
+        self.data.load_points_requested.connect(self._on_data_load_points_requested)
         self.data.save_points_requested.connect(controller.save_points)
         self.boundary.point_added.connect(self._on_boundary_point_added)
         self.boundary.point_removed.connect(controller.remove_point)
@@ -264,6 +265,10 @@ class ClassificationLab(LabBase):
     def _on_data_add_class_changed(self, index: int) -> None:
         """The class a click on the plane adds."""
         self.boundary.set_add_class(index, self.data.spec()["data"]["classes"])
+
+    def _on_data_load_points_requested(self, path: str) -> None:
+        """A points file chosen: read on a worker thread with progress, then loaded."""
+        load_points_in_background(self.window, self.controller, path)
 
     def _on_boundary_point_added(self, x: float, y: float, label: int) -> None:
         """A click on the plane: add a point of the chosen class there."""
