@@ -25,10 +25,11 @@ from PySide6.QtCore import QEvent, QObject, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from engine.files.atomic import FileWriteError, check_writable
+from engine.files.atomic import FileWriteError, check_writable, write_atomically
 from engine.files.session import HAND_EXAMPLES, Session, SessionCopy, SessionError, load_session
 from engine.scenarios.presets import SCENARIOS
 from engine.training.cost import size_text
+from engine.training.stepper import Divergence
 from gui.shell.background import run_in_background
 from gui.shell.file_dialogs import ask_open_path, ask_save_path
 from gui.shell.lab import Lab
@@ -43,6 +44,11 @@ SESSION_FILTER = "Backprop Playground sessions (*.json);;All files (*)"
 PYTHON_FILTER = "Python scripts (*.py);;All files (*)"
 UNTITLED = "untitled"  # what Save/Discard/Cancel calls a session that has no file
 STATUS_MS = 10_000
+DIVERGED_RUN = ("Training has diverged: a script from here would train on overflowed values. "
+                "Restore the last good state first, then export.")
+DIVERGED_EXPORT = ("The script starts where this iteration ends, and finishing it overflows "
+                   "({}). Step back (Left) to finite values, or change the value that "
+                   "overflows, then export.")
 
 
 def lab_kind(session: Session) -> str:
@@ -278,10 +284,16 @@ class SessionActions(QObject):
         if lab is None:
             self._status("Open a scenario first: there is nothing to export")
             return False
+        if lab.controller.snapshot.can_restore:
+            show_problem(self.window, "Could not export", DIVERGED_RUN)
+            return False
         try:
             script = export_script(lab.controller.stepper)
         except ValueError as error:
             show_problem(self.window, "Could not export", str(error))
+            return False
+        except Divergence as divergence:
+            show_problem(self.window, "Could not export", DIVERGED_EXPORT.format(divergence))
             return False
         name = self.path.with_suffix(".py").name if self.path else "network.py"
         path = ask_save_path(self.window, "export", "Export as Python", name, PYTHON_FILTER,
@@ -289,9 +301,9 @@ class SessionActions(QObject):
         if path is None:
             return False
         try:
-            Path(path).write_text(script, encoding="utf-8")
+            write_atomically(path, script)
         except OSError as error:
-            show_problem(self.window, "Could not export", f"{Path(path).name}: {error}")
+            show_problem(self.window, "Could not export", f"{error}; nothing was changed.")
             return False
         self._status(f"Exported {isolated(Path(path).name)}: run it with python to train on")
         return True
