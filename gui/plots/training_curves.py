@@ -111,7 +111,7 @@ class TrainingCurves(QWidget):
         """The three plots on one canvas, their curves, legend and epoch cursors."""
         self.graphics = _PlotStack()
         self.graphics.setBackground(theme.panel)
-        self.graphics.setMinimumSize(300, 300)
+        self.graphics.setMinimumSize(240, 200)
         self.loss_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": _LossAxis("left")})
         self.accuracy_plot = self.graphics.addPlot(row=1, col=0)
         self.rate_plot = self.graphics.addPlot(row=2, col=0)
