@@ -15,16 +15,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Protocol
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from gui.controller.lab_controller import LabController
 from gui.controller.snapshot import Index, Snapshot
+from gui.labs.arrangement import Side, place_sides, room
 from gui.panels.chain_rule_panel import ChainRulePanel
 from gui.panels.controls_panel import ControlsPanel
 from gui.panels.log_panel import LogPanel
 from gui.shell.main_window import MainWindow
+from gui.shell.panel_dock import PanelDock
 
 STATUS_MS = 10_000
 LAB_VIEW_PROPERTY = "labCentralView"  # set on a lab's central view: keep it when swapped out
@@ -82,6 +84,8 @@ class LabBase(QObject):
     """
 
     kind: ClassVar[str]  # the scenario kind it opens; also its docks' objectName prefix
+    # The panels (keys of `docks`) its focus layout shows beside the central view.
+    focus_panels: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, window: MainWindow, builders: Builders, **controller_options: Any):
         """controller_options: the run loop's settings for this lab (see LabController)."""
@@ -112,12 +116,28 @@ class LabBase(QObject):
         """Hand a new snapshot to the lab's views."""
         raise NotImplementedError
 
+    def _arrangement(self, room: QSize) -> list[Side]:
+        """Where the panels go by default in a window with `room` (its size at normal text)."""
+        raise NotImplementedError
+
+    # --- the panels' places ---------------------------------------------------------------------
+
+    def arrange_docks(self, focus: bool = False) -> None:
+        """Every panel of this lab docked in its default place for the window's size and
+        text size; `focus`: only the lab's `focus_panels` shown, the rest closed."""
+        for dock in self.docks.values():
+            dock.setFloating(False)
+            self.window.removeDockWidget(dock)
+        place_sides(self.window, self._arrangement(room(self.window)))
+        for key, dock in self.docks.items():
+            dock.setVisible(self.active and (not focus or key in self.focus_panels))
+
     # --- assembly ------------------------------------------------------------------------------
 
     def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea,
               tabify_with: QDockWidget | None = None) -> QDockWidget:
         """A panel in a dock of the window, remembered in `docks` under `key`."""
-        dock = QDockWidget(title, self.window)
+        dock = PanelDock(title, self.window)
         dock.setObjectName(f"{self.kind}_{key}_dock")
         dock.setWidget(widget)
         self.window.add_dock(dock, area, tabify_with)
