@@ -156,7 +156,8 @@ class SessionActions(QObject):
     def capture(self, lab: Lab | None = None) -> Session:
         """The active (or given) lab's session with its view settings."""
         lab = lab or self.active_lab()
-        return lab.controller.capture_session(lab.view_settings())
+        layout = self.window.layouts.view_settings() if lab.active else {}
+        return lab.controller.capture_session({**lab.view_settings(), **layout})
 
     # --- opening -----------------------------------------------------------------------------
 
@@ -195,6 +196,7 @@ class SessionActions(QObject):
             lab = self.window.labs[kind]
         lab.controller.open_session(session)
         lab.apply_view_settings(session.view)
+        self.window.layouts.apply_view_settings(lab, session.view)
         self.path = None
         self._show_file_state()
 
