@@ -43,20 +43,21 @@ class Side:
 
 
 def place_sides(window: QMainWindow, sides: Sequence[Side]) -> None:
-    """Put every dock of `sides` in its place, the first of each stack in front, and size them
-    (in pixels of normal text, multiplied by the text scale)."""
-    scale = chosen_text_scale()
+    """Put every dock of `sides` in its place, the first of each stack in front."""
     for side in sides:
-        along = (Qt.Orientation.Horizontal if side.area == Area.BottomDockWidgetArea
-                 else Qt.Orientation.Vertical)
         for stack in side.stacks:
             front, *behind = stack
-            window.addDockWidget(side.area, front, along)
+            window.addDockWidget(side.area, front, _along(side))
             for dock in behind:
                 window.tabifyDockWidget(front, dock)
+
+
+def size_sides(window: QMainWindow, sides: Sequence[Side]) -> None:
+    """Give the placed docks of `sides` their sizes (in pixels of normal text, times the text
+    scale) and bring the first of each stack to the front. Qt sizes only docks not hidden."""
+    scale = chosen_text_scale()
     for side in sides:
-        along = (Qt.Orientation.Horizontal if side.area == Area.BottomDockWidgetArea
-                 else Qt.Orientation.Vertical)
+        along = _along(side)
         across = (Qt.Orientation.Vertical if along == Qt.Orientation.Horizontal
                   else Qt.Orientation.Horizontal)
         fronts = [stack[0] for stack in side.stacks]
@@ -71,6 +72,12 @@ def place_sides(window: QMainWindow, sides: Sequence[Side]) -> None:
             window.resizeDocks(fronts, lengths, along)
         for front in fronts:
             front.raise_()
+
+
+def _along(side: Side) -> Qt.Orientation:
+    """The direction a side's stacks follow each other in."""
+    return (Qt.Orientation.Horizontal if side.area == Area.BottomDockWidgetArea
+            else Qt.Orientation.Vertical)
 
 
 def _length(dock: QDockWidget, length: int, along: Qt.Orientation, scale: float) -> int:

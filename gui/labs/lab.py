@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from gui.controller.lab_controller import LabController
 from gui.controller.snapshot import Index, Snapshot
-from gui.labs.arrangement import Side, place_sides, room
+from gui.labs.arrangement import Side, place_sides, room, size_sides
 from gui.panels.chain_rule_panel import ChainRulePanel
 from gui.panels.controls_panel import ControlsPanel
 from gui.panels.log_panel import LogPanel
@@ -128,9 +128,11 @@ class LabBase(QObject):
         for dock in self.docks.values():
             dock.setFloating(False)
             self.window.removeDockWidget(dock)
-        place_sides(self.window, self._arrangement(room(self.window)))
+        sides = self._arrangement(room(self.window))
+        place_sides(self.window, sides)
         for key, dock in self.docks.items():
             dock.setVisible(self.active and (not focus or key in self.focus_panels))
+        size_sides(self.window, sides)
 
     # --- assembly ------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ distinguishable for colour-blind viewers.
 import sys
 from dataclasses import dataclass
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -117,6 +118,9 @@ def set_application_text_scale(app: QApplication, scale: float, chosen: bool = T
         font = QFont(app.font())
         font.setPointSizeF(BASE_POINT_SIZE * scale)
         app.setFont(font)
+        # Qt tells the widgets later, in posted events: now, so that sizes measured next
+        # (a lab arranging its panels) are the new ones.
+        app.sendPostedEvents(None, QEvent.Type.ApplicationFontChange)
 
 
 def apply_theme(app: QApplication, theme: Theme = LIGHT, scale: float = 1.0) -> None:
