@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar
 
+from gui.shell.panel_dock import PanelScroll
 from gui.shell.theme import chosen_text_scale
 
 Area = Qt.DockWidgetArea
@@ -64,7 +65,8 @@ def size_sides(window: QMainWindow, sides: Sequence[Side]) -> None:
         if side.breadth:
             window.resizeDocks(fronts[:1], [round(side.breadth * scale)], across)
         if side.lengths:
-            lengths = [_length(front, length, along, scale)
+            width = round(side.breadth * scale)
+            lengths = [_length(front, length, along, scale, width)
                        for front, length in zip(fronts, side.lengths, strict=True)]
             if -1 in lengths:
                 rest = _side_length(window, along) - sum(n for n in lengths if n > 0)
@@ -80,15 +82,25 @@ def _along(side: Side) -> Qt.Orientation:
             else Qt.Orientation.Vertical)
 
 
-def _length(dock: QDockWidget, length: int, along: Qt.Orientation, scale: float) -> int:
-    """`length` pixels of normal text at `scale`; for 0, what the dock's panel asks for; -1
-    stays -1 (the rest)."""
+def _length(dock: QDockWidget, length: int, along: Qt.Orientation, scale: float,
+            width: int) -> int:
+    """`length` pixels of normal text at `scale`; for 0, what the dock's panel asks for (at
+    `width`, for a panel whose wrapped text grows taller when narrower), and a line to spare
+    for text that changes as the lab runs; -1 stays -1 (the rest)."""
     if length == -1:
         return -1
     if length:
         return round(length * scale)
-    hint = dock.sizeHint() + QSize(HINT_SLACK, HINT_SLACK)
-    return hint.height() if along == Qt.Orientation.Vertical else hint.width()
+    if along == Qt.Orientation.Horizontal:
+        return dock.sizeHint().width() + HINT_SLACK
+    content = dock.widget()
+    panel = content.panel() if isinstance(content, PanelScroll) else content
+    height = dock.sizeHint().height()
+    layout = panel.layout() if panel is not None else None
+    if layout is not None and layout.hasHeightForWidth() and width > 0:
+        title = dock.sizeHint().height() - content.sizeHint().height()
+        height = max(height, title + layout.heightForWidth(width))
+    return height + HINT_SLACK + dock.fontMetrics().lineSpacing()
 
 
 def _side_length(window: QMainWindow, along: Qt.Orientation) -> int:

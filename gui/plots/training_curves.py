@@ -91,7 +91,7 @@ class TrainingCurves(QWidget):
         view_box.sigResized.connect(self._on_view_range_changed)
         self.graphics.mouse_left.connect(self._show_latest)
 
-        self.readout = QLabel()
+        self.readout = QLabel(wordWrap=True)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Room for both lines from the start, so the plots do not jump when the first epoch lands.
         self.readout.setMinimumHeight(2 * self.readout.fontMetrics().lineSpacing() + 4)

@@ -127,14 +127,7 @@ def build_window(
     one_run: the command line chose the size or the text size for this run only, so closing
         remembers neither the size nor the arrangements made for it.
     """
-    window = MainWindow(settings)
-    LayoutMenu(window)
-    window.keeps_on_screen = on_screen
-    window.remembers_layout = settings is not None and not one_run
-    if not window.restore_layout() and on_screen:
-        window.resize(first_size(window.size(), screen_area(window)))
-    if size is not None:
-        window.resize(*size)
+    window = _sized_window(settings, size, on_screen, one_run)
     window.tools = install_tutorial_tools(window, settings)
     RecordingSizeMenu(window)
     add_menu_entry_action(window)
@@ -152,6 +145,21 @@ def build_window(
         window.labs[SCENARIOS[scenario].kind].controller.run_iterations(steps)
     if session is not None:
         sessions.open_file(session)
+    return window
+
+
+def _sized_window(settings: QSettings | None, size: tuple[int, int] | None, on_screen: bool,
+                  one_run: bool) -> MainWindow:
+    """The bare window at its size, before any lab arranges its panels for that size (see
+    build_window for the arguments)."""
+    window = MainWindow(settings)
+    LayoutMenu(window)
+    window.keeps_on_screen = on_screen
+    window.remembers_layout = settings is not None and not one_run
+    if not window.restore_layout() and on_screen:
+        window.resize(first_size(window.size(), screen_area(window)))
+    if size is not None:
+        window.resize(*size)
     return window
 
 
@@ -214,6 +222,19 @@ def launch_window(
     return window
 
 
+def _start_qt(dark: bool, large_text: bool, scale: float | None) -> QApplication:
+    """The application with what a run needs around it; `scale` goes to Qt before it starts."""
+    tune_for_small_arrays()
+    if scale is not None:
+        os.environ["QT_SCALE_FACTOR"] = f"{scale:g}"
+    app = create_application(dark, large_text)
+    install_crash_handler(app)  # an unexpected error is shown and logged; the app goes on
+    TimedGarbageCollector(app)  # never in the middle of a paint
+    if app.platformName() == "offscreen":
+        quiet_offscreen_noise()
+    return app
+
+
 def run(
     scenario: str | None = None,
     screenshot: Path | None = None,
@@ -239,14 +260,7 @@ def run(
     welcome: show the first-run welcome even if it was dismissed for good (see launch_window);
     a screenshot, which reads no settings, shows it only when asked.
     """
-    tune_for_small_arrays()
-    if scale is not None:
-        os.environ["QT_SCALE_FACTOR"] = f"{scale:g}"
-    app = create_application(dark, large_text)
-    install_crash_handler(app)  # an unexpected error is shown and logged; the app goes on
-    TimedGarbageCollector(app)  # never in the middle of a paint
-    if app.platformName() == "offscreen":
-        quiet_offscreen_noise()
+    app = _start_qt(dark, large_text, scale)
     settings = None if screenshot else open_settings()
     if screenshot is not None:
         size = size or DEFAULT_SIZE

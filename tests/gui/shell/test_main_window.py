@@ -19,8 +19,8 @@ from gui.shell.start_page import StartPage
 from gui.shell.theme import (
     BASE_POINT_SIZE,
     DARK,
-    LIGHT,
     LARGE_TEXT_SCALE,
+    LIGHT,
     apply_theme,
     current_theme,
 )

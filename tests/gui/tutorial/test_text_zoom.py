@@ -4,13 +4,14 @@ text and presentation mode are points on it, and turning them off restores every
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QTabBar, QToolBar, QWidget
 
 from gui.shell.app import build_window
 from gui.shell.main_window import MainWindow
 from gui.shell.text_size import set_text_scale
 from gui.shell.theme import BASE_POINT_SIZE, LARGE_TEXT_SCALE, LIGHT, apply_theme, text_scale
 from gui.tutorial.text_zoom import ZOOM_KEY
+from gui.tutorial.timeline import TimelineBar
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -171,3 +172,23 @@ def test_dock_titles_follow_the_text_size(qtbot, normal_text):
                    for x in range(image.width() // 2))
 
     assert inked_columns(picture) > 1.6 * inked_columns(small)
+
+
+def test_presentation_mode_in_a_running_window_leaves_no_stray_tab_bar(qtbot, normal_text):
+    """Each visible tab bar belongs to a group of tabbed panels, and none lies over the
+    timeline (once one was left there, hiding "epoch 300 of 300")."""
+    window = open_window(qtbot, "spiral")
+    window.active_lab().controller.run_iterations(300)
+    window.tools.view_toggles.presentation.trigger()
+    qtbot.wait(50)
+    timeline = window.findChild(QToolBar, "timeline_bar")
+    bars = [bar for bar in window.findChildren(QTabBar)
+            if bar.parent() is window and bar.isVisible()]
+    groups = {frozenset([dock, *window.tabifiedDockWidgets(dock)])
+              for dock in window.active_lab().docks.values()
+              if dock.isVisible() and window.tabifiedDockWidgets(dock)}
+    assert len(bars) == len(groups)
+    for bar in bars:
+        assert not bar.geometry().intersects(timeline.geometry())
+    reading = window.findChild(TimelineBar).reading
+    assert reading.text() == "epoch 300 of 300" and not reading.visibleRegion().isEmpty()
