@@ -112,3 +112,13 @@ def test_the_window_keeps_its_size_while_training_with_large_text(
     controller.set_running(False)
     settled(qtbot)
     assert window.size() == before
+
+
+def test_the_optimizer_settings_show_without_scrolling_at_1600x1000(qtbot, normal_text):
+    window = open_at(qtbot, "spiral", (1600, 1000), "normal")
+    settled(qtbot)
+    network = window.active_lab().network
+    boxes = network.optimizer_inputs["adam"]
+    assert set(boxes) >= {"learning_rate", "decay", "epsilon", "beta_1", "beta_2"}
+    for name, box in [("optimizer", network.optimizer_box), *boxes.items()]:
+        assert box.visibleRegion().boundingRect() == box.rect(), name  # none cut off
