@@ -53,6 +53,13 @@ def place_sides(window: QMainWindow, sides: Sequence[Side]) -> None:
                 window.tabifyDockWidget(front, dock)
 
 
+def same_places(these: Sequence[Side], those: Sequence[Side]) -> bool:
+    """Whether two arrangements put every dock in the same stack of the same side (their
+    sizes aside)."""
+    return ([(side.area, [list(stack) for stack in side.stacks]) for side in these]
+            == [(side.area, [list(stack) for stack in side.stacks]) for side in those])
+
+
 def size_sides(window: QMainWindow, sides: Sequence[Side]) -> None:
     """Give the placed docks of `sides` their sizes (in pixels of normal text, times the text
     scale) and bring the first of each stack to the front. Qt sizes only docks not hidden."""

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from gui.controller.lab_controller import LabController
 from gui.controller.snapshot import Index, Snapshot
-from gui.labs.arrangement import Side, place_sides, room, size_sides
+from gui.labs.arrangement import Side, place_sides, room, same_places, size_sides
 from gui.panels.chain_rule_panel import ChainRulePanel
 from gui.panels.controls_panel import ControlsPanel
 from gui.panels.log_panel import LogPanel
@@ -99,6 +99,10 @@ class LabBase(QObject):
         # Its own actions by key, and the shared Scenario entries as "scenario_<name>".
         self.actions: dict[str, QAction] = {}
         self._shared_actions: set[QAction] = set()
+        # What arrange_docks last placed, (focus, the arrangement), while the panels are still
+        # where it put them; None once the user or a restored arrangement moved them.
+        self._arranged: tuple[bool, list[Side]] | None = None
+        self._arranging = False
 
     # --- what each lab provides ----------------------------------------------------------------
 
@@ -125,14 +129,37 @@ class LabBase(QObject):
     def arrange_docks(self, focus: bool = False) -> None:
         """Every panel of this lab docked in its default place for the window's size and
         text size; `focus`: only the lab's `focus_panels` shown, the rest closed."""
-        for dock in self.docks.values():
-            dock.setFloating(False)
-            self.window.removeDockWidget(dock)
-        sides = self._arrangement(room(self.window))
-        place_sides(self.window, sides)
-        for key, dock in self.docks.items():
-            dock.setVisible(self.active and (not focus or key in self.focus_panels))
-        size_sides(self.window, sides)
+        self._arranging = True
+        try:
+            for dock in self.docks.values():
+                dock.setFloating(False)
+                self.window.removeDockWidget(dock)
+            sides = self._arrangement(room(self.window))
+            place_sides(self.window, sides)
+            for key, dock in self.docks.items():
+                dock.setVisible(self.active and (not focus or key in self.focus_panels))
+            size_sides(self.window, sides)
+        finally:
+            self._arranging = False
+        self._arranged = (focus, sides)
+
+    def fit_room(self) -> None:
+        """The window has a new size: panels still in a default arrangement are arranged
+        again if the room now calls for another (more tabs in less room, fewer in more);
+        panels the user placed, or a remembered arrangement, stay where they are."""
+        if self._arranged is None:
+            return
+        focus, sides = self._arranged
+        if not same_places(sides, self._arrangement(room(self.window))):
+            self.arrange_docks(focus)
+
+    def forget_arrangement(self) -> None:
+        """The panels are no longer where a default arrangement put them."""
+        self._arranged = None
+
+    def _on_dock_moved(self) -> None:
+        if not self._arranging:
+            self.forget_arrangement()
 
     # --- assembly ------------------------------------------------------------------------------
 
@@ -142,6 +169,8 @@ class LabBase(QObject):
         dock = PanelDock(title, self.window)
         dock.setObjectName(f"{self.kind}_{key}_dock")
         dock.setWidget(widget)
+        dock.dockLocationChanged.connect(self._on_dock_moved)
+        dock.topLevelChanged.connect(self._on_dock_moved)
         self.window.add_dock(dock, area, tabify_with)
         self.docks[key] = dock
         return dock

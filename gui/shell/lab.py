@@ -45,6 +45,14 @@ class Lab(Protocol):
         """Its panels in their default places for the window's size and text size (`focus`:
         only the focus panels shown)."""
 
+    def fit_room(self) -> None:
+        """The window was resized: a default arrangement is made again if the new size calls
+        for another one (an arrangement the user made is left alone)."""
+
+    def forget_arrangement(self) -> None:
+        """Its panels were put somewhere else than its default places (a remembered or named
+        arrangement): resizing the window leaves them there."""
+
     def view_settings(self) -> dict[str, Any]:
         """What the lab's views show that the engine does not hold (a session keeps it)."""
 

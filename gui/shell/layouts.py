@@ -100,6 +100,7 @@ class WindowLayouts(QObject):
         for dock in docks:
             if off_screen(dock):
                 dock.setFloating(False)
+        lab.forget_arrangement()
         return True
 
     def remember(self, active: Lab | None) -> None:

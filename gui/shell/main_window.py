@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
 from gui import APP_NAME, RESOURCES
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from gui.tutorial.tools import TutorialTools
 
 DEFAULT_SIZE = (1600, 1000)
+RESIZE_SETTLE_MS = 50  # a resize being dragged re-arranges the panels once it pauses
 
 
 def app_icon() -> QIcon:
@@ -81,6 +82,11 @@ class MainWindow(QMainWindow):
         # Side panels run the full height; a bottom panel sits under the central view only.
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        # The active lab's panels fit the new size once a resize pauses (Lab.fit_room).
+        self._resize_timer = QTimer(self)
+        self._resize_timer.setSingleShot(True)
+        self._resize_timer.setInterval(RESIZE_SETTLE_MS)
+        self._resize_timer.timeout.connect(self._on_resize_timer_timeout)
         self.resize(*DEFAULT_SIZE)
         self._build_menus()
         self.statusBar().showMessage("Ready")
@@ -218,6 +224,14 @@ class MainWindow(QMainWindow):
         dialog = AboutDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._resize_timer.start()
+
+    def _on_resize_timer_timeout(self) -> None:
+        if self._active_lab is not None:
+            self._active_lab.fit_room()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._settings is not None and self.remembers_layout:

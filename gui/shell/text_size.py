@@ -5,9 +5,10 @@ a size of their own (a bold counter at 14 points, the chain rule a little larger
 Qt leaves those alone when the application's font changes, so this module scales them too:
 each remembers its size at the normal scale (a dynamic property), and every change of scale
 sets it to that size times the scale. Back at the normal scale every such widget has exactly
-its first font again. A widget styled by a style sheet keeps the font it had when the sheet
-was applied (Qt saves it in the property `_q_styleSheetWidgetFont`); those are polished again
-with a font that follows the application's.
+its first font again. A widget whose owner resizes it when the type changes (on its
+FontChange) is left to its owner. A widget styled by a style sheet keeps the font it had when
+the sheet was applied (Qt saves it in the property `_q_styleSheetWidgetFont`); those are
+polished again with a font that follows the application's.
 
 A size first met at a scale other than 1 counts as that scale times its normal size (as for
 a widget that sized its text relative to the application's). A widget whose size is absolute
@@ -38,9 +39,10 @@ def set_text_scale(scale: float, app: QApplication | None = None) -> None:
     every widget's own size."""
     app = app or QApplication.instance()
     previous = text_scale(app)
+    sizes_before = own_sizes(widgets_top_down(app))
     set_application_text_scale(app, scale)
     widgets = widgets_top_down(app)
-    scale_own_fonts(widgets, previous, scale)
+    scale_own_fonts(widgets, previous, scale, sizes_before)
     refresh_style_sheet_fonts(widgets)
 
 
@@ -65,18 +67,38 @@ def refresh_style_sheet_fonts(widgets: list[QWidget]) -> None:
         style.polish(widget)
 
 
-def scale_own_fonts(widgets: list[QWidget], previous: float, scale: float) -> None:
+def own_size(widget: QWidget) -> float | None:
+    """The point size `widget`'s font has of its own (not inherited), None if none."""
+    if not widget.testAttribute(Qt.WidgetAttribute.WA_SetFont):
+        return None
+    font = widget.font()
+    if not font.resolveMask() & SIZE_RESOLVED or font.pointSizeF() <= 0:
+        return None
+    return font.pointSizeF()
+
+
+def own_sizes(widgets: list[QWidget]) -> dict[QWidget, float]:
+    """Each widget's own point size, for those that have one."""
+    return {widget: size for widget in widgets if (size := own_size(widget)) is not None}
+
+
+def scale_own_fonts(widgets: list[QWidget], previous: float, scale: float,
+                    sizes_before: dict[QWidget, float] | None = None) -> None:
     """Give each widget whose font has a size of its own that size for `scale` (its size now
-    counts as `previous` times normal, unless this module set it)."""
+    counts as `previous` times normal, unless this module set it). A widget whose size changed
+    from `sizes_before` when the application's font did has an owner that sizes it relative
+    to the type (the chain rule's larger line): it is at `scale` already."""
+    sizes_before = sizes_before or {}
     for widget in widgets:
-        if not widget.testAttribute(Qt.WidgetAttribute.WA_SetFont):
+        current = own_size(widget)
+        if current is None:
             continue
         font = widget.font()
-        if not font.resolveMask() & SIZE_RESOLVED or font.pointSizeF() <= 0:
-            continue
         normal, applied = widget.property(_NORMAL_SIZE), widget.property(_APPLIED_SIZE)
-        if normal is None or applied is None or abs(font.pointSizeF() - applied) > 1e-3:
-            normal = font.pointSizeF() / previous  # new, or given a new size by its owner
+        if widget in sizes_before and abs(sizes_before[widget] - current) > 1e-3:
+            normal = current / scale  # followed the type by itself
+        elif normal is None or applied is None or abs(current - applied) > 1e-3:
+            normal = current / previous  # new, or given a new size by its owner
         size = normal * scale
         widget.setProperty(_NORMAL_SIZE, normal)
         widget.setProperty(_APPLIED_SIZE, size)

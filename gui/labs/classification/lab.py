@@ -149,10 +149,11 @@ class ClassificationLab(LabBase):
     def _arrangement(self, room: QSize) -> list[Side]:
         """Run controls and the network on the left (the data behind it), neuron maps and the
         printout on the right (the inspector and the chain rule behind them), the curves under
-        the boundary; where the room is short the curves join the right side as a tab, and
-        where it is shorter still the right side's panels join the left side's and the row
-        under the boundary. The log is in front of the chain rule, which comes forward when a
-        weight is clicked."""
+        the boundary; where the room is short the curves join the right side as a tab in front
+        of the maps, the inspector going behind the printout (three titles side by side would
+        not fit the side), and where it is shorter still the right side's panels join the left
+        side's and the row under the boundary. The log is in front of the chain rule, which
+        comes forward when a weight is clicked."""
         d = self.docks
         left = [[d["controls"]], [d["network"], d["data"]]]
         maps, log = [d["neuron_maps"], d["inspector"]], [d["log"], d["chain_rule"]]
@@ -166,7 +167,9 @@ class ClassificationLab(LabBase):
                     Side(Area.BottomDockWidgetArea, [[d["curves"]]], (), 280)]
         if room.width() >= COMPACT.width():
             return [Side(Area.LeftDockWidgetArea, left, (0, -1), 420),
-                    Side(Area.RightDockWidgetArea, [[d["curves"], *maps], log], (400, 200), 380)]
+                    Side(Area.RightDockWidgetArea,
+                         [[d["curves"], d["neuron_maps"]], [*log, d["inspector"]]], (400, 200),
+                         380)]
         return [Side(Area.LeftDockWidgetArea,
                      [[d["controls"]], [d["network"], d["data"], *maps]], (0, -1), 410),
                 Side(Area.BottomDockWidgetArea, [[d["curves"], *log]], (), 180)]

@@ -174,3 +174,30 @@ def test_a_session_keeps_the_arrangement_it_was_saved_with(qtbot):
     lab = other.active_lab()
     assert {key for key, dock in lab.docks.items() if dock.isVisible()} == {"curves"}
     assert other.layouts.current == FOCUS
+
+
+def places(window) -> dict:
+    """The arrangement without the panels' sizes."""
+    return {key: place[:4] for key, place in arrangement(window).items()}
+
+
+def test_a_default_arrangement_follows_the_window_to_another_size(qtbot):
+    """Made smaller, a window in its default arrangement arranges its panels as one opened at
+    the new size; panels the user has moved stay where they are when it grows again."""
+    small = open_window(qtbot, "spiral", size=(1280, 720))
+    settle(qtbot)
+    expected = places(small)
+    small.close()
+    window = open_window(qtbot, "spiral")
+    roomy = places(window)
+    assert roomy != expected
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: places(window) == expected)
+    log = window.active_lab().docks["log"]
+    window.addDockWidget(Area.LeftDockWidgetArea, log)  # the user drags it
+    settle(qtbot)
+    moved = places(window)
+    window.resize(1600, 1000)
+    qtbot.wait(200)
+    assert places(window) == moved
+    assert window.dockWidgetArea(log) == Area.LeftDockWidgetArea
