@@ -1,19 +1,25 @@
 """Points the learner adds to a data set, and their CSV files.
 
-The CSV format is a header line `x,y,class` and one point per line; a regression's points are
-`x,y` pairs (input and target). Loading is strict and names the offending line, because a file
-written by hand should fail with a message the learner can act on, and the caller keeps its
-current data when loading fails. Nothing in a file is ever evaluated: each field goes through
-float() or int() only. Files as spreadsheets save them are read too (a byte-order mark,
-semicolons with decimal commas: engine/files/points_dialect.py).
+The CSV format is a header line `x,y,class` and one point per line. Loading is strict and names
+the offending line, because a file written by hand should fail with a message the learner can
+act on, and the caller keeps its current data when loading fails. Nothing in a file is ever
+evaluated: a number is what a person writes as one (digits, a point, an exponent: not Python's
+"1_0" nor "nan"), a class is digits. Only regular files are read, within POINTS_FILE_BYTES and a
+time limit (engine/files/session_reading.py); a file holding more points than a data set may
+have is refused as soon as the count is passed, so a huge file costs no more than the limit;
+a long load reports its progress and can be cancelled. A regression's points are `x,y` pairs
+(input and target). Files as spreadsheets save them are read too (a byte-order mark, semicolons
+with decimal commas: engine/files/points_dialect.py); an empty file says so.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -21,31 +27,42 @@ import numpy as np
 from engine.files.atomic import atomic_writer
 from engine.files.points_dialect import (
     Dialect,
-    csv_rows,
     dialect_of,
     number_text,
     without_byte_order_mark,
 )
-from engine.limits import OFFERED_CLASSES, POINTS_FILE_BYTES
+from engine.files.session_reading import read_file_bytes
+from engine.limits import LOADABLE_DATA_POINTS, OFFERED_CLASSES, POINTS_FILE_BYTES
 
 HEADER = ("x", "y", "class")
 REGRESSION_HEADER = ("x", "y")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
+_PROGRESS_ROWS = 20_000  # rows between two progress reports
+# progress(fraction of the file read) -> whether to go on; False cancels the load
+Progress = Callable[[float], bool]
+
+
+class LoadCancelled(Exception):  # noqa: N818 (a cancellation, not an error)
+    """The learner cancelled a load; nothing was changed."""
 
 
 def load_points_csv(
-    path: str | os.PathLike, n_classes: int = OFFERED_CLASSES
+    path: str | os.PathLike, n_classes: int = OFFERED_CLASSES,
+    most: int = LOADABLE_DATA_POINTS, progress: Progress | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Read points from `path`.
 
     Returns points: (n_points, 2) float64 and labels: (n_points,) int64, classes in
     0..n_classes-1.
-    Raises ValueError naming the line (1-based, the header is line 1) for an empty file, a
-    missing header, a wrong number of columns, a field that is not a number, NaN or infinity, or
-    a class out of range; and for a file larger than POINTS_FILE_BYTES, checked before reading it.
+    Raises ValueError naming the line (1-based, the header is line 1) for a missing header, a
+    wrong number of columns, a field that is not a number, NaN or infinity, or a class out of
+    range; for more than `most` points; and for a file larger than POINTS_FILE_BYTES or not a
+    regular file, checked before reading it. LoadCancelled if `progress` returned False.
     """
     coords: list[tuple[float, float]] = []
     classes: list[int] = []
-    for line, row, dialect in _rows(path, HEADER):
+    for line, row, dialect in _rows(path, HEADER, most, progress):
         point, label = _parse_row(row, line, n_classes, dialect)
         coords.append(point)
         classes.append(label)
@@ -54,11 +71,12 @@ def load_points_csv(
     return points, labels
 
 
-def load_regression_csv(path: str | os.PathLike) -> np.ndarray:
+def load_regression_csv(path: str | os.PathLike, most: int = LOADABLE_DATA_POINTS,
+                        progress: Progress | None = None) -> np.ndarray:
     """A regression's points from `path` (header `x,y`): (n_points, 2) float64, input and
-    target; ValueError naming the line, as load_points_csv."""
+    target; ValueError and LoadCancelled as load_points_csv."""
     pairs = []
-    for line, row, dialect in _rows(path, REGRESSION_HEADER):
+    for line, row, dialect in _rows(path, REGRESSION_HEADER, most, progress):
         if len(row) != 2:
             raise ValueError(f"line {line}: expected 2 values (x,y), found {len(row)}")
         pairs.append((_parse_coordinate(row[0], "x", line, dialect),
@@ -66,23 +84,19 @@ def load_regression_csv(path: str | os.PathLike) -> np.ndarray:
     return np.array(pairs, dtype=np.float64).reshape(-1, 2)
 
 
-def _rows(path: str | os.PathLike, header: tuple[str, ...]
-          ) -> Iterator[tuple[int, list[str], Dialect]]:
-    """(line, fields, dialect) of each row after `header` that holds anything."""
+def _rows(path: str | os.PathLike, header: tuple[str, ...], most: int,
+          progress: Progress | None) -> Iterator[tuple[int, list[str], Dialect]]:
+    """(line, fields, dialect) of each row after `header` that holds anything, at most `most`."""
     path = Path(path)
-    size = path.stat().st_size
-    if size > POINTS_FILE_BYTES:
-        raise ValueError(
-            f"{path.name} is {size / 2**20:.1f} MB; point files are limited to "
-            f"{POINTS_FILE_BYTES // 2**20} MB"
-        )
+    data = read_file_bytes(path, POINTS_FILE_BYTES, what="point")
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            text = without_byte_order_mark(handle.read())
+        text = without_byte_order_mark(data.decode("utf-8"))
     except UnicodeDecodeError as error:
         raise ValueError(f"{path.name} is not a UTF-8 text file ({error.reason})") from None
     dialect = dialect_of(text)
-    rows = csv_rows(text, dialect)
+    buffer = io.StringIO(text, newline="")
+    rows = csv.reader(buffer, delimiter=dialect.delimiter)
+    count = 0
     try:
         found = next((row for row in rows if any(f.strip() for f in row)), None)
         if found is None:
@@ -91,8 +105,16 @@ def _rows(path: str | os.PathLike, header: tuple[str, ...]
             raise ValueError(f"line {rows.line_num}: expected the header "
                              f"'{','.join(header)}', found {_show(found)}")
         for row in rows:
-            if any(f.strip() for f in row):
-                yield rows.line_num, row, dialect
+            if not any(f.strip() for f in row):
+                continue
+            count += 1
+            if count > most:
+                raise ValueError(f"{path.name} holds more than {most} points, the most this "
+                                 f"data set can take (line {rows.line_num})")
+            yield rows.line_num, row, dialect
+            if progress is not None and count % _PROGRESS_ROWS == 0 and \
+                    not progress(buffer.tell() / max(1, len(text))):
+                raise LoadCancelled(f"loading {path.name} was cancelled")
     except csv.Error as error:
         raise ValueError(f"line {rows.line_num}: {error}") from None
 
@@ -134,22 +156,23 @@ def _parse_row(row: list[str], line: int, n_classes: int,
     x0 = _parse_coordinate(row[0], "x", line, dialect)
     x1 = _parse_coordinate(row[1], "y", line, dialect)
     text = row[2].strip()
-    try:
-        label = int(text)
-    except ValueError:
-        raise ValueError(f"line {line}: class {_show(text)} is not a whole number") from None
+    if not _WHOLE.fullmatch(text):
+        raise ValueError(f"line {line}: class {_show(text)} is not a whole number")
+    label = int(text)
     if not 0 <= label < n_classes:
         raise ValueError(f"line {line}: class {label} is outside 0..{n_classes - 1}")
     return (x0, x1), label
 
 
 def _parse_coordinate(text: str, name: str, line: int, dialect: Dialect) -> float:
-    try:
-        value = float(number_text(text.strip(), dialect))
-    except ValueError:
-        raise ValueError(f"line {line}: {name} {_show(text)} is not a number") from None
+    text = number_text(text.strip(), dialect)
+    if not _NUMBER.fullmatch(text):
+        if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            raise ValueError(f"line {line}: {name} is {text}; only finite numbers are allowed")
+        raise ValueError(f"line {line}: {name} {_show(text)} is not a number")
+    value = float(text)
     if not math.isfinite(value):
-        raise ValueError(f"line {line}: {name} is {text.strip()}; only finite numbers are allowed")
+        raise ValueError(f"line {line}: {name} is {text}; only finite numbers are allowed")
     return value
 
 

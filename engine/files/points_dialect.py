@@ -10,9 +10,6 @@ holds a point (1.000,5) is left as written, to be refused as not a number.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 BYTE_ORDER_MARK = "\ufeff"
@@ -36,11 +33,6 @@ def dialect_of(text: str) -> Dialect:
     """Semicolons if the first line that holds anything separates by them, commas otherwise."""
     first = next((line for line in text.splitlines() if line.strip()), "")
     return SEMICOLONS if ";" in first and "," not in first else COMMAS
-
-
-def csv_rows(text: str, dialect: Dialect) -> Iterator[list[str]]:
-    """The rows of `text` (a csv.reader: its line_num names the line a row ends on)."""
-    return csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter)
 
 
 def number_text(field: str, dialect: Dialect) -> str:

@@ -17,7 +17,7 @@ import numpy as np
 
 from engine.training.model import Model
 from engine.training.plane_worker import PlaneWorker
-from engine.training.validation import ValidationMeasurements
+from engine.training.validation import ValidationMeasurements, sealed
 
 BOUNDARY_CELLS = 200  # the predicted plane: BOUNDARY_CELLS x BOUNDARY_CELLS cell centres
 MAP_CELLS = 48  # each neuron map: a thumbnail needs no more
@@ -25,13 +25,6 @@ MAPS_REFRESH_S = 1.0  # while running, neuron maps are recomputed at most this o
 EXTENT_MARGIN = 0.1  # the plane shows the data plus this fraction of its span on each side
 
 Extent = tuple[float, float, float, float]  # (x_min, x_max, y_min, y_max) of grid cell centres
-
-
-def sealed(array: np.ndarray) -> np.ndarray:
-    """Make an array nobody else holds read-only without copying it (a fresh boundary grid is
-    half a megabyte, and copying it every frame would buy nothing)."""
-    array.setflags(write=False)
-    return array
 
 
 def data_extent(*point_sets: np.ndarray) -> Extent:

@@ -23,6 +23,9 @@ from engine.files.points import (
     save_points_csv,
     save_regression_csv,
 )
+from engine.limits import LOADABLE_DATA_POINTS
+from engine.training.spec import sample_count
+from gui.user_text import isolated
 
 if TYPE_CHECKING:
     from gui.controller.lab_controller import LabController
@@ -114,24 +117,49 @@ class AddedPoints:
             return
         self._say(f"Saved {len(points)} points to {Path(path).name}.")
 
+    def room(self) -> int:
+        """How many points may be added: the data set and they stay within what a session
+        may hold (engine/limits.py), so what is made can always be saved."""
+        return max(0, LOADABLE_DATA_POINTS - sample_count(self._controller.model.spec))
+
     def load(self, path: str) -> None:
         try:
             points = self._read(path)
         except (OSError, ValueError) as error:
-            self._say(f"Could not load {Path(path).name}: {error}. The current data is kept.",
-                      True)
+            self.refused(path, error)
             return
-        if not points and self._points():
-            self._controller.empty_points_file.emit(Path(path).name, len(self._points()))
-            return
-        if self._set_points(points):
-            self._say(f"Loaded {len(points)} points from {Path(path).name}.")
+        self._take(path, points)
 
     def _read(self, path: str) -> list[list]:
         """The points of the file at `path`, as the Model's data takes them."""
         if self._regression():
-            return [[float(x), float(y)] for x, y in load_regression_csv(path)]
+            return _as_points(load_regression_csv(path, most=self.room()), None)
         classes = self._controller.model.spec["data"]["classes"]
-        coordinates, labels = load_points_csv(path, classes)
-        return [[float(x), float(y), int(label)]
-                for (x, y), label in zip(coordinates, labels, strict=True)]
+        coordinates, labels = load_points_csv(path, classes, most=self.room())
+        return _as_points(coordinates, labels)
+
+    def refused(self, path: str, error: Exception) -> None:
+        """Loading `path` failed with `error`: say so; the data stays."""
+        self._say(f"Could not load {isolated(Path(path).name)}: {error}. The current data is "
+                  "kept.", True)
+
+    def loaded(self, path: str, coordinates: np.ndarray, labels: np.ndarray | None) -> None:
+        """Replace the added points with those read from `path` ((n, 2) and (n,); a
+        regression's labels None)."""
+        self._take(path, _as_points(coordinates, labels))
+
+    def _take(self, path: str, points: list[list]) -> None:
+        """The points of `path` replace the added ones; a file without points asks first."""
+        if not points and self._points():
+            self._controller.empty_points_file.emit(Path(path).name, len(self._points()))
+            return
+        if self._set_points(points):
+            self._say(f"Loaded {len(points)} points from {isolated(Path(path).name)}.")
+
+
+def _as_points(coordinates: np.ndarray, labels: np.ndarray | None) -> list[list]:
+    """[x, y, class] rows, or a regression's [x, target] (labels None)."""
+    if labels is None:
+        return [[float(x), float(y)] for x, y in np.asarray(coordinates).tolist()]
+    return [[float(x), float(y), int(label)]
+            for (x, y), label in zip(coordinates.tolist(), labels.tolist(), strict=True)]

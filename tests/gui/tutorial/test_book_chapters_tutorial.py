@@ -89,6 +89,7 @@ def test_a_saved_session_reopens_and_trains_on_bit_for_bit(
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *args, **kwargs: (str(path), "")))
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    window.findChild(SessionActions).wait_for_saves()  # written on the saver's thread
     assert path.is_file()
 
     fresh = open_window(qtbot, "spiral")
