@@ -156,27 +156,34 @@ class ClassificationLab(LabBase):
         of the maps, the inspector going behind the printout (three titles side by side would
         not fit the side), and where it is shorter still the right side's panels join the left
         side's and the row under the boundary. The log is in front of the chain rule, which
-        comes forward when a weight is clicked."""
+        comes forward when a weight is clicked. The confusion matrix is behind the maps where
+        the right side is roomy enough for three titles, else behind the network and the data
+        (a fourth title would not fit the right side), and in the smallest room it joins the
+        row under the boundary, whose breadth is the window's."""
         d = self.docks
         left = [[d["controls"]], [d["network"], d["data"]]]
-        maps = [d["neuron_maps"], d["inspector"], d["confusion"]]
+        maps = [d["neuron_maps"], d["inspector"]]
         log = [d["log"], d["chain_rule"]]
         if room.width() >= ROOMY.width() and room.height() >= ROOMY.height():
             return [Side(Area.LeftDockWidgetArea, left, (0, -1), 430),
-                    Side(Area.RightDockWidgetArea, [maps, log], (560, 300), 520),
+                    Side(Area.RightDockWidgetArea, [[*maps, d["confusion"]], log], (560, 300),
+                         520),
                     Side(Area.BottomDockWidgetArea, [[d["curves"]]], (), 300)]
         if room.width() >= MEDIUM.width() and room.height() >= MEDIUM.height():
             return [Side(Area.LeftDockWidgetArea, left, (0, -1), 420),
-                    Side(Area.RightDockWidgetArea, [maps, log], (460, 240), 400),
+                    Side(Area.RightDockWidgetArea, [[*maps, d["confusion"]], log], (460, 240),
+                         400),
                     Side(Area.BottomDockWidgetArea, [[d["curves"]]], (), 280)]
         if room.width() >= COMPACT.width():
-            return [Side(Area.LeftDockWidgetArea, left, (0, -1), 420),
+            return [Side(Area.LeftDockWidgetArea,
+                         [[d["controls"]], [d["network"], d["data"], d["confusion"]]],
+                         (0, -1), 420),
                     Side(Area.RightDockWidgetArea,
-                         [[d["curves"], d["neuron_maps"]],
-                          [*log, d["inspector"], d["confusion"]]], (400, 200), 380)]
+                         [[d["curves"], d["neuron_maps"]], [*log, d["inspector"]]], (400, 200),
+                         380)]
         return [Side(Area.LeftDockWidgetArea,
                      [[d["controls"]], [d["network"], d["data"], *maps]], (0, -1), 410),
-                Side(Area.BottomDockWidgetArea, [[d["curves"], *log]], (), 180)]
+                Side(Area.BottomDockWidgetArea, [[d["curves"], *log, d["confusion"]]], (), 180)]
 
     def _create_actions(self, reset_text: str) -> None:
         super()._create_actions(reset_text)
