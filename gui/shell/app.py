@@ -23,6 +23,7 @@ from gui.shell.lab import Lab
 from gui.shell.layout_menu import LayoutMenu
 from gui.shell.main_window import DEFAULT_SIZE, MainWindow, app_icon
 from gui.shell.menu_entry_action import add_menu_entry_action
+from gui.shell.quit_signals import install_quit_signals
 from gui.shell.screen_fit import first_size, screen_area
 from gui.shell.screenshot import WindowSizeError, quiet_offscreen_noise, save_screenshot
 from gui.shell.settings import ORGANIZATION, open_settings
@@ -282,6 +283,7 @@ def run(
         return 2
     window.show()
     install_autosave(window)  # after a crash, offers the lost work back
+    install_quit_signals(window)  # logout or Ctrl+C: autosave and quit, no crash next time
     if replay is not None:
         window.tools.take_actions.replay(replay)
     return app.exec()
