@@ -14,6 +14,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QModelIndex, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -215,7 +216,7 @@ class ArrayEditor(QWidget):
         margin = style.pixelMetric(style.PixelMetric.PM_FocusFrameHMargin, None, self.table) + 1
         width = self.table.columnWidth(column) if width is None else width
         room = width - 2 * margin
-        metrics = self.table.fontMetrics()
+        metrics = QFontMetricsF(self.table.font())  # fractional: a rounded advance can overrun
         return fitting_text(value, self.digits, lambda text: metrics.horizontalAdvance(text)
                             <= room)
 

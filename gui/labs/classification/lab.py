@@ -149,8 +149,9 @@ class ClassificationLab(LabBase):
         printout on the right (the inspector and the chain rule behind them), the curves under
         the boundary; where the room is short the curves join the right side as a tab in front
         of the maps, the inspector going behind the printout (three titles side by side would
-        not fit the side), and where it is shorter still the right side's panels join the left
-        side's and the row under the boundary. The log is in front of the chain rule, which
+        not fit the side), and where it is shorter still the maps and the inspector join the
+        left side's tabs and the printout the curves' row under the boundary (which keeps the
+        width of the book's line above it). The log is in front of the chain rule, which
         comes forward when a weight is clicked."""
         d = self.docks
         left = [[d["controls"]], [d["network"], d["data"]]]

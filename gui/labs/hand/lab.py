@@ -92,10 +92,11 @@ class HandLab(LabBase):
                          (430, 500), 420),
                     Side(Area.BottomDockWidgetArea, [[d["loss"]], [d["log"]]], (460, 400), 260)]
         if room.width() >= MEDIUM.width() and room.height() >= MEDIUM.height():
-            # The sides leave the diagram the 560 pixels a layer's labels need at 1280x720.
-            return [Side(Area.LeftDockWidgetArea, left, (0, -1), 350),
+            # The controls' buttons side by side on the left; the chain rule's 300 pixels on
+            # the right; between them the 560 a layer's labels need at 1280x720.
+            return [Side(Area.LeftDockWidgetArea, left, (0, -1), 380),
                     Side(Area.RightDockWidgetArea, [[d["chain_rule"]], [d["loss_along_weight"]]],
-                         (330, 330), 340),
+                         (330, 330), 315),
                     Side(Area.BottomDockWidgetArea, [[d["loss"], d["log"]]], (), 200)]
         if room.width() >= COMPACT.width():
             return [Side(Area.LeftDockWidgetArea, left, (0, -1), 370),
