@@ -41,6 +41,7 @@ class LossPlot(QWidget):
         self.log_box = QCheckBox("log scale")
         self.summary = QLabel("no iteration completed yet")
         self._losses = np.zeros(0)
+        self.first_iteration = 1  # what the first iteration is called: the log's own count
         self._throttle = Throttle(self.set_losses, self)
 
         header = QHBoxLayout()
@@ -63,7 +64,8 @@ class LossPlot(QWidget):
         self._losses = losses
         self._draw()
         if len(losses):
-            self.summary.setText(f"iteration {len(losses)}: loss {losses[-1]:.6g}")
+            last = len(losses) - 1 + self.first_iteration
+            self.summary.setText(f"iteration {last}: loss {losses[-1]:.6g}")
         else:
             self.summary.setText("no iteration completed yet")
 
@@ -77,9 +79,21 @@ class LossPlot(QWidget):
             self.log_box.setChecked(on)
         self._draw()
 
+    def set_first_iteration(self, first: int) -> None:
+        """Call the first iteration `first` (0 where the example's printed lines count from 0),
+        so the axis and the log name each iteration alike."""
+        if first != self.first_iteration:
+            self.first_iteration = first
+            self._losses = np.zeros(0)  # drawn afresh with the next losses
+
+    def start_afresh(self) -> None:
+        """Let the axes find the ranges of what comes next (after a zoom of another run)."""
+        self.plot_item.getViewBox().enableAutoRange()
+
     def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
         """The (iterations, losses) behind the curve, as the learner sees them."""
-        return np.arange(1, len(self._losses) + 1, dtype=float), self._losses.copy()
+        first = self.first_iteration
+        return np.arange(first, len(self._losses) + first, dtype=float), self._losses.copy()
 
     def _draw(self) -> None:
         log = self.log_box.isChecked()

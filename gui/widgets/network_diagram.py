@@ -22,6 +22,8 @@ from gui.widgets.cell_values import format_value
 
 EDGE_HIT_PX = 7.0  # how close to an edge a click must land to select its weight
 GRADIENT_COLOUR = "#CC79A7"  # Okabe-Ito reddish purple: the colour of every dl/d... on screen
+WARNING_COLOUR = "#D55E00"  # Okabe-Ito vermillion: why gradients are 0 (a dead ReLU, say)
+PREVIEW_ALPHA = 0.45  # a value only previewed is drawn this opaque: greyed, until computed
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,9 @@ class HandNetwork:
     selected: tuple[str, tuple[int, ...]] | None = None  # ("w", (i, n)) | ("b", (i,)) | ("x", (n,))
     first_index: int = 1  # the seed counts the layer's w_11 from 1, the neuron's w0 from 0
     note: str = ""  # a line under the diagram saying what the numbers are
+    preview: frozenset[str] = field(default_factory=frozenset)  # fields only previewed: greyed
+    inactive: frozenset[int] = field(default_factory=frozenset)  # neurons whose ReLU is off
+    warning: str = ""  # why gradients are 0, under the line of code
 
     def input_sub(self, n: int) -> str:
         return str(n + self.first_index)
@@ -89,6 +94,14 @@ class _Layout:
 
 def _n(value: float) -> str:
     return format_value(float(value), 4)
+
+
+def _shade(colour: str, previewed: bool) -> QColor:
+    """A value's colour: solid once computed, faded while it is only previewed."""
+    shade = QColor(colour)
+    if previewed:
+        shade.setAlphaF(PREVIEW_ALPHA)
+    return shade
 
 
 class NetworkDiagram(QWidget):
@@ -202,6 +215,13 @@ class NetworkDiagram(QWidget):
         self._paint_inputs(painter, layout, net, base)
         self._paint_neurons(painter, layout, net, base)
         self._paint_head(painter, layout, net, base)
+        if net.warning:
+            painter.setFont(base)
+            painter.setPen(QColor(WARNING_COLOUR))
+            # In the band between the line of code and the top labels.
+            painter.drawText(QRectF(12, layout.code_box.bottom() + 2, self.width() - 24, 42),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+                             | Qt.TextFlag.TextWordWrap, net.warning)
         if net.note:
             painter.setFont(base)
             painter.setPen(QColor(theme.muted_text))
@@ -225,6 +245,8 @@ class NetworkDiagram(QWidget):
         painter.setPen(QColor(theme.text))
         text = f"{net.phase}:  {net.code}" if net.code else "ready: press Step (Right) to run " \
             "the first line of the forward pass"
+        if net.preview and not net.code:
+            text += " (greyed: a preview)"
         metrics = QFontMetricsF(code_font)
         text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, box.width() - 20)
         painter.drawText(box.adjusted(10, 0, -10, 0),
@@ -266,7 +288,8 @@ class NetworkDiagram(QWidget):
             if net.dl_dw is None or selected:
                 lines.append((f"w{sub} {_n(weight)}", QColor(theme.text)))
             if net.dl_dw is not None:
-                lines.append((f"dl/dw{sub} {_n(net.dl_dw[i, n])}", QColor(GRADIENT_COLOUR)))
+                lines.append((f"dl/dw{sub} {_n(net.dl_dw[i, n])}",
+                              _shade(GRADIENT_COLOUR, "dl_dw" in net.preview)))
             self._label_box(painter, metrics, point, lines, bold=selected)
 
     def _paint_inputs(self, painter: QPainter, layout: _Layout, net: HandNetwork,
@@ -280,7 +303,7 @@ class NetworkDiagram(QWidget):
             self._text_column(painter, base, centre, layout.radius, above, [])
             if net.dl_dx is not None:
                 below = [(f"dl/dx{net.input_sub(n)} = {_n(net.dl_dx[n])}",
-                          QColor(GRADIENT_COLOUR))]
+                          _shade(GRADIENT_COLOUR, "dl_dx" in net.preview))]
                 self._text_column(painter, base, centre, layout.radius, [], below)
 
     def _paint_neurons(self, painter: QPainter, layout: _Layout, net: HandNetwork,
@@ -298,23 +321,28 @@ class NetworkDiagram(QWidget):
                        selected=selected, base=base)
             above = [(f"b{k} = {_n(net.b[i])}", QColor(theme.text))]
             if net.z is not None:
-                above.append((f"z{k} = {_n(net.z[i])}", QColor(theme.text)))
+                above.append((f"z{k} = {_n(net.z[i])}", _shade(theme.text, "z" in net.preview)))
             below = []
             if net.dl_dz is not None:
-                below.append((f"dl/dz{k} = {_n(net.dl_dz[i])}", QColor(GRADIENT_COLOUR)))
+                below.append((f"dl/dz{k} = {_n(net.dl_dz[i])}",
+                              _shade(GRADIENT_COLOUR, "dl_dz" in net.preview)))
             if net.dl_db is not None:
-                below.append((f"dl/db{k} = {_n(net.dl_db[i])}", QColor(GRADIENT_COLOUR)))
+                below.append((f"dl/db{k} = {_n(net.dl_db[i])}",
+                              _shade(GRADIENT_COLOUR, "dl_db" in net.preview)))
             self._text_column(painter, base, centre, layout.radius, above, below)
 
             self._node(painter, relu, layout.radius, "ReLU",
                        highlighted=bool({"a", "dl_da", "da_dz"} & net.highlight), selected=False,
-                       base=base, box=True)
-            above = [] if net.a is None else [(f"a{k} = {_n(net.a[i])}", QColor(theme.text))]
+                       base=base, box=True, dashed=i in net.inactive)
+            above = [] if net.a is None else \
+                [(f"a{k} = {_n(net.a[i])}", _shade(theme.text, "a" in net.preview))]
             below = []
             if net.dl_da is not None:
-                below.append((f"dl/da{k} = {_n(net.dl_da[i])}", QColor(GRADIENT_COLOUR)))
+                below.append((f"dl/da{k} = {_n(net.dl_da[i])}",
+                              _shade(GRADIENT_COLOUR, "dl_da" in net.preview)))
             if net.da_dz is not None:
-                below.append((f"da{k}/dz{k} = {_n(net.da_dz[i])}", QColor(GRADIENT_COLOUR)))
+                below.append((f"da{k}/dz{k} = {_n(net.da_dz[i])}",
+                              _shade(GRADIENT_COLOUR, "da_dz" in net.preview)))
             self._text_column(painter, base, relu, layout.radius, above, below)
 
     def _paint_head(self, painter: QPainter, layout: _Layout, net: HandNetwork,
@@ -326,21 +354,23 @@ class NetworkDiagram(QWidget):
             self._node(painter, layout.total, layout.radius, "y = Σa",
                        highlighted=bool({"y", "dl_dy"} & net.highlight), selected=False,
                        base=base, box=True)
-            above = [] if net.y is None else [(f"y = {_n(net.y)}", QColor(theme.text))]
+            above = [] if net.y is None else \
+                [(f"y = {_n(net.y)}", _shade(theme.text, "y" in net.preview))]
             below = [] if net.dl_dy is None else \
-                [(f"dl/dy = {_n(net.dl_dy)}", QColor(GRADIENT_COLOUR))]
+                [(f"dl/dy = {_n(net.dl_dy)}", _shade(GRADIENT_COLOUR, "dl_dy" in net.preview))]
             self._text_column(painter, base, layout.total, layout.radius, above, below)
         self._node(painter, layout.loss, layout.radius, "loss",
                    highlighted="loss" in net.highlight, selected=False, base=base, box=True)
         above = [(net.loss_text, QColor(theme.muted_text))]
         if net.loss is not None:
-            above.append((f"l = {_n(net.loss)}", QColor(theme.text)))
+            above.append((f"l = {_n(net.loss)}", _shade(theme.text, "loss" in net.preview)))
         self._text_column(painter, base, layout.loss, layout.radius, above, [])
 
     # --- drawing helpers -------------------------------------------------------------------
 
     def _node(self, painter: QPainter, centre: QPointF, radius: float, text: str, *,
-              highlighted: bool, selected: bool, base: QFont, box: bool = False) -> None:
+              highlighted: bool, selected: bool, base: QFont, box: bool = False,
+              dashed: bool = False) -> None:
         theme = current_theme()
         if highlighted or selected:
             glow = QColor(theme.accent if selected else GRADIENT_COLOUR)
@@ -348,8 +378,11 @@ class NetworkDiagram(QWidget):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(glow)
             painter.drawEllipse(centre, radius + 9, radius + 9)
-        painter.setPen(QPen(QColor(theme.accent if selected else theme.text),
-                            3 if selected else 1.5))
+        pen = QPen(QColor(theme.accent if selected else theme.text), 3 if selected else 1.5)
+        if dashed:  # an inactive ReLU: it passes nothing on
+            pen.setColor(QColor(WARNING_COLOUR))
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
         painter.setBrush(QColor(theme.window))
         if box:
             font = QFont(base)
