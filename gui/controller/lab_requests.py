@@ -35,6 +35,7 @@ class ParkedScenario:
     selected: tuple[str, Index] | None
     notice: str
     can_restore: bool
+    changed: bool  # changed since it was loaded: unsaved work when it comes back
 
 
 class LabRequests(SteppingController):
@@ -44,6 +45,7 @@ class LabRequests(SteppingController):
         """The arguments of SteppingController."""
         super().__init__(*args, **kwargs)
         self._parked: dict[str, ParkedScenario] = {}
+        self._loaded_version = -1  # the engine version when the scenario on screen was loaded
         self._gradient_check.progressed.connect(self._on_gradient_check_progressed)
         self._gradient_check.finished.connect(self._on_gradient_check_finished)
 
@@ -63,6 +65,7 @@ class LabRequests(SteppingController):
         parked = self._parked.pop(name, None)
         if parked is None:
             super().load_scenario(name)
+            self._loaded_version = self._version
         else:
             self._unpark(name, parked)
 
@@ -71,6 +74,7 @@ class LabRequests(SteppingController):
         """Continue exactly where `session` stood; a kept state of its scenario gives way."""
         self._parked.pop(session.scenario, None)
         super().open_session(session)
+        self._loaded_version = self._version
 
     def parked_scenarios(self) -> list[str]:
         """The scenarios waiting, as they were left, to be switched back to."""
@@ -83,11 +87,12 @@ class LabRequests(SteppingController):
         self.pause()
         self._travel.return_to_present(self.stepper)
         self._parked[self.scenario] = ParkedScenario(
-            self.stepper, self._part, self.title, self.selected, self._notice, self._can_restore)
+            self.stepper, self._part, self.title, self.selected, self._notice, self._can_restore,
+            changed=self._version != self._loaded_version)
 
     def _unpark(self, name: str, parked: ParkedScenario) -> None:
-        """Put a kept scenario back. For the File menu it is a session it has not saved: the
-        session is replaced (no file named, so Save asks where) and then counts as changed."""
+        """Put a kept scenario back. For the File menu it is another session: it is replaced
+        (no file named, so Save asks where), and counts as unsaved if it had changed."""
         self._travel.forget()
         self._history.forget()
         self.stepper, self._part = parked.stepper, parked.part
@@ -97,7 +102,8 @@ class LabRequests(SteppingController):
         self._readings.keep_selection(self.trainable.parameters())
         self.session_replaced.emit()
         where = self.work_summary() or "its starting values"
-        self._publish(f"{self.title}: back where you left it ({where})")
+        self._publish(f"{self.title}: back where you left it ({where})", changed=parked.changed)
+        self._loaded_version = -1 if parked.changed else self._version
 
     # --- the preview, the whole-model check, the numerics --------------------------------------
 
@@ -132,6 +138,7 @@ class LabRequests(SteppingController):
                 self.trainable.numerics.name == numerics:
             return
         self.load_trainable(HAND_EXAMPLES[self.scenario](numerics), self.scenario, self.title)
+        self._loaded_version = self._version
         self.status_message.emit(f"{NUMERICS_TEXT[numerics]}: started again from the "
                                  "starting values")
 

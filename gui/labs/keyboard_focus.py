@@ -6,8 +6,9 @@ Space, Right and R as text, and a dialog that closed left no window active, so t
 Right presses went nowhere. `KeyboardFocus` watches the application's events for one window:
 
 - A text field (a line edit or a number box) counts as being typed into once the learner
-  clicks into it or types a key that is not one of the window's one-key shortcuts, until Enter,
-  Escape or leaving it. While it is not, the window's one-key shortcuts (Right, Space, R, ...)
+  clicks or tabs into it or types a key that is not one of the window's one-key shortcuts,
+  until Enter, Escape or leaving it; focus it merely kept (or was given by the program) is not
+  typing. While it is not, the window's one-key shortcuts (Right, Space, R, ...)
   win over it, as they already do over buttons and tables. A table's cell editor always keeps
   its keys (gui.widgets.array_table).
 - When a dialog of the window closes, the window is made active again, its focus where it was.
@@ -28,6 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 ENDS_TYPING = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
+# Focus that arrives this way means the learner is about to type.
+TYPING_REASONS = (Qt.FocusReason.MouseFocusReason, Qt.FocusReason.TabFocusReason,
+                  Qt.FocusReason.BacktabFocusReason)
 NO_MODIFIERS = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
 
 
@@ -89,16 +93,21 @@ class KeyboardFocus(QObject):
         elif kind == QEvent.Type.MouseButtonPress:
             self.typing = field
         elif kind == QEvent.Type.FocusIn and isinstance(event, QFocusEvent):
-            clicked = event.reason() == Qt.FocusReason.MouseFocusReason
-            self.typing = field if clicked else None
+            self.typing = field if event.reason() in TYPING_REASONS else None
         elif kind == QEvent.Type.FocusOut and self.typing is field:
             self.typing = None
         return False
 
     def _on_field_shortcut_override(self, field: QWidget, event: QKeyEvent) -> bool:
         """A key that could be text or a shortcut: the shortcut's while no one is typing (the
-        event goes on unaccepted, so Qt triggers the shortcut)."""
-        if self.typing is field or event.modifiers() not in NO_MODIFIERS:
+        event goes on unaccepted, so Qt triggers the shortcut); while someone is, Enter
+        commits what they typed rather than finish an iteration."""
+        if self.typing is field:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                event.accept()
+                return True
+            return False
+        if event.modifiers() not in NO_MODIFIERS:
             return False
         return event.key() in self.one_key_shortcuts()
 

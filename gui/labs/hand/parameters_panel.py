@@ -147,8 +147,15 @@ class ParametersPanel(QWidget):
             kept = f"; kept {format_value(float(value), 5)}"
         self.message.setText(f"Refused: {message}{kept}.")
         self.message.setStyleSheet(REFUSAL_STYLE)
-        self._refused_among = None if self._snapshot is None else _values_key(self._snapshot)
+        # The values as they stand once the editor has put back what was typed over (on the
+        # next turn of the event loop): a later change of them is a good edit.
+        self._refused_among = None
+        QTimer.singleShot(0, self, self._remember_refused_values)
         self._clear_timer.start()
+
+    def _remember_refused_values(self) -> None:
+        if self.refusal() and self._snapshot is not None:
+            self._refused_among = _values_key(self._snapshot)
 
     def clear_refusal(self) -> None:
         """The hint again in place of a refusal."""
