@@ -76,6 +76,9 @@ def _add_opening_options(parser: argparse.ArgumentParser) -> None:
         "--list-scenarios", action="store_true", help="print the scenario names and exit"
     )
     parser.add_argument(
+        "--list-lessons", action="store_true", help="print the built-in lessons' names and exit"
+    )
+    parser.add_argument(
         "--screenshot",
         type=Path,
         metavar="PATH",
@@ -148,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
         for name, scenario in SCENARIOS.items():
             print(f"{name:<10} {scenario.title}")
         return 0
+    if args.list_lessons:
+        from engine.files.lesson_library import print_builtin_lessons
+
+        return print_builtin_lessons()
     take = None
     if args.replay is not None:
         from gui.tutorial.takes import TakeError, load_take

@@ -67,6 +67,13 @@ def test_the_bundle_is_a_lean_folder(bundle):
         assert unwanted not in names
 
 
+def test_the_bundle_carries_the_book_classes_source_for_export_as_python(bundle):
+    # engine.files.book_source copies the classes' own text into the exported script.
+    for module in ("engine/book/optimizers.py", "engine/book/layers.py",
+                   "engine/scenarios/notebook.py"):
+        assert list(bundle.rglob(module)), f"{module} is not in the bundle"
+
+
 def test_the_bundled_app_knows_its_version(bundle, tmp_path):
     result = run_bundled(bundle, "--version", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

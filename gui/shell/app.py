@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from engine.files.atomic import FileWriteError, check_writable
 from engine.files.session import SessionError
 from engine.scenarios.presets import SCENARIOS
 from engine.training.performance import tune_for_small_arrays
@@ -202,6 +203,8 @@ def run(
         quiet_offscreen_noise()
     settings = None if screenshot else open_settings()
     try:
+        if screenshot is not None:
+            check_writable(screenshot)  # before the window is built for nothing
         if screenshot is not None and session is not None:
             check_session_file(session)
         window = launch_window(
@@ -210,7 +213,7 @@ def run(
         if screenshot is not None:
             save_screenshot(window, screenshot, size or DEFAULT_SIZE)
             return 0
-    except (ScenarioUnavailableError, WindowSizeError, SessionError) as error:
+    except (ScenarioUnavailableError, WindowSizeError, SessionError, FileWriteError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if size is not None:

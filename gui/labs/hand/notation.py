@@ -14,7 +14,7 @@ import numpy as np
 
 from gui.controller.snapshot import Index, Snapshot
 from gui.labs.hand.parameters_panel import ParameterDescription
-from gui.widgets.network_diagram import HandNetwork
+from gui.widgets.hand_network import HandNetwork
 
 PREVIEW_NOTE = ("Greyed numbers preview this iteration's pass at the current values; they "
                 "turn solid as Step (Right) computes them (P hides the preview).")
