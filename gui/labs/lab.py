@@ -103,6 +103,7 @@ class LabBase(QObject):
         self.status_label.setObjectName(f"{self.kind}_status")
         window.statusBar().addWidget(self.status_label, 1)
         self.status_label.hide()
+        window.statusBar().messageChanged.connect(self._on_status_bar_message_changed)
         self._shown_scenario = ""
         if window.findChild(KeyboardFocus) is None:
             KeyboardFocus(window)
@@ -224,7 +225,7 @@ class LabBase(QObject):
         """Show this lab's view, panels and keys, and its scenario in the title."""
         show_central(self.window, self.central_view)
         self._show_parts(True)
-        self.status_label.show()
+        self._on_status_bar_message_changed(self.window.statusBar().currentMessage())
         if self.controller.snapshot is not None:
             self.window.title.set_scenario(self.controller.snapshot.title)
 
@@ -289,6 +290,11 @@ class LabBase(QObject):
             self._start_plots_afresh()
         self._show_snapshot(snapshot)
         self.status_label.setText(f"{snapshot.title}: {position_text(snapshot)}")
+
+    def _on_status_bar_message_changed(self, message: str) -> None:
+        """Where the lab stands, while it is on screen and no message covers that place (the
+        status bar hides it only for messages shown after it appeared)."""
+        self.status_label.setVisible(self.active and not message)
 
     def _on_controller_status_message(self, message: str) -> None:
         """Show the controller's sentence in the status bar."""

@@ -183,10 +183,13 @@ def test_a_refusal_clears_on_the_next_good_edit_and_never_moves_the_tables(qtbot
 
 def test_the_status_bar_keeps_saying_where_the_lab_stands(qtbot, monkeypatch, neuron):
     window, lab = neuron
+    if status(window):  # the message the window opened with covers where the lab stands
+        assert not lab.status_label.isVisible()
     monkeypatch.setattr(lab_module, "STATUS_MS", 50)
     press(qtbot, window, Qt.Key.Key_Right)
     press(qtbot, window, Qt.Key.Key_Space)
     press(qtbot, window, Qt.Key.Key_Space)
+    assert status(window) and not lab.status_label.isVisible()  # never one over the other
     qtbot.waitUntil(lambda: status(window) == "", timeout=2000)  # the message timed out
     assert lab.status_label.isVisible()
     assert lab.status_label.text().startswith("Single neuron: done ")
