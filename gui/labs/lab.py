@@ -190,6 +190,10 @@ class LabBase(QObject):
         for name, action in self.window.scenario_actions(scenario_titles()).items():
             self.actions[f"scenario_{name}"] = action
             self._shared_actions.add(action)
+        self._create_panel_actions()
+
+    def _create_panel_actions(self) -> None:
+        """Keys for a lab's own panel buttons, so a recording needs no mouse (none here)."""
 
     def _connect(self) -> None:
         """The wiring every lab has: controller to views, controls to controller, the window's

@@ -1,0 +1,58 @@
+"""The classification lab's added-points buttons as keys (issue 20: every control a teacher uses
+while recording has a key, listed in F1): each key does what its button does, and nothing while
+the button is greyed out."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+import gui.labs.classification.data_panel as data_panel
+from gui.shell.about import shortcut_rows
+from gui.shell.app import build_window
+
+KEYS = {"Clear added points": "Ctrl+Shift+Backspace", "Save added points…": "Ctrl+Alt+S",
+        "Load points…": "Ctrl+Alt+O"}
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+
+
+def open_spiral(qtbot):
+    window = build_window("spiral")
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return window, window.labs["classification"]
+
+
+def press(qtbot, window, key, modifiers) -> None:
+    qtbot.keyClick(QApplication.focusWidget() or window, key, modifiers)
+
+
+def user_points(lab) -> int:
+    return len(lab.controller.snapshot.classification.user_points)
+
+
+def test_the_points_buttons_have_keys_listed_in_f1(qtbot, monkeypatch, tmp_path):
+    window, lab = open_spiral(qtbot)
+    rows = {action: keys for action, keys, _ in shortcut_rows(window)}
+    assert {name: rows.get(name) for name in KEYS} == KEYS
+    assert "Ctrl+Alt+S" in lab.data.save_button.toolTip()
+
+    saved = tmp_path / "points.csv"
+    monkeypatch.setattr(data_panel.QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(saved), ""))
+    press(qtbot, window, Qt.Key.Key_S, CTRL_ALT)  # greyed out: no points to save
+    assert not saved.exists()
+    lab.controller.add_point(0.1, 0.2, 1)
+    lab.controller.add_point(-0.3, 0.4, 0)
+    assert user_points(lab) == 2
+    press(qtbot, window, Qt.Key.Key_S, CTRL_ALT)
+    assert saved.is_file()
+    press(qtbot, window, Qt.Key.Key_Backspace, CTRL_SHIFT)
+    assert user_points(lab) == 0
+    monkeypatch.setattr(data_panel.QFileDialog, "getOpenFileName",
+                        lambda *args, **kwargs: (str(saved), ""))
+    press(qtbot, window, Qt.Key.Key_O, CTRL_ALT)
+    assert user_points(lab) == 2
