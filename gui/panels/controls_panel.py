@@ -140,7 +140,7 @@ class ControlsPanel(QWidget):
         # The rate a run reaches, when it falls short of the one asked (one line, kept).
         self.reached_label = QLabel()
         self.reached_label.setObjectName("speedReached")
-        self.reached_label.setStyleSheet("color: #D55E00;")
+        style_text(self.reached_label, ERROR_COLOUR)
         self.reached_label.setMinimumHeight(self.fontMetrics().lineSpacing())
         self.speed_message = QLabel()  # why a typed speed was refused
         self.speed_message.setWordWrap(True)

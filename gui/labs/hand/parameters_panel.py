@@ -15,7 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,12 +32,11 @@ from gui.controller.snapshot import Index, Snapshot
 from gui.widgets.array_editor import ArrayEditor
 from gui.widgets.blocking import signals_blocked
 from gui.widgets.cell_values import format_value
+from gui.widgets.text_style import ERROR_COLOUR, MUTED_COLOUR, style_text
 
 LabelFunction = Callable[[int], str]
 REFUSAL_MS = 6000  # a refusal stays this long unless a good edit clears it sooner
 HINT = "Type or nudge any value (wheel, Up/Down; Shift ×10, Ctrl ×0.1); Ctrl+Z undoes."
-REFUSAL_STYLE = "color: #c0392b; font-weight: bold;"
-HINT_STYLE = "color: gray;"
 NUMERICS = (("book", "book: float32 np.dot, as nnfs.init()"),
             ("native", "native: float64, the notebook's digits"))
 
@@ -88,9 +88,8 @@ class ParametersPanel(QWidget):
         self.message = QLabel(HINT)
         self.message.setObjectName("parametersMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(HINT_STYLE)
-        # Two lines, always: a refusal replaces the hint without moving a table.
-        self.message.setFixedHeight(2 * self.fontMetrics().lineSpacing() + 4)
+        self._style_message(refusal=False)
+        self._fit_message()
         self._clear_timer = QTimer(self)
         self._clear_timer.setSingleShot(True)
         self._clear_timer.setInterval(REFUSAL_MS)
@@ -146,7 +145,7 @@ class ParametersPanel(QWidget):
             value = np.asarray(self._snapshot.parameters[name])[tuple(index)]
             kept = f"; kept {format_value(float(value), 5)}"
         self.message.setText(f"Refused: {message}{kept}.")
-        self.message.setStyleSheet(REFUSAL_STYLE)
+        self._style_message(refusal=True)
         # The values as they stand once the editor has put back what was typed over (on the
         # next turn of the event loop): a later change of them is a good edit.
         self._refused_among = None
@@ -162,7 +161,24 @@ class ParametersPanel(QWidget):
         self._clear_timer.stop()
         self._refused_among = None
         self.message.setText(HINT)
-        self.message.setStyleSheet(HINT_STYLE)
+        self._style_message(refusal=False)
+
+    def _style_message(self, refusal: bool) -> None:
+        """A refusal bold in the error colour, the hint muted; no style sheet, so the line's
+        type keeps following the application's (presentation mode, large text)."""
+        style_text(self.message, ERROR_COLOUR if refusal else MUTED_COLOUR)
+        weight = QFont()  # only the weight: family and size stay inherited
+        weight.setBold(refusal)
+        self.message.setFont(weight)
+
+    def _fit_message(self) -> None:
+        """Two lines, always: a refusal replaces the hint without moving a table."""
+        self.message.setFixedHeight(2 * self.message.fontMetrics().lineSpacing() + 4)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_message()  # the type grew or shrank: still two lines
+        super().changeEvent(event)
 
     def refusal(self) -> str:
         """The refusal shown, "" when none is."""

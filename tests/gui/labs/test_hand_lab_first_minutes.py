@@ -382,3 +382,16 @@ def test_quitting_after_stepping_says_what_would_be_lost(qtbot, monkeypatch, neu
                      "operations of the 1st iteration. Save them before closing?"]
     assert window.isVisible()
     np.testing.assert_array_equal(lab.controller.snapshot.parameters["weights"], [-3, -1, 2])
+
+
+def test_the_refusal_line_follows_the_type_size(qtbot, neuron):
+    window, lab = neuron
+    panel = lab.parameters
+    type_into(qtbot, lab, "bias", (0, 0), "x")
+    assert panel.message.font().bold() and not panel.message.styleSheet()
+    before = panel.message.height()
+    larger = panel.font()
+    larger.setPointSizeF(larger.pointSizeF() * 1.5)
+    panel.setFont(larger)  # as presentation mode or large text does
+    assert panel.message.fontInfo().pointSizeF() > QApplication.font().pointSizeF()
+    assert panel.message.height() > before  # still two whole lines
