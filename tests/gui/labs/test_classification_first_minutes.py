@@ -1,6 +1,6 @@
-"""The classification lab's added-points buttons as keys (issue 20: every control a teacher uses
-while recording has a key, listed in F1): each key does what its button does, and nothing while
-the button is greyed out."""
+"""Issue 20 in the classification lab: the added-points buttons as keys (every control a teacher
+uses while recording has a key, listed in F1), each doing what its button does and nothing while
+the button is greyed out; the curves start with each scenario's own epochs."""
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -56,3 +56,18 @@ def test_the_points_buttons_have_keys_listed_in_f1(qtbot, monkeypatch, tmp_path)
                         lambda *args, **kwargs: (str(saved), ""))
     press(qtbot, window, Qt.Key.Key_O, CTRL_ALT)
     assert user_points(lab) == 2
+
+
+def test_the_curves_start_with_each_scenarios_own_epochs(qtbot):
+    """Issue 20: plot axes kept the previous scenario's ranges after a switch."""
+    window, lab = open_spiral(qtbot)
+    lab.controller.run_iterations(300)
+    view = lab.curves.loss_plot.getViewBox()
+    qtbot.waitUntil(lambda: view.viewRange()[0][1] >= 290)
+    view.setXRange(200, 230)  # the learner zoomed into the spiral's curve
+    lab.actions["scenario_vertical"].trigger()
+    lab.controller.run_iterations(60)
+    qtbot.waitUntil(lambda: lab.controller.snapshot.iteration >= 60)
+    qtbot.waitUntil(lambda: view.viewRange()[0][1] >= 59, timeout=3000)
+    low, high = view.viewRange()[0]
+    assert low <= 1 and 59 <= high <= 75  # the vertical run's own epochs
