@@ -34,7 +34,7 @@ from gui.widgets.text_style import MUTED_COLOUR, style_text
 AGREEMENT = 1e-4  # relative error under which the two estimates count as the same number
 VERDICT_COLOURS = {"agree": "#009E73", "both ~0": "#009E73", "differ": "#D55E00"}
 NOTE_COLOUR = "#D55E00"
-CURRENT_NOTE = ("Evaluated at the parameters' current values, the ones the diagram's pass "
+CURRENT_NOTE = ("Evaluated at the parameters' current values, the ones the next forward pass "
                 "uses.")
 PASS_NOTE = ("Evaluated at the parameters this iteration's pass used, before its update: the "
              "numbers in the diagram.")
