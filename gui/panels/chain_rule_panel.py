@@ -92,14 +92,17 @@ def verdict_of(rule: ChainRuleInfo) -> str:
     return rule.verdict or ("agree" if rule.relative_error < AGREEMENT else "differ")
 
 
-def zero_note(rule: ChainRuleInfo) -> str:
-    """Why a gradient that backpropagation computed as exactly 0 is 0; "" if it is not 0."""
+def zero_note(rule: ChainRuleInfo, brief: bool = False) -> str:
+    """Why a gradient that backpropagation computed as exactly 0 is 0; "" if it is not 0.
+    `brief`: only the reason, for the rules under one that explained it in full."""
     if rule.product != 0:
         return ""
     zeros = [part for part in rule.factors if part.value == 0]
     relu = next((part for part in zeros
                  if part.label.startswith("da") and "/dz" in part.label), None)
     if relu is not None:
+        if brief:
+            return f"{relu.label} = 0: the ReLU is inactive."
         return (f"{relu.label} = 0: the ReLU is inactive (its input z ≤ 0), so it passes no "
                 "gradient back and this weight or bias stops changing. A neuron whose ReLU is "
                 "inactive for every input is dead: training cannot bring it back.")
@@ -110,7 +113,7 @@ def zero_note(rule: ChainRuleInfo) -> str:
     return ""
 
 
-def rule_html(rule: ChainRuleInfo) -> str:
+def rule_html(rule: ChainRuleInfo, brief: bool = False) -> str:
     """The equation, the factors' values, the product and the numerical check, as rich text
     that wraps before operators."""
     parts = rule.terms or rule.factors
@@ -132,7 +135,7 @@ def rule_html(rule: ChainRuleInfo) -> str:
     lines.append(_line(_math(f"≈ {_number(rule.numerical)}"), _math("(central difference)"),
                        f"<span style='color: {colour}'>relative error "
                        f"{_math(f'{rule.relative_error:.1e}: {verdict}')}</span>"))
-    note = zero_note(rule)
+    note = zero_note(rule, brief)
     if note:
         lines.append(_line(_escape(note), colour=NOTE_COLOUR))
     return "".join(lines)
@@ -243,7 +246,9 @@ class ChainRulePanel(QWidget):
         inputs = snapshot.input_chain_rules
         self.inputs_heading.setVisible(bool(inputs))
         self.inputs_label.setVisible(bool(inputs))
-        self.inputs_label.setText("<br>".join(rule_html(each) for each in inputs))
+        # A dead ReLU explained once, in the selected rule: the inputs' rules name it briefly.
+        brief = rule is not None and bool(zero_note(rule))
+        self.inputs_label.setText("<br>".join(rule_html(each, brief) for each in inputs))
 
     def show_updated(self, on: bool) -> None:
         """Show the selected rule at the updated parameters (on) or the pass's (off)."""

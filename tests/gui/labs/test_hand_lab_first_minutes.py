@@ -142,6 +142,9 @@ def test_a_learning_rate_of_a_million_kills_the_neuron_and_the_window_says_so(qt
     assert lab.diagram.network.inactive == {0}
     text = lab.chain_rule.text()
     assert "da/dz = 0: the ReLU is inactive" in text
+    # Explained in full once, in the selected rule; the inputs' three rules name it briefly.
+    assert text.count("training cannot bring it back") == 1
+    assert text.count("da/dz = 0: the ReLU is inactive.") == 3
     press(qtbot, window, Qt.Key.Key_Return)
     assert lab.controller.snapshot.current_loss == 0.0
 
