@@ -57,8 +57,6 @@ class HandLab(LabBase):
         self.parameters = ParametersPanel()
         self.loss_plot = LossPlot()
         self.loss_along_weight = LossAlongWeightPlot()
-        self.log.set_placeholder("The notebook's printed lines appear here as iterations "
-                                 "finish (the layer prints every 20th).")
         self._place_panels()
         self._create_actions("R&eset to the starting values")
         self._create_view_actions()
@@ -146,6 +144,9 @@ class HandLab(LabBase):
             first = notation.first_iteration if notation else None
             self.controls.first_iteration = first
             self.loss_plot.set_first_iteration(1 if first is None else first)
+            if notation is not None:
+                self.log.set_placeholder("The notebook's printed lines appear here as "
+                                         f"iterations finish ({notation.printed}).")
         self._show_numerics(snapshot.numerics)
         self.parameters.set_snapshot(snapshot)
         self.controls.set_snapshot(snapshot)

@@ -37,6 +37,7 @@ class HandNotation:
     loss_text: str = "l = y²"
     first_index: int = 1
     first_iteration: int = 1  # what the example's printed lines call its first iteration
+    printed: str = "one line per iteration"  # which iterations the example prints
     dl_dw_transposed: bool = False
     dl_da_from: tuple[str, str] | None = None
 
@@ -177,7 +178,8 @@ LAYER = HandNotation(
         "B": ParameterDescription("Biases B", column=_one_based("b")),
         "learning_rate": ParameterDescription("Learning rate", step=None),
     },
-    dl_dw_transposed=True, dl_da_from=("dL_dy", "dy_dA"), first_iteration=0)
+    dl_dw_transposed=True, dl_da_from=("dL_dy", "dy_dA"), first_iteration=0,
+    printed="every 20th iteration, from iteration 0")
 
 NOTATIONS = (SINGLE_NEURON, LAYER)
 

@@ -264,6 +264,7 @@ def test_switching_scenario_keeps_its_state_and_gives_the_keyboard_to_the_lab(qt
     assert float(snapshot.parameters["bias"]) == 2.0
     assert lab.parameters.editors["bias"].cell_text(()) == "2"
     assert status(window).startswith("Single neuron: back where you left it")
+    assert lab.log.view.placeholder.endswith("(one line per iteration).")  # not the layer's
 
 
 def test_each_scenarios_plots_start_with_its_own_ranges(qtbot, neuron):
@@ -282,6 +283,7 @@ def test_each_scenarios_plots_start_with_its_own_ranges(qtbot, neuron):
 def test_the_layers_header_names_iterations_as_its_log_does(qtbot, layer):
     window, lab = layer
     assert lab.controls.iteration_label.text() == "Ready for iteration 0"
+    assert lab.log.view.placeholder.endswith("(every 20th iteration, from iteration 0).")
     press(qtbot, window, Qt.Key.Key_Return)
     assert lab.log.lines() == ["Iteration 0, Loss: 466.56000000000006"]
     assert lab.controls.iteration_label.text().startswith("Iteration 0 done")
