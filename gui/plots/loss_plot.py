@@ -45,8 +45,9 @@ class LossPlot(QWidget):
         self.log_box = QCheckBox("log scale")
         self.summary = QLabel("no iteration completed yet")
         self._losses = np.zeros(0)
+        self._iterations = np.zeros(0)  # the iteration after which each loss was recorded
         self.first_iteration = 1  # what the first iteration is called: the log's own count
-        self._throttle = Throttle(self.set_losses, self)
+        self._throttle = Throttle(lambda pair: self.set_losses(*pair), self)
 
         header = QHBoxLayout()
         header.addWidget(self.summary, 1)
@@ -60,17 +61,22 @@ class LossPlot(QWidget):
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         """Show the losses of the completed iterations (ten times a second while running)."""
-        self._throttle.submit(snapshot.losses, snapshot.running)
+        self._throttle.submit((snapshot.losses, snapshot.loss_iterations), snapshot.running)
 
-    def set_losses(self, losses: np.ndarray) -> None:
+    def set_losses(self, losses: np.ndarray, iterations: np.ndarray | None = None) -> None:
+        """losses: (n,) of completed iterations; iterations: (n,) the iteration each was
+        computed in (a long run keeps a thinned record of older ones), by default 0..n-1."""
         losses = np.asarray(losses, dtype=float)
-        if losses.shape == self._losses.shape and np.array_equal(losses, self._losses):
+        iterations = np.arange(len(losses), dtype=float) if iterations is None else \
+            np.asarray(iterations, dtype=float)
+        if losses.shape == self._losses.shape and np.array_equal(losses, self._losses) and \
+                np.array_equal(iterations, self._iterations):
             return
-        self._losses = losses
+        self._losses, self._iterations = losses, iterations
         self._draw()
         if len(losses):
-            last = len(losses) - 1 + self.first_iteration
-            self.summary.setText(f"iteration {last}: loss {losses[-1]:.6g}")
+            last = iterations[-1] + self.first_iteration
+            self.summary.setText(f"iteration {last:.0f}: loss {losses[-1]:.6g}")
         else:
             self.summary.setText("no iteration completed yet")
 
@@ -89,7 +95,7 @@ class LossPlot(QWidget):
         so the axis and the log name each iteration alike."""
         if first != self.first_iteration:
             self.first_iteration = first
-            self._losses = np.zeros(0)  # drawn afresh with the next losses
+            self._losses = self._iterations = np.zeros(0)  # drawn afresh with the next losses
 
     def start_afresh(self) -> None:
         """Let the axes find the ranges of what comes next (after a zoom of another run)."""
@@ -97,8 +103,7 @@ class LossPlot(QWidget):
 
     def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
         """The (iterations, losses) behind the curve, as the learner sees them."""
-        first = self.first_iteration
-        return np.arange(first, len(self._losses) + first, dtype=float), self._losses.copy()
+        return self._iterations + self.first_iteration, self._losses.copy()
 
     def _draw(self) -> None:
         log = self.log_box.isChecked()

@@ -41,21 +41,19 @@ def test_the_points_buttons_have_keys_listed_in_f1(qtbot, monkeypatch, tmp_path)
     assert "Ctrl+Alt+S" in lab.data.save_button.toolTip()
 
     saved = tmp_path / "points.csv"
-    monkeypatch.setattr(data_panel.QFileDialog, "getSaveFileName",
-                        lambda *args, **kwargs: (str(saved), ""))
+    monkeypatch.setattr(data_panel, "ask_save_path", lambda *args, **kwargs: saved)
     press(qtbot, window, Qt.Key.Key_S, CTRL_ALT)  # greyed out: no points to save
     assert not saved.exists()
     lab.controller.add_point(0.1, 0.2, 1)
     lab.controller.add_point(-0.3, 0.4, 0)
     assert user_points(lab) == 2
     press(qtbot, window, Qt.Key.Key_S, CTRL_ALT)
-    assert saved.is_file()
+    qtbot.waitUntil(saved.is_file)
     press(qtbot, window, Qt.Key.Key_Backspace, CTRL_SHIFT)
     assert user_points(lab) == 0
-    monkeypatch.setattr(data_panel.QFileDialog, "getOpenFileName",
-                        lambda *args, **kwargs: (str(saved), ""))
+    monkeypatch.setattr(data_panel, "ask_open_path", lambda *args, **kwargs: saved)
     press(qtbot, window, Qt.Key.Key_O, CTRL_ALT)
-    assert user_points(lab) == 2
+    qtbot.waitUntil(lambda: user_points(lab) == 2)  # points load off the window's thread
 
 
 def test_the_curves_start_with_each_scenarios_own_epochs(qtbot):
