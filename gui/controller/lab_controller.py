@@ -2,7 +2,9 @@
 
 LabController is the facade: one object, one Snapshot for every view after each change. It is
 the controller that drives any Trainable (gui/controller/stepping_controller.py: stepping,
-running, edits, time travel, snapshots) with the classification lab's requests added here: a
+running, edits, time travel, snapshots), with what both labs ask beyond stepping
+(gui/controller/lab_requests.py: scenarios kept while the app runs, the preview, the
+whole-model gradient check, numerics) and the classification lab's requests added here: a
 changed network, data or optimizer settings, and the points added by hand
 (gui/controller/added_points.py). A changed network or data builds the Model again from the
 same seed (gui/controller/rebuilds.py); a spec the engine refuses changes nothing and is said.
@@ -19,11 +21,11 @@ from engine.training.cost import check_iteration_cost
 from engine.training.model import Model
 from gui.controller.actions import action, inside_action
 from gui.controller.added_points import AddedPoints
+from gui.controller.lab_requests import LabRequests
 from gui.controller.rebuilds import title_for, with_data, with_network
-from gui.controller.stepping_controller import SteppingController
 
 
-class LabController(SteppingController):
+class LabController(LabRequests):
     """Owns the Stepper of the loaded Trainable and everything the learner can do to it."""
 
     # (message, is_error) the outcome of a points request (add, load, save), for the data panel

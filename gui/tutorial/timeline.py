@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -268,6 +268,25 @@ class TimelineBar(QWidget):
         self.iteration_chosen.emit(value)
 
 
+def _add_keys(window: QMainWindow, timeline: Timeline, bar: TimelineBar) -> None:
+    """The bar's controls as keys, so a recording needs no mouse: one iteration back or
+    forward along the timeline, and Resume from here."""
+
+    def _move(by: int) -> None:
+        slider = bar.slider
+        if slider.isEnabled():
+            slider.setValue(max(slider.minimum(), min(slider.maximum(), slider.value() + by)))
+
+    for text, keys, slot in (
+            ("Timeline: one iteration &back", "Ctrl+Left", lambda: _move(-1)),
+            ("Timeline: one iteration &forward", "Ctrl+Right", lambda: _move(1)),
+            ("&Resume from here", "Ctrl+Return", lambda: timeline.resume(window))):
+        action = QAction(text, window)
+        action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(slot)
+        window.add_menu_action("Run", action)
+
+
 def install_timeline(window: QMainWindow, labs: Mapping[str, Any]) -> Timeline:
     """The timeline as a full-width bar at the bottom of `window`, following the active lab."""
     timeline = Timeline(labs, window)
@@ -299,6 +318,7 @@ def install_timeline(window: QMainWindow, labs: Mapping[str, Any]) -> Timeline:
     timeline.changed.connect(_on_timeline_changed)
     bar.iteration_chosen.connect(timeline.show_iteration)
     bar.resume_requested.connect(lambda: timeline.resume(window))
+    _add_keys(window, timeline, bar)
     window.scenario_requested.connect(lambda _name: timeline.watch_new_labs())
     # Once the labs have swapped (the one stepping aside hears the request last), show the
     # active lab's timeline.

@@ -54,10 +54,13 @@ class ArrayEditor(QWidget):
     cell_selected = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, *, step: float | None = 0.01,
-                 digits: int = 5):
+                 digits: int = 5, inline_errors: bool = True):
+        """inline_errors: say under the table why a value was refused (False: the panel that
+        holds the editor says it, from `value_rejected`, in a place that moves nothing)."""
         super().__init__(parent)
         self.step = step
         self.digits = digits
+        self.inline_errors = inline_errors
         self._array = np.zeros((0, 0))
         self._transposed = False
         self._session = 0
@@ -167,7 +170,9 @@ class ArrayEditor(QWidget):
                 self.table.setCurrentCell(*self._cell_of(index))
 
     def show_error(self, message: str) -> None:
-        """Say under the table why a value was refused."""
+        """Say under the table why a value was refused (unless inline_errors is off)."""
+        if not self.inline_errors:
+            return
         self.message.setText(message)
         self.message.show()
 

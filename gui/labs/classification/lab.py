@@ -26,6 +26,7 @@ from gui.labs.arrangement import Area, Side
 from gui.labs.classification.data_panel import DataDock
 from gui.labs.classification.layer_inspector import LayerInspector
 from gui.labs.classification.network_panel import NetworkDock
+from gui.labs.keyboard_focus import keys_text
 from gui.labs.lab import Builders, LabBase, scenario_builders
 from gui.plots.decision_boundary import DecisionBoundaryPlot
 from gui.plots.throttle import Throttle
@@ -301,6 +302,17 @@ class ClassificationLab(LabBase):
         """A weight or bias clicked in the inspector: its chain rule, brought to the front."""
         self.controller.select(name, index)
         self.docks["chain_rule"].raise_()
+
+    def _create_panel_actions(self) -> None:
+        """The added points' buttons as keys: each presses its button, so a key does only
+        what the button would (nothing while it is greyed out)."""
+        for key, text, button, keys in (
+                ("clear_points", "&Clear added points", self.data.clear_button,
+                 "Ctrl+Shift+Backspace"),
+                ("save_points", "Save added &points…", self.data.save_button, "Ctrl+Alt+P"),
+                ("load_points", "&Load points…", self.data.load_button, "Ctrl+Alt+O")):
+            action = self._add_action("Edit", key, text, button.click, keys)
+            button.setToolTip(f"{action.text().replace('&', '')} ({keys_text(action)})")
 
 
 def install_classification_lab(window: MainWindow, scenario: str = "spiral") -> ClassificationLab:
