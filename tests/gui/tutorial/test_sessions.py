@@ -254,3 +254,30 @@ def test_a_launch_with_settings_reopens_the_last_session_instead_of_the_welcome(
     qtbot.addWidget(again)
     assert controller_of(again).stepper.iteration == 9
     assert again.windowTitle().startswith("last.json[*] - Layer of 3 neurons")
+
+
+def test_garbage_in_the_settings_is_ignored_removed_and_the_app_starts(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("last_session", ["not", "a", "path"])
+    settings.setValue("sessions/recent", 42)
+    window = app.launch_window(settings=settings)
+    qtbot.addWidget(window)
+    assert controller_of(window) is not None
+    assert settings.value("last_session") is None
+    assert sessions_of(window).recent_files() == []
+
+
+
+def test_a_damaged_last_session_is_said_and_the_app_starts(qtbot, monkeypatch, tmp_path):
+    told = []
+    monkeypatch.setattr(session_actions, "show_problem",
+                        lambda parent, title, text: told.append(text))
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    damaged = tmp_path / "last.json"
+    damaged.write_text('{"format": 2, "stepper": ')
+    settings.setValue("last_session", str(damaged))
+    window = app.launch_window(settings=settings)
+    qtbot.addWidget(window)
+    assert len(told) == 1 and "last.json" in told[0]
+    assert window.windowTitle()  # the window is up, the damaged file not opened
+    assert sessions_of(window).path is None
