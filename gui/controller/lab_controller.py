@@ -16,8 +16,10 @@ from collections.abc import Mapping
 from PySide6.QtCore import Signal
 
 from engine.training.model import Model
+from engine.training.stepper import Stepper
 from gui.controller.actions import action
 from gui.controller.added_points import AddedPoints
+from gui.controller.comparison_part import ComparisonPart
 from gui.controller.rebuilds import title_for, with_data, with_network
 from gui.controller.stepping_controller import SteppingController
 
@@ -32,6 +34,7 @@ class LabController(SteppingController):
         """The arguments of SteppingController: the scenarios' builders and the options."""
         super().__init__(*args, **kwargs)
         self._points = AddedPoints(self, self._rebuild)
+        self.comparison = ComparisonPart(self)
 
     @property
     def spec(self) -> dict:
@@ -89,6 +92,15 @@ class LabController(SteppingController):
         """Replace the added points with a CSV file's; a malformed file changes nothing and
         the message names the line."""
         self._points.load(path)
+
+    def adopt_run(self, stepper: Stepper, message: str) -> None:
+        """Drive `stepper`, another run of the loaded Model's data (a compared run promoted to
+        be the main one), from where it stands; its undo history starts empty."""
+        self.pause()
+        previous = self._part
+        self._install(stepper.trainable, self.scenario, self.title, stepper=stepper)
+        self._part.carry_over(previous, measurements=False)
+        self._publish(message)
 
     def _rebuild(self, spec: dict, message: str, keep_training: bool = False) -> bool:
         """Build a Model from `spec` and drive it (`message` may name its seed as {seed});

@@ -22,6 +22,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QVBoxLayout, QWidget
 
 from gui.controller.snapshot import Index, Snapshot
+from gui.labs.classification.compare_wiring import install_compare_panel
 from gui.labs.classification.data_panel import DataDock
 from gui.labs.classification.layer_inspector import LayerInspector
 from gui.labs.classification.network_panel import NetworkDock
@@ -110,8 +111,9 @@ class ClassificationLab(LabBase):
         self._place_panels()
         self._create_actions("R&eset to the starting weights")
         self._connect()
+        self.compare = install_compare_panel(self)
         self._enter_filter = _EnterCommitsInput(self)
-        for panel in (self.network, self.data, self.controls, self.inspector):
+        for panel in (self.network, self.data, self.controls, self.inspector, self.compare):
             for box in panel.findChildren(QAbstractSpinBox):
                 box.installEventFilter(self._enter_filter)
         self.controller.set_stop_conditions(self.network.stop_conditions())
