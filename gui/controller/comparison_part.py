@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.training.comparison import MAX_RUNS, RUNNING, Comparison, Run
-from engine.training.coordinates import trained_names
+from engine.training.coordinates import TrajectoryRecorder, trained_names
 from engine.training.fork import capture_start
 from gui.controller.comparison_snapshot import RUN_COLORS
 from gui.controller.comparison_views import RunPictures, comparison_view, settings_spec
@@ -197,6 +197,13 @@ class ComparisonPart(QObject):
     def _say(self, message: str) -> None:
         self._controller.status_message.emit(message)
         self._publish()
+
+    def trajectories(self) -> dict[str, tuple[str, TrajectoryRecorder]]:
+        """{run name: (its colour, its path so far)}, for the loss landscape."""
+        if self._comparison is None:
+            return {}
+        return {run.name: (self._colors[run.name], run.trajectory)
+                for run in self._comparison.runs}
 
     # --- training -----------------------------------------------------------------------------
 

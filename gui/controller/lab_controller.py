@@ -20,6 +20,7 @@ from engine.training.stepper import Stepper
 from gui.controller.actions import action
 from gui.controller.added_points import AddedPoints
 from gui.controller.comparison_part import ComparisonPart
+from gui.controller.landscape_part import LandscapePart
 from gui.controller.rebuilds import title_for, with_data, with_network
 from gui.controller.stepping_controller import SteppingController
 
@@ -35,6 +36,7 @@ class LabController(SteppingController):
         super().__init__(*args, **kwargs)
         self._points = AddedPoints(self, self._rebuild)
         self.comparison = ComparisonPart(self)
+        self.landscape = LandscapePart(self)
 
     @property
     def spec(self) -> dict:

@@ -27,6 +27,7 @@ from gui.labs.classification.data_panel import DataDock
 from gui.labs.classification.layer_inspector import LayerInspector
 from gui.labs.classification.network_panel import NetworkDock
 from gui.labs.lab import Builders, LabBase, scenario_builders
+from gui.labs.landscape_wiring import install_landscape_panel
 from gui.plots.decision_boundary import DecisionBoundaryPlot
 from gui.plots.throttle import Throttle
 from gui.plots.training_curves import TrainingCurves
@@ -112,6 +113,7 @@ class ClassificationLab(LabBase):
         self._create_actions("R&eset to the starting weights")
         self._connect()
         self.compare = install_compare_panel(self)
+        self.landscape = install_landscape_panel(self, self.docks["neuron_maps"])
         self._enter_filter = _EnterCommitsInput(self)
         for panel in (self.network, self.data, self.controls, self.inspector, self.compare):
             for box in panel.findChildren(QAbstractSpinBox):

@@ -17,6 +17,7 @@ from gui.controller.snapshot import Index, Snapshot
 from gui.labs.hand.notation import HandNotation, input_name, notation_for
 from gui.labs.hand.parameters_panel import ParametersPanel
 from gui.labs.lab import Builders, LabBase, scenario_builders, show_central
+from gui.labs.landscape_wiring import install_landscape_panel
 from gui.plots.loss_along_weight import LossAlongWeightPlot
 from gui.plots.loss_plot import LossPlot
 from gui.shell.main_window import MainWindow
@@ -48,6 +49,7 @@ class HandLab(LabBase):
         self._place_panels()
         self._create_actions("R&eset to the starting values")
         self._connect()
+        self.landscape = install_landscape_panel(self, self.docks["loss_along_weight"])
 
     @property
     def central_view(self) -> QWidget:
