@@ -89,8 +89,10 @@ class LandscapePanel(QWidget):
         item.addItem(self.current)
         item.addItem(self.arrow)
         self.paths: dict[str, pg.PlotDataItem] = {}
-        self.racers = {name: item.plot(pen=pg.mkPen(color, width=2), name=name)
+        # Named in the legend only while they race.
+        self.racers = {name: item.plot(pen=pg.mkPen(color, width=2))
                        for name, color in RACERS.items()}
+        self._in_legend: set[str] = set()
 
     def _lay_out(self) -> None:
         axes = QHBoxLayout()
@@ -171,6 +173,13 @@ class LandscapePanel(QWidget):
             points = view.race.get(name)
             curve.setData([] if points is None else points[:, 0],
                           [] if points is None else points[:, 1])
+            if (points is not None) != (name in self._in_legend):
+                if points is None:
+                    self.legend.removeItem(curve)
+                    self._in_legend.discard(name)
+                else:
+                    self.legend.addItem(curve, name)
+                    self._in_legend.add(name)
         if view.current is None or view.xs is None:
             self.current.setData([], [])
             self.gradient.setData([], [])
