@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.training.comparison import MAX_RUNS, RUNNING, Comparison, Run
 from engine.training.coordinates import TrajectoryRecorder, trained_names
-from engine.training.fork import capture_start
+from engine.training.fork import RunStart, capture_start
 from gui.controller.comparison_snapshot import RUN_COLORS
 from gui.controller.comparison_views import RunPictures, comparison_view, settings_spec
 
@@ -67,19 +67,42 @@ class ComparisonPart(QObject):
         if controller.model is None:
             return self._say("Runs are compared in the classification lab")
         if controller.viewing_past:
-            return self._say("Showing a past iteration: go back to the latest one to compare")
+            return self._say("Showing a past iteration: Compare from here on the timeline "
+                             "compares from it")
+        self._add(None, "Run {name!r} added from {word} {iteration}: change its settings in "
+                        "the Compare panel, then Run trains all in step")
+
+    def compare_from_here(self) -> None:
+        """Compare from the past iteration the timeline shows: a copy of the main run as it
+        stood there (the same settings, to change one), which catches up with the others
+        when Run trains; the window goes back to the latest iteration."""
+        controller = self._controller
+        if not controller.viewing_past:
+            return self.add_run()
+        try:
+            start = capture_start(controller.stepper)
+        except ValueError as error:
+            return self._say(f"Cannot compare: {error}")
+        controller.return_to_present()
+        self._add(start, "Run {name!r} added from {word} {iteration} of the past: change its "
+                         "settings, then Run trains it up to the others first")
+
+    def _add(self, start: RunStart | None, message: str) -> None:
+        """A run from `start` (None: where the main run stands) with the main run's settings
+        then; `message` names it as {name}, {word} {iteration}."""
         try:
             if self._comparison is None:
                 self._open()
             comparison = self._comparison
-            run = comparison.add_run(comparison.main.model.spec, name=self._free_color())
+            spec = comparison.main.model.spec if start is None else start.spec
+            run = comparison.add_run(spec, start, name=self._free_color())
         except ValueError as error:
             if self._comparison is not None and len(self._comparison.runs) == 1:
                 self.close(quiet=True)
             return self._say(f"Cannot compare: {error}")
         self._colors[run.name] = dict(RUN_COLORS)[run.name]
-        self._say(f"Run {run.name!r} added from {controller.epoch_word} {run.iteration}: "
-                  "change its settings in the Compare panel, then Run trains all in step")
+        self._say(message.format(name=run.name, word=self._controller.epoch_word,
+                                 iteration=run.iteration))
 
     def _open(self) -> None:
         stepper = self._controller.stepper

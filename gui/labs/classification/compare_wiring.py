@@ -29,15 +29,16 @@ def install_compare_panel(lab: ClassificationLab) -> ComparePanel:
                      maps)
     maps.raise_()
 
-    def add_run() -> None:
-        part.add_run()
-        if part.active:
+    def _on_part_comparison_changed(view) -> None:
+        """A comparison opened (by the key, the panel or the timeline): the panel in front."""
+        if view is not None and panel.view is None:
             dock.show()
             dock.raise_()
+        panel.set_view(view)
 
-    lab._add_action("Run", "compare", "&Compare runs (add a run)", add_run, COMPARE_KEY)
-    part.comparison_changed.connect(panel.set_view)
-    panel.add_requested.connect(add_run)
+    lab._add_action("Run", "compare", "&Compare runs (add a run)", part.add_run, COMPARE_KEY)
+    part.comparison_changed.connect(_on_part_comparison_changed)
+    panel.add_requested.connect(part.add_run)
     panel.close_requested.connect(part.close)
     panel.stop_requested.connect(part.stop)
     panel.resume_requested.connect(part.resume)
