@@ -28,7 +28,8 @@ from gui.controller.comparison_views import RunPictures, comparison_view, settin
 if TYPE_CHECKING:
     from gui.controller.lab_controller import LabController
 
-VIEW_S = 0.25  # while running, one ComparisonView at most this often
+VIEW_S = 1.0  # while running, one ComparisonView at most this often: its plots cost as
+# the curves do (gui/labs/classification/lab.py redraws those once a second too)
 
 
 class ComparisonPart(QObject):
