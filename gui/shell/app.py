@@ -21,6 +21,7 @@ from gui.shell.garbage import TimedGarbageCollector
 from gui.shell.lab import Lab
 from gui.shell.main_window import DEFAULT_SIZE, MainWindow, app_icon
 from gui.shell.menu_entry_action import add_menu_entry_action
+from gui.shell.quit_signals import install_quit_signals
 from gui.shell.screenshot import WindowSizeError, quiet_offscreen_noise, save_screenshot
 from gui.shell.settings import ORGANIZATION, open_settings
 from gui.shell.start_page import StartPage
@@ -220,6 +221,7 @@ def run(
         window.resize(*size)
     window.show()
     install_autosave(window)  # after a crash, offers the lost work back
+    install_quit_signals(window)  # logout or Ctrl+C: autosave and quit, no crash next time
     if replay is not None:
         window.tools.take_actions.replay(replay)
     return app.exec()

@@ -32,6 +32,7 @@ from gui.plots.decision_boundary import DecisionBoundaryPlot
 from gui.plots.throttle import Throttle
 from gui.plots.training_curves import TrainingCurves
 from gui.shell.main_window import MainWindow
+from gui.tutorial.points_loading import load_points_in_background
 from gui.widgets.live_text import LiveText
 from gui.widgets.neuron_maps import NeuronMaps, maps_from_layers
 
@@ -99,9 +100,6 @@ class ClassificationLab(LabBase):
         self._shown_points: tuple = ()
         self._tables_throttle = Throttle(self._draw_tables, self, interval=TABLES_S)
         self._curves_throttle = Throttle(self._draw_curves, self, interval=CURVES_S)
-        # The curves' epoch axis: one array while the count of epochs stays, so the curves
-        # see at a glance that an edit inside an epoch left their history as it was.
-        self._epochs = np.zeros(0)
         # The neuron maps and the chain rule draw the latest snapshot when this fires: a timer
         # object, not a queued call, so Qt paints what the handler drew before it fires.
         self._secondary: Snapshot | None = None
@@ -172,7 +170,7 @@ class ClassificationLab(LabBase):
         self.data.data_spec_changed.connect(controller.set_data_spec)
         self.data.add_class_changed.connect(self._on_data_add_class_changed)
         self.data.clear_points_requested.connect(controller.clear_points)
-        self.data.load_points_requested.connect(controller.load_points)
+        self.data.load_points_requested.connect(self._on_data_load_points_requested)
         self.data.save_points_requested.connect(controller.save_points)
         self.boundary.point_added.connect(self._on_boundary_point_added)
         self.boundary.point_removed.connect(controller.remove_point)
@@ -205,6 +203,9 @@ class ClassificationLab(LabBase):
         self.controls.set_snapshot(snapshot)
         self.view.status.setText(info.status_line)
         self._show_spec(info.spec)
+        stops = dict(info.stop_conditions)
+        if stops != self.network.stop_conditions():  # an opened session's: shown as set
+            self.network.set_stop_conditions(stops)
         if info.boundary_frame != self._frames["boundary"]:
             # Only the recomputed rows need colouring, if the previous frame is on screen.
             follows = info.boundary_frame == self._frames["boundary"] + 1
@@ -248,11 +249,10 @@ class ClassificationLab(LabBase):
         """Loss, accuracy and learning rate per epoch: at most every CURVES_S while running."""
         info = snapshot.classification
         history = info.history
-        if len(self._epochs) != len(history["loss"]):
-            self._epochs = np.arange(len(history["loss"]), dtype=np.float64)
-        self.curves.set_history(self._epochs, history["loss"],
+        self.curves.set_history(info.history_epochs, history["loss"],
                                 history["accuracy"], info.validation_loss,
-                                info.validation_accuracy, history["learning_rate"])
+                                info.validation_accuracy, history["learning_rate"],
+                                val_epochs=info.validation_epochs)
 
     def _show_spec(self, spec: Mapping) -> None:
         """Put a spec the controller built (a preset, a refusal's kept spec) into the panels."""
@@ -269,6 +269,10 @@ class ClassificationLab(LabBase):
     def _on_data_add_class_changed(self, index: int) -> None:
         """The class a click on the plane adds."""
         self.boundary.set_add_class(index, self.data.spec()["data"]["classes"])
+
+    def _on_data_load_points_requested(self, path: str) -> None:
+        """A points file chosen: read on a worker thread with progress, then loaded."""
+        load_points_in_background(self.window, self.controller, path)
 
     def _on_boundary_point_added(self, x: float, y: float, label: int) -> None:
         """A click on the plane: add a point of the chosen class there."""
