@@ -105,6 +105,7 @@ class LandscapePart(QObject):
             self._pair = check_pair(self._controller.trainable, choices[first], choices[second])
         except (KeyError, ValueError) as error:
             self._grid.cancel()
+            self._racer.cancel()  # its race was on the axes before
             self._message = f"Choose again: {_text(error)}"
             return self._publish()
         self.compute()
@@ -181,6 +182,7 @@ class LandscapePart(QObject):
             self._recorder = TrajectoryRecorder(trainable)
             self._landscape, self._race, self._partial = None, None, None
             self._grid.cancel()
+            self._racer.cancel()
             self._message = ""
             self._set_default_axes(trainable)
         self._recorder.record(controller.stepper)
@@ -228,6 +230,8 @@ class LandscapePart(QObject):
             self.compute()  # the example changed while this grid was computed
 
     def _on_racer_finished(self, race: dict) -> None:
+        if self._pair is None:  # the axes were refused meanwhile
+            return
         self._race = race
         self._start_grid(self._race_ranges(race))
         self._publish()

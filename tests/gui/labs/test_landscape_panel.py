@@ -96,3 +96,15 @@ def test_the_classifier_plane_is_computed_off_the_gui_thread_with_the_path_throu
     assert len(points) >= 2
     np.testing.assert_allclose(points[-1], (0.0, 0.0), atol=1e-9)  # the path ends at now
     assert panel.paths["path"].getData()[0] is not None
+
+
+def test_axes_refused_while_the_race_runs_leave_no_race_behind(qtbot):
+    lab = open_window(qtbot, install_hand_lab, "neuron")
+    panel = lab.landscape
+    qtbot.waitUntil(lambda: finished(lab))
+    qtbot.mouseClick(panel.race_box, Qt.MouseButton.LeftButton)
+    panel.second.setCurrentIndex(panel.second.findText("weights[0]"))  # before it finishes
+    qtbot.waitUntil(lambda: not lab.controller.landscape.busy)
+    qtbot.wait(50)
+    assert panel.view.race == {} and panel.view.losses is None
+    assert panel.message.text().startswith("Choose again")
