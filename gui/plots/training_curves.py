@@ -117,7 +117,7 @@ class TrainingCurves(QWidget):
         view_box.sigResized.connect(self._on_view_range_changed)
         self.graphics.mouse_left.connect(self._show_latest)
 
-        self.readout = QLabel()
+        self.readout = QLabel(wordWrap=True)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Room for both lines from the start, so the plots do not jump when the first epoch lands.
         self.readout.setMinimumHeight(2 * self.readout.fontMetrics().lineSpacing() + 4)
@@ -137,7 +137,7 @@ class TrainingCurves(QWidget):
         """The three plots on one canvas, their curves, legend and epoch cursors."""
         self.graphics = _PlotStack()
         self.graphics.setBackground(theme.panel)
-        self.graphics.setMinimumSize(300, 300)
+        self.graphics.setMinimumSize(240, 200)
         self.loss_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": _LossAxis("left")})
         self.accuracy_plot = self.graphics.addPlot(row=1, col=0,
                                                    axisItems={"left": ReadableAxis("left")})

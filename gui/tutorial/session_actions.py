@@ -167,11 +167,12 @@ class SessionActions(QObject):
 
     def copy(self, lab: Lab | None = None) -> SessionCopy:
         """The active (or given) lab's session copied now, with everything the window shows:
-        its view settings, and the timeline's keyframes."""
+        its view settings, the panels' arrangement and the timeline's keyframes."""
         lab = lab or self.active_lab()
         timeline = self.window.findChild(Timeline)
         parts = timeline.saved_parts(lab.controller) if timeline is not None else {}
-        return lab.controller.copy_session(lab.view_settings(), **parts)
+        layout = self.window.layouts.view_settings() if lab.active else {}
+        return lab.controller.copy_session({**lab.view_settings(), **layout}, **parts)
 
     def capture(self, lab: Lab | None = None) -> Session:
         """The active (or given) lab's session, encoded (see copy)."""
@@ -261,6 +262,7 @@ class SessionActions(QObject):
         timeline = self.window.findChild(Timeline)
         if timeline is not None:
             timeline.restore_saved(lab.controller, session.timeline)
+        self.window.layouts.apply_view_settings(lab, session.view)
         self.path = None
         self._show_file_state()
 

@@ -17,11 +17,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QVBoxLayout, QWidget
 
 from gui.controller.snapshot import Index, Snapshot
+from gui.labs.arrangement import Area, Side
 from gui.labs.classification.compare_wiring import install_compare_panel
 from gui.labs.classification.data_panel import DataDock
 from gui.labs.classification.layer_inspector import LayerInspector
@@ -42,7 +43,10 @@ SLICE_BUDGET_S = 0.03  # training per tick, then Qt handles input and paints
 FRAME_S = 0.045  # one snapshot (and boundary) per 45 ms while running: about 22 a second
 TABLES_S = 0.4  # the inspector's table and the log redraw at most this often while running
 CURVES_S = 1.0  # the curves likewise: three plots with grids cost ~40 ms to redraw
-Area = Qt.DockWidgetArea
+# The least room (window size at normal text) for the curves under the boundary, and roomy.
+ROOMY = QSize(1500, 880)
+MEDIUM = QSize(1300, 820)
+COMPACT = QSize(1150, 600)  # two sides of panels; in less room, one side and a row below
 
 
 def classification_builders() -> dict[str, tuple[str, Callable]]:
@@ -81,6 +85,7 @@ class ClassificationLab(LabBase):
     """The lab's panels and actions, installed in `window`, all driven by one controller."""
 
     kind = "classification"
+    focus_panels = ("curves",)
 
     def __init__(self, window: MainWindow, builders: Builders | None = None):
         super().__init__(
@@ -107,7 +112,7 @@ class ClassificationLab(LabBase):
         self._secondary_timer.setSingleShot(True)
         self._secondary_timer.setInterval(0)
         self._secondary_timer.timeout.connect(self._on_secondary_timer_timeout)
-        self._place_panels()
+        self._add_panels()
         self._create_actions("R&eset to the starting weights")
         self._connect()
         self.compare = install_compare_panel(self)
@@ -128,31 +133,51 @@ class ClassificationLab(LabBase):
 
     # --- assembly ----------------------------------------------------------------------------
 
-    def _place_panels(self) -> None:
-        window = self.window
-        self.chain_rule.setMinimumWidth(400)
-        controls = self._dock("controls", "Controls", self.controls, Area.LeftDockWidgetArea)
-        network = self._dock("network", "Network", self.network, Area.LeftDockWidgetArea)
-        # Each tab names its partner, so View > Reset layout brings the tabs back too.
-        self._dock("data", "Data", self.data, Area.LeftDockWidgetArea, network)
-        maps = self._dock("neuron_maps", "Neuron maps", self.neuron_maps,
-                          Area.RightDockWidgetArea)
-        maps.visibilityChanged.connect(self.neuron_maps.set_on_screen)
-        self._dock("inspector", "Layer inspector", self.inspector, Area.RightDockWidgetArea,
-                   maps)
-        chain = self._dock("chain_rule", "Chain rule", self.chain_rule, Area.RightDockWidgetArea)
-        log = self._dock("log", "Printed log", self.log, Area.RightDockWidgetArea, chain)
-        curves = self._dock("curves", "Loss, accuracy, learning rate", self.curves,
-                            Area.BottomDockWidgetArea)
-        # Docks added to one side stack top to bottom, so no splits are needed (splits would
-        # also take docks out of their tab groups). The log's lines need the width; the chain
-        # rule comes to the front when the learner clicks a weight or bias in the inspector.
-        for front in (network, maps, log):
-            front.raise_()
-        window.resizeDocks([controls, maps], [365, 555], Qt.Orientation.Horizontal)
-        window.resizeDocks([controls, network], [230, 700], Qt.Orientation.Vertical)
-        window.resizeDocks([maps, chain], [560, 300], Qt.Orientation.Vertical)
-        window.resizeDocks([curves], [300], Qt.Orientation.Vertical)
+    def _add_panels(self) -> None:
+        self.chain_rule.setMinimumWidth(300)
+        for key, title, widget, area in (
+                ("controls", "Controls", self.controls, Area.LeftDockWidgetArea),
+                ("network", "Network", self.network, Area.LeftDockWidgetArea),
+                ("data", "Data", self.data, Area.LeftDockWidgetArea),
+                ("neuron_maps", "Neuron maps", self.neuron_maps, Area.RightDockWidgetArea),
+                ("inspector", "Layer inspector", self.inspector, Area.RightDockWidgetArea),
+                ("chain_rule", "Chain rule", self.chain_rule, Area.RightDockWidgetArea),
+                ("log", "Printed log", self.log, Area.RightDockWidgetArea),
+                ("curves", "Loss, accuracy, learning rate", self.curves,
+                 Area.BottomDockWidgetArea)):
+            self._dock(key, title, widget, area)
+        self.docks["neuron_maps"].visibilityChanged.connect(self.neuron_maps.set_on_screen)
+
+    def _arrangement(self, room: QSize) -> list[Side]:
+        """Run controls and the network on the left (the data behind it), neuron maps and the
+        printout on the right (the inspector and the chain rule behind them), the curves under
+        the boundary; where the room is short the curves join the right side as a tab in front
+        of the maps, the inspector going behind the printout (three titles side by side would
+        not fit the side), and where it is shorter still the right side's panels join the left
+        side's and the row under the boundary. The log is in front of the chain rule, which
+        comes forward when a weight is clicked."""
+        d = self.docks
+        left = [[d["controls"]], [d["network"], d["data"]]]
+        # Compare runs and the loss landscape (added after the lab's own) go behind the maps.
+        extras = [d[key] for key in ("compare", "landscape") if key in d]
+        maps, log = [d["neuron_maps"], d["inspector"], *extras], [d["log"], d["chain_rule"]]
+        if room.width() >= ROOMY.width() and room.height() >= ROOMY.height():
+            return [Side(Area.LeftDockWidgetArea, left, (0, -1), 430),
+                    Side(Area.RightDockWidgetArea, [maps, log], (560, 300), 520),
+                    Side(Area.BottomDockWidgetArea, [[d["curves"]]], (), 300)]
+        if room.width() >= MEDIUM.width() and room.height() >= MEDIUM.height():
+            return [Side(Area.LeftDockWidgetArea, left, (0, -1), 420),
+                    Side(Area.RightDockWidgetArea, [maps, log], (460, 240), 400),
+                    Side(Area.BottomDockWidgetArea, [[d["curves"]]], (), 280)]
+        if room.width() >= COMPACT.width():
+            return [Side(Area.LeftDockWidgetArea, left, (0, -1), 420),
+                    Side(Area.RightDockWidgetArea,
+                         [[d["curves"], d["neuron_maps"], *extras], [*log, d["inspector"]]],
+                         (400, 200),
+                         380)]
+        return [Side(Area.LeftDockWidgetArea,
+                     [[d["controls"]], [d["network"], d["data"], *maps]], (0, -1), 410),
+                Side(Area.BottomDockWidgetArea, [[d["curves"], *log]], (), 180)]
 
     def _create_actions(self, reset_text: str) -> None:
         super()._create_actions(reset_text)
