@@ -18,6 +18,7 @@ def install_landscape_panel(lab: LabBase, beside: QDockWidget) -> LandscapePanel
     """The lab's landscape panel, docked as a tab beside `beside` (which stays in front)."""
     panel = LandscapePanel()
     part = lab.controller.landscape
+    lab.on_demand.add("landscape")
     dock = lab._dock("landscape", "Loss landscape", panel, lab.window.dockWidgetArea(beside),
                      beside)
     beside.raise_()

@@ -25,6 +25,7 @@ def install_compare_panel(lab: ClassificationLab) -> ComparePanel:
     # it would make the window larger than a 1366 x 768 screen (the panel turns its parts
     # side by side when the learner docks it at the bottom).
     maps = lab.docks["neuron_maps"]
+    lab.on_demand.add("compare")
     dock = lab._dock("compare", "Compare runs", panel, Qt.DockWidgetArea.RightDockWidgetArea,
                      maps)
     maps.raise_()

@@ -75,7 +75,8 @@ def column(lab: ClassificationLab, row_name: str) -> list[str]:
 
 def test_sgd_beside_adam_trains_in_step_with_the_numbers_of_each_trained_alone(qtbot, lab):
     panel = lab.compare
-    assert not panel.table.columnCount() and panel.hint.isVisible()
+    assert not panel.table.columnCount() and not panel.hint.isHidden()
+    assert not lab.docks["compare"].isVisible()  # shown when a comparison opens
     compare(qtbot, lab)
     assert [run.name for run in panel.view.runs] == ["blue", "vermillion"]
     assert lab.docks["compare"].isVisible()

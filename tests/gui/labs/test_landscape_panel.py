@@ -25,6 +25,7 @@ def open_window(qtbot, install, scenario: str):
     qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    lab.docks["landscape"].show()  # View > Panels > Loss landscape
     lab.docks["landscape"].raise_()
     return lab
 
