@@ -19,9 +19,12 @@ from PySide6.QtCore import Signal
 
 from engine.training.cost import check_iteration_cost
 from engine.training.model import Model
+from engine.training.stepper import Stepper
 from gui.controller.actions import action, inside_action
 from gui.controller.added_points import AddedPoints
+from gui.controller.comparison_part import ComparisonPart
 from gui.controller.lab_requests import LabRequests
+from gui.controller.landscape_part import LandscapePart
 from gui.controller.rebuilds import title_for, with_data, with_network
 
 
@@ -35,6 +38,8 @@ class LabController(LabRequests):
         """The arguments of SteppingController: the scenarios' builders and the options."""
         super().__init__(*args, **kwargs)
         self._points = AddedPoints(self, self._rebuild)
+        self.comparison = ComparisonPart(self)
+        self.landscape = LandscapePart(self)
 
     @property
     def spec(self) -> dict:
@@ -92,6 +97,15 @@ class LabController(LabRequests):
         """Replace the added points with a CSV file's; a malformed file changes nothing and
         the message names the line."""
         self._points.load(path)
+
+    def adopt_run(self, stepper: Stepper, message: str) -> None:
+        """Drive `stepper`, another run of the loaded Model's data (a compared run promoted to
+        be the main one), from where it stands; its undo history starts empty."""
+        self.pause()
+        previous = self._part
+        self._install(stepper.trainable, self.scenario, self.title, stepper=stepper)
+        self._part.carry_over(previous, measurements=False)
+        self._publish(message)
 
     def points_room(self) -> int:
         """How many points a file may add (the data set and they stay within a session's

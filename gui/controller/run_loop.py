@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -61,6 +62,9 @@ class RunLoop(QObject):
         self._seconds_per_unit = 1e-4
         self._started = 0.0
         self._done: deque[tuple[float, int]] = deque()  # (when, units) of the recent slices
+        # Trains n iterations instead of the stepper alone and says why Run must stop (or
+        # None): a comparison trains its runs in lockstep (gui/controller/comparison_part.py).
+        self.trainer: Callable[[int], str | None] | None = None
 
     @property
     def running(self) -> bool:
@@ -179,9 +183,11 @@ class RunLoop(QObject):
             if self.unit == "operations":
                 for _ in range(chunk):
                     stepper.step()
+            elif self.trainer is not None:
+                stop = self.trainer(chunk)
             else:
                 stepper.run_iterations(chunk)
             self._seconds_per_unit = max(1e-7, (time.perf_counter() - started) / chunk)
             done += chunk
-            stop = part.stop_reason(stepper)
+            stop = stop or part.stop_reason(stepper)
         return done, stop

@@ -132,14 +132,15 @@ class SteppingController(QObject):
             self._stops, parts))  # with the latest validation record, too
 
     def _install(self, trainable: Trainable, name: str, title: str,
-                 stepper_state: dict | None = None) -> None:
-        """A new Stepper for `trainable` (continuing from `stepper_state` if given), with the
-        part for its kind; the selection is kept where the new trainable has it."""
+                 stepper_state: dict | None = None, stepper: Stepper | None = None) -> None:
+        """A new Stepper for `trainable` (continuing from `stepper_state` if given), or the
+        given `stepper` of it, with the part for its kind; the selection is kept where the new
+        trainable has it."""
         self._notice = ""
         self._travel.forget()
         self._can_restore = False
         self._part = part_for(trainable, self._stops)
-        self.stepper = Stepper(trainable)
+        self.stepper = stepper if stepper is not None else Stepper(trainable)
         if stepper_state is not None:
             self.stepper.set_state(stepper_state)
         self.scenario, self.title = name, title
@@ -379,6 +380,11 @@ class SteppingController(QObject):
     def pause(self) -> None:
         """Stop running; the memory the run's temporary arrays left behind goes back."""
         self._run_loop.pause()
+
+    def set_iteration_trainer(self, trainer: Callable[[int], str | None] | None) -> None:
+        """Run trains through trainer(n) (which says why Run must stop, or None) instead of
+        the stepper alone: a comparison trains its runs beside this one; None: alone again."""
+        self._run_loop.trainer = trainer
 
     @action
     def set_speed(self, per_second: float, unit: str) -> None:

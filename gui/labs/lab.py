@@ -98,6 +98,9 @@ class LabBase(QObject):
         self.chain_rule = ChainRulePanel()
         self.log = LogPanel()
         self.docks: dict[str, QDockWidget] = {}
+        # Panels shown only when asked for (Run > Compare runs, View > Panels): a default
+        # arrangement and the lab's return leave them closed, so their tabs crowd no others.
+        self.on_demand: set[str] = set()
         # Its own actions by key, and the shared Scenario entries as "scenario_<name>".
         self.actions: dict[str, QAction] = {}
         self._shared_actions: set[QAction] = set()
@@ -149,7 +152,8 @@ class LabBase(QObject):
             sides = self._arrangement(room(self.window))
             place_sides(self.window, sides)
             for key, dock in self.docks.items():
-                dock.setVisible(self.active and (not focus or key in self.focus_panels))
+                dock.setVisible(self.active and (not focus or key in self.focus_panels)
+                                and key not in self.on_demand)
             size_sides(self.window, sides)
         finally:
             self._arranging = False
@@ -292,9 +296,9 @@ class LabBase(QObject):
 
     def _show_parts(self, visible: bool) -> None:
         """Show or hide the panels with their View > Panels entries, and the menu actions."""
-        for dock in self.docks.values():
+        for key, dock in self.docks.items():
             dock.toggleViewAction().setVisible(visible)
-            dock.setVisible(visible)
+            dock.setVisible(visible and key not in self.on_demand)
         for action in self.actions.values():
             if action not in self._shared_actions:
                 action.setVisible(visible)

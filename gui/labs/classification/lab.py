@@ -23,11 +23,13 @@ from PySide6.QtWidgets import QAbstractSpinBox, QVBoxLayout, QWidget
 
 from gui.controller.snapshot import Index, Snapshot
 from gui.labs.arrangement import Area, Side
+from gui.labs.classification.compare_wiring import install_compare_panel
 from gui.labs.classification.data_panel import DataDock
 from gui.labs.classification.layer_inspector import LayerInspector
 from gui.labs.classification.network_panel import NetworkDock
 from gui.labs.keyboard_focus import keys_text
 from gui.labs.lab import Builders, LabBase, scenario_builders
+from gui.labs.landscape_wiring import install_landscape_panel
 from gui.plots.decision_boundary import DecisionBoundaryPlot
 from gui.plots.throttle import Throttle
 from gui.plots.training_curves import TrainingCurves
@@ -114,8 +116,10 @@ class ClassificationLab(LabBase):
         self._add_panels()
         self._create_actions("R&eset to the starting weights")
         self._connect()
+        self.compare = install_compare_panel(self)
+        self.landscape = install_landscape_panel(self, self.docks["neuron_maps"])
         self._enter_filter = _EnterCommitsInput(self)
-        for panel in (self.network, self.data, self.controls, self.inspector):
+        for panel in (self.network, self.data, self.controls, self.inspector, self.compare):
             for box in panel.findChildren(QAbstractSpinBox):
                 box.installEventFilter(self._enter_filter)
         self.controller.set_stop_conditions(self.network.stop_conditions())
@@ -156,7 +160,9 @@ class ClassificationLab(LabBase):
         comes forward when a weight is clicked."""
         d = self.docks
         left = [[d["controls"]], [d["network"], d["data"]]]
-        maps, log = [d["neuron_maps"], d["inspector"]], [d["log"], d["chain_rule"]]
+        # Compare runs and the loss landscape (added after the lab's own) go behind the maps.
+        extras = [d[key] for key in ("compare", "landscape") if key in d]
+        maps, log = [d["neuron_maps"], d["inspector"], *extras], [d["log"], d["chain_rule"]]
         if room.width() >= ROOMY.width() and room.height() >= ROOMY.height():
             return [Side(Area.LeftDockWidgetArea, left, (0, -1), 430),
                     Side(Area.RightDockWidgetArea, [maps, log], (560, 300), 520),
@@ -168,7 +174,8 @@ class ClassificationLab(LabBase):
         if room.width() >= COMPACT.width():
             return [Side(Area.LeftDockWidgetArea, left, (0, -1), 420),
                     Side(Area.RightDockWidgetArea,
-                         [[d["curves"], d["neuron_maps"]], [*log, d["inspector"]]], (400, 200),
+                         [[d["curves"], d["neuron_maps"], *extras], [*log, d["inspector"]]],
+                         (400, 200),
                          380)]
         return [Side(Area.LeftDockWidgetArea,
                      [[d["controls"]], [d["network"], d["data"], *maps]], (0, -1), 410),

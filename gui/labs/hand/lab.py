@@ -21,6 +21,7 @@ from gui.labs.arrangement import Area, Side
 from gui.labs.hand.notation import HandNotation, input_name, notation_for
 from gui.labs.hand.parameters_panel import ParametersPanel
 from gui.labs.lab import Builders, LabBase, scenario_builders, show_central
+from gui.labs.landscape_wiring import install_landscape_panel
 from gui.plots.loss_along_weight import LossAlongWeightPlot
 from gui.plots.loss_plot import LossPlot
 from gui.shell.dialogs import ask_yes
@@ -66,6 +67,7 @@ class HandLab(LabBase):
         self._create_actions("R&eset to the starting values")
         self._create_view_actions()
         self._connect()
+        self.landscape = install_landscape_panel(self, self.docks["loss_along_weight"])
 
     @property
     def central_view(self) -> QWidget:
@@ -99,26 +101,29 @@ class HandLab(LabBase):
         tabs where the room is short, and on one side and a row below where it is shorter."""
         d = self.docks
         left = [[d["controls"]], [d["parameters"]]]
+        # The loss landscape (added after the lab's own panels) goes behind the loss along a
+        # weight.
+        along = [d["loss_along_weight"], *([d["landscape"]] if "landscape" in d else [])]
         if room.width() >= ROOMY.width() and room.height() >= ROOMY.height():
             return [Side(Area.LeftDockWidgetArea, left, (0, -1), 450),
-                    Side(Area.RightDockWidgetArea, [[d["chain_rule"]], [d["loss_along_weight"]]],
+                    Side(Area.RightDockWidgetArea, [[d["chain_rule"]], along],
                          (430, 500), 420),
                     Side(Area.BottomDockWidgetArea, [[d["loss"]], [d["log"]]], (460, 400), 260)]
         if room.width() >= MEDIUM.width() and room.height() >= MEDIUM.height():
             # The controls' buttons side by side on the left; the chain rule's 300 pixels on
             # the right; between them the 560 a layer's labels need at 1280x720.
             return [Side(Area.LeftDockWidgetArea, left, (0, -1), 380),
-                    Side(Area.RightDockWidgetArea, [[d["chain_rule"]], [d["loss_along_weight"]]],
+                    Side(Area.RightDockWidgetArea, [[d["chain_rule"]], along],
                          (330, 330), 315),
                     Side(Area.BottomDockWidgetArea, [[d["loss"], d["log"]]], (), 200)]
         if room.width() >= COMPACT.width():
             return [Side(Area.LeftDockWidgetArea, left, (0, -1), 370),
                     Side(Area.RightDockWidgetArea,
-                         [[d["chain_rule"], d["loss_along_weight"]], [d["loss"], d["log"]]],
+                         [[d["chain_rule"], *along], [d["loss"], d["log"]]],
                          (300, 230), 340)]
         return [Side(Area.LeftDockWidgetArea, [[d["controls"]], [d["parameters"], d["chain_rule"]]],
                      (0, -1), 380),
-                Side(Area.BottomDockWidgetArea, [[d["loss"], d["log"], d["loss_along_weight"]]],
+                Side(Area.BottomDockWidgetArea, [[d["loss"], d["log"], *along]],
                      (), 170)]
 
     def _create_view_actions(self) -> None:
