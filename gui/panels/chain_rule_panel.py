@@ -9,7 +9,7 @@ gradient with respect to the inputs, dl/dX = dl/dZ * W, term by term.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -17,6 +17,8 @@ from gui.controller.snapshot import ChainRuleInfo, Snapshot
 from gui.widgets.cell_values import format_value
 
 AGREEMENT = 1e-4  # relative error under which the two estimates count as the same number
+# The rule's lines top to bottom, as rule_html writes them (the largest term takes two rows).
+RULE_LINES = ("equation", "values", "largest_term", "product", "numerical")
 
 
 def _escape(text: str) -> str:
@@ -125,6 +127,33 @@ class ChainRulePanel(QWidget):
         self.inputs_label.setVisible(bool(inputs))
         self.inputs_label.setText("<br><br>".join(rule_html(each) for each in inputs))
 
+    def line_rect(self, line: str) -> QRect | None:
+        """Where a line of the panel is drawn, in the panel's coordinates: one of RULE_LINES
+        of the selected value's rule, or "inputs" (the inputs' gradients); None if the panel
+        does not show it now. A lesson rings it."""
+        if line == "inputs":
+            if not self.inputs_label.isVisibleTo(self):
+                return None
+            return self._rect_of(self.inputs_heading).united(self._rect_of(self.inputs_label))
+        rule = self._shown[0] if self._shown else None
+        if rule is None or line not in RULE_LINES:
+            return None
+        rows = _label_rows(self.rule_label)
+        names = [name for name in RULE_LINES if name != "largest_term" or
+                 (rule.terms and rule.factors)]
+        first = sum(2 if name == "largest_term" else 1 for name in names[:names.index(line)])
+        wanted = rows[first:first + (2 if line == "largest_term" else 1)]
+        if not wanted:
+            return None
+        box = wanted[0]
+        for row in wanted[1:]:
+            box = box.united(row)
+        origin = self.rule_label.mapTo(self, self.rule_label.contentsRect().topLeft())
+        return box.translated(origin.x(), origin.y()).toAlignedRect()
+
+    def _rect_of(self, widget: QWidget) -> QRect:
+        return QRect(widget.mapTo(self, widget.rect().topLeft()), widget.size())
+
     def text(self) -> str:
         """Everything the panel says, as plain text (what a learner would read aloud)."""
         document = QTextDocument()
@@ -135,3 +164,36 @@ class ChainRulePanel(QWidget):
                 parts.append(document.toPlainText())
         # One space between words, as read, whatever non-breaking spacing the layout used.
         return "\n".join(" ".join(line.split()) for line in "\n".join(parts).splitlines())
+
+
+def _label_rows(label: QLabel) -> list[QRectF]:
+    """The bounding box of each written line of a rich-text label (a line a <br> or a block
+    ends, however many rows wrapping made of it), in its contents' coordinates, laid out as
+    the label lays out its text."""
+    document = QTextDocument()
+    document.setDefaultFont(label.font())
+    document.setDocumentMargin(0)
+    document.setHtml(label.text())
+    document.setTextWidth(label.contentsRect().width())
+    layout = document.documentLayout()
+    rows: list[QRectF] = []
+    block = document.begin()
+    while block.isValid():
+        top = layout.blockBoundingRect(block).topLeft()
+        text = block.text()
+        lines = block.layout()
+        current: QRectF | None = None
+        for k in range(lines.lineCount()):
+            line = lines.lineAt(k)
+            rect = line.naturalTextRect().translated(top)
+            starts_written_line = k == 0 or text[line.textStart() - 1] == "\u2028"
+            if starts_written_line:
+                if current is not None:
+                    rows.append(current)
+                current = rect
+            else:
+                current = current.united(rect)
+        if current is not None:
+            rows.append(current)
+        block = block.next()
+    return rows

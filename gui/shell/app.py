@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from engine.files.lesson import Lesson
 from engine.files.session import SessionError
 from engine.scenarios.presets import SCENARIOS
 from engine.training.performance import tune_for_small_arrays
@@ -26,6 +27,8 @@ from gui.shell.start_page import StartPage
 from gui.shell.theme import DARK, LIGHT, apply_plot_theme, apply_theme
 from gui.shell.welcome import show_welcome, welcome_wanted
 from gui.tutorial.autosave import install_autosave
+from gui.tutorial.lessons import install_lessons, show_lesson
+from gui.tutorial.replay import replay_to_end
 from gui.tutorial.session_actions import (
     check_session_file,
     install_session_actions,
@@ -104,6 +107,7 @@ def build_window(
     _install_labs_on_request(window)
     sessions = install_session_actions(window, settings)
     install_timeline(window, window.labs)
+    install_lessons(window, sessions)
     if scenario is not None:
         window.scenario_requested.emit(scenario)
     if steps:
@@ -183,10 +187,17 @@ def run(
     welcome: bool = False,
     session: Path | None = None,
     replay: dict | None = None,
+    replay_speed: float = 1.0,
+    lesson: Lesson | None = None,
+    lesson_step: int = 0,
 ) -> int:
     """Open the window (or only render it to `screenshot`); the process's exit status.
 
-    replay: a take (gui.tutorial.takes's format, checked) to play once the window is up.
+    replay: a take (gui.tutorial.takes's format, checked) to play once the window is up, at
+    `replay_speed` times its own pace; with a screenshot, the picture shows the take's end.
+
+    lesson: a lesson (engine.files.lesson) to open at step `lesson_step` (from 0); with a
+    screenshot, the picture shows that step's end with its highlights and caption.
 
     session: a session file to open; with a screenshot, one that cannot be opened is an
     error (exit status 2), in the window it is reported there.
@@ -204,19 +215,42 @@ def run(
     try:
         if screenshot is not None and session is not None:
             check_session_file(session)
-        window = launch_window(
-            scenario, settings=settings, steps=steps, welcome=welcome, session=session
-        )
+        if replay is None and lesson is None:
+            window = launch_window(
+                scenario, settings=settings, steps=steps, welcome=welcome, session=session
+            )
+        else:  # a take or a lesson opens its own start: no welcome, no remembered session
+            window = build_window(scenario, settings=settings, steps=steps, session=session)
         if screenshot is not None:
-            save_screenshot(window, screenshot, size or DEFAULT_SIZE)
-            return 0
+            return _render_still(window, screenshot, size or DEFAULT_SIZE, replay, lesson,
+                                 lesson_step)
     except (ScenarioUnavailableError, WindowSizeError, SessionError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if size is not None:
         window.resize(*size)
     window.show()
-    install_autosave(window)  # after a crash, offers the lost work back
-    if replay is not None:
-        window.tools.take_actions.replay(replay)
+    if lesson is not None:
+        show_lesson(window, lesson, lesson_step)
+    if replay is None:
+        install_autosave(window)  # after a crash, offers the lost work back
+    else:
+        # Nothing modal waits in front of a replay: the crash question comes after it.
+        replayer = window.tools.take_actions.replay(replay, speed=replay_speed)
+        replayer.finished.connect(lambda _problem: install_autosave(window))
     return app.exec()
+
+
+def _render_still(window: MainWindow, path: Path, size: tuple[int, int], replay: dict | None,
+                  lesson: Lesson | None, lesson_step: int) -> int:
+    """--screenshot: the window at `size`, after the take (its end) or at the lesson's step."""
+    if replay is not None:
+        problem = replay_to_end(window, replay)
+        if problem:
+            print(f"error: the take stopped: {problem}", file=sys.stderr)
+            return 2
+    if lesson is not None:
+        window.resize(*size)
+        show_lesson(window, lesson, lesson_step, still=True)
+    save_screenshot(window, path, size)
+    return 0

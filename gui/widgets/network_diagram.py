@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -22,6 +22,7 @@ from gui.widgets.cell_values import format_value
 
 EDGE_HIT_PX = 7.0  # how close to an edge a click must land to select its weight
 GRADIENT_COLOUR = "#CC79A7"  # Okabe-Ito reddish purple: the colour of every dl/d... on screen
+BOX_TEXTS = {"relu": "ReLU", "sum": "y = Σa", "loss": "loss"}  # what each boxed node says
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,27 @@ class NetworkDiagram(QWidget):
     def input_centre(self, n: int) -> QPointF:
         return self._layout().inputs[n]
 
+    def edge_line(self, i: int, n: int) -> QLineF:
+        """The edge from input n to neuron i as drawn (for a lesson's highlight)."""
+        layout = self._layout()
+        return QLineF(layout.inputs[n], layout.neurons[i])
+
+    def part_box(self, part: str, index: tuple[int, ...] = ()) -> QRectF | None:
+        """The box a part of the diagram is drawn in: "input" (index (n,)), "neuron" and
+        "relu" ((i,)), "sum" and "loss" (no index); None if the diagram has no such part."""
+        layout = self._layout()
+        if layout is None:
+            return None
+        circles = {"input": layout.inputs, "neuron": layout.neurons}
+        boxes = {"relu": layout.relus, "sum": [layout.total], "loss": [layout.loss]}
+        k = index[0] if index else 0
+        if part in circles and k < len(circles[part]):
+            centre, radius = circles[part][k], layout.radius
+            return QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
+        if part not in boxes or k >= len(boxes[part]) or boxes[part][k] is None:
+            return None
+        return _box_rect(boxes[part][k], layout.radius, BOX_TEXTS[part], QFont(self.font()))
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         found = self.hit(event.position())
         if found is not None and event.button() == Qt.MouseButton.LeftButton:
@@ -306,7 +328,7 @@ class NetworkDiagram(QWidget):
                 below.append((f"dl/db{k} = {_n(net.dl_db[i])}", QColor(GRADIENT_COLOUR)))
             self._text_column(painter, base, centre, layout.radius, above, below)
 
-            self._node(painter, relu, layout.radius, "ReLU",
+            self._node(painter, relu, layout.radius, BOX_TEXTS["relu"],
                        highlighted=bool({"a", "dl_da", "da_dz"} & net.highlight), selected=False,
                        base=base, box=True)
             above = [] if net.a is None else [(f"a{k} = {_n(net.a[i])}", QColor(theme.text))]
@@ -323,14 +345,14 @@ class NetworkDiagram(QWidget):
         if layout.total is not None:
             painter.setPen(QPen(QColor(theme.muted_text), 2))
             painter.drawLine(layout.total, layout.loss)
-            self._node(painter, layout.total, layout.radius, "y = Σa",
+            self._node(painter, layout.total, layout.radius, BOX_TEXTS["sum"],
                        highlighted=bool({"y", "dl_dy"} & net.highlight), selected=False,
                        base=base, box=True)
             above = [] if net.y is None else [(f"y = {_n(net.y)}", QColor(theme.text))]
             below = [] if net.dl_dy is None else \
                 [(f"dl/dy = {_n(net.dl_dy)}", QColor(GRADIENT_COLOUR))]
             self._text_column(painter, base, layout.total, layout.radius, above, below)
-        self._node(painter, layout.loss, layout.radius, "loss",
+        self._node(painter, layout.loss, layout.radius, BOX_TEXTS["loss"],
                    highlighted="loss" in net.highlight, selected=False, base=base, box=True)
         above = [(net.loss_text, QColor(theme.muted_text))]
         if net.loss is not None:
@@ -352,10 +374,7 @@ class NetworkDiagram(QWidget):
                             3 if selected else 1.5))
         painter.setBrush(QColor(theme.window))
         if box:
-            font = QFont(base)
-            width = max(2 * radius, QFontMetricsF(font).horizontalAdvance(text) + 14)
-            painter.drawRoundedRect(QRectF(centre.x() - width / 2, centre.y() - radius * 0.75,
-                                           width, radius * 1.5), 6, 6)
+            painter.drawRoundedRect(_box_rect(centre, radius, text, base), 6, 6)
         else:
             painter.drawEllipse(centre, radius, radius)
         font = QFont(base)
@@ -402,6 +421,12 @@ class NetworkDiagram(QWidget):
             painter.setPen(colour)
             painter.drawText(QRectF(rect.x(), rect.y() + 1 + k * metrics.height(), width,
                                     metrics.height()), Qt.AlignmentFlag.AlignCenter, text)
+
+
+def _box_rect(centre: QPointF, radius: float, text: str, font: QFont) -> QRectF:
+    """The rounded box of a ReLU, sum or loss node: wide enough for its text."""
+    width = max(2 * radius, QFontMetricsF(font).horizontalAdvance(text) + 14)
+    return QRectF(centre.x() - width / 2, centre.y() - radius * 0.75, width, radius * 1.5)
 
 
 def _distance(a: QPointF, b: QPointF) -> float:
