@@ -34,6 +34,7 @@ class _Unit:
     action: Action
     at: float
     length: float = 0.0
+    spread: bool = False  # a run (or many operations) done bit by bit over `length`
     started: bool = False
     start_count: int = 0  # iterations (or operations) done when a spread unit began
     goal: int = 0  # of a spread unit: how many to do in all
@@ -49,7 +50,7 @@ def schedule(actions: tuple[Action, ...], scale: float = 1.0) -> list[_Unit]:
                 units.append(_Unit(_one(action), at))
                 at += OPERATION_S * scale
         elif action.kind in ("step", "step_back", *TRAINED):
-            units.append(_Unit(action, at, TRAINING_S * scale))
+            units.append(_Unit(action, at, TRAINING_S * scale, spread=True))
             at += TRAINING_S * scale
         else:
             units.append(_Unit(action, at))
@@ -82,7 +83,7 @@ class StepActions:
 
     def progress(self) -> tuple[int, int]:
         """(done, of) of the run being done, (0, 0) when none is."""
-        if self.done or self.units[self._next].length == 0 or not self.units[self._next].started:
+        if self.done or not self.units[self._next].spread or not self.units[self._next].started:
             return 0, 0
         unit = self.units[self._next]
         return self._count(unit) - unit.start_count, unit.goal
@@ -95,7 +96,7 @@ class StepActions:
             unit = self.units[self._next]
             if unit.at > elapsed:
                 return False
-            if unit.length == 0:
+            if not unit.spread:
                 self._do(unit.action)
             elif not self._spread(unit, elapsed, deadline):
                 return False
