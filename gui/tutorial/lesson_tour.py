@@ -287,6 +287,8 @@ class LessonTour(QObject):
         if controller is not None:
             self._left = (id(controller), controller.version, self.number)
         self._show_highlights(played)
+        if self.warnings:  # said again: opening the step's state wrote over the status bar
+            self.window.statusBar().showMessage(f"Lesson: {self.warnings[-1]}", STATUS_MS)
         self._check_task()
         if self.number + 1 < self.count:
             self.worker.request(self.number + 1)

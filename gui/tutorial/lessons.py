@@ -18,8 +18,10 @@ from engine.files.lesson import Lesson, LessonError, load_lesson
 from engine.files.lesson_library import builtin_titles, load_builtin
 from gui import APP_NAME
 from gui.shell.main_window import MainWindow
+from gui.tutorial.lesson_editor import LessonEditor
 from gui.tutorial.lesson_overlay import CaptionStrip, HighlightOverlay
 from gui.tutorial.lesson_panel import LessonPanel
+from gui.tutorial.lesson_render_dialog import RenderAction
 from gui.tutorial.lesson_tour import LessonTour
 
 LESSON_FILTER = "Backprop Playground lessons (*.json);;All files (*)"
@@ -45,6 +47,12 @@ class Lessons(QObject):
         self.tour.closed.connect(self._on_tour_closed)
         self.actions: dict[str, QAction] = {}
         self._make_menus()
+        self.render_action = RenderAction(window, self, sessions.settings)
+        self.editor: LessonEditor | None = None
+        editor = QAction("&Lesson editor…", window)
+        editor.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        editor.triggered.connect(self.open_editor)
+        window.add_menu_action("Tools", editor)
         for lab in window.labs.values():
             self.tour.watch(lab.controller)
         window.lab_added.connect(self._on_window_lab_added)
@@ -78,6 +86,14 @@ class Lessons(QObject):
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
+
+    def open_editor(self) -> LessonEditor:
+        """Tools > Lesson editor: one per window, kept between uses."""
+        if self.editor is None:
+            self.editor = LessonEditor(self.window, self)
+        self.editor.show()
+        self.editor.raise_()
+        return self.editor
 
     # --- opening ------------------------------------------------------------------------------
 
