@@ -82,6 +82,9 @@ class _WindowFilm:
 
     def close(self) -> None:
         if self.window is not None:
+            parts = self._parts()
+            parts.overlay.clear()  # its timer asks for spots until the window is deleted
+            parts.strip.set_avoid(list)
             self.window.close()
             self.window.deleteLater()
             self.window = None

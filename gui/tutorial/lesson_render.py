@@ -167,22 +167,32 @@ class LessonPreparation(QObject):
         self.worker.played.connect(self._on_worker_played)
         self.worker.failed.connect(self._on_worker_failed)
         self._played: dict[int, PlayedStep] = {}
+        self._ended = False
 
     def start(self) -> None:
         for number in range(len(self.lesson.steps)):
             self.worker.request(number)
 
     def cancel(self) -> None:
+        self._ended = True
         self.worker.stop()
 
     def _on_worker_played(self, number: int, played: PlayedStep) -> None:
+        if self._ended:
+            return
         self._played[number] = played
         count = len(self.lesson.steps)
-        self.progressed.emit(len(self._played), count)
-        if len(self._played) == count:
-            self.worker.stop()
-            self.finished.emit([self._played[n] for n in range(count)], "")
+        complete = len(self._played) == count
+        if complete:  # decided before anything else runs: a progress dialog runs the loop
+            self._end([self._played[n] for n in range(count)], "")
+        else:
+            self.progressed.emit(len(self._played), count)
 
     def _on_worker_failed(self, number: int, problem: str) -> None:
+        if not self._ended:
+            self._end(None, f"step {number + 1} could not be played: {problem}")
+
+    def _end(self, steps: list[PlayedStep] | None, problem: str) -> None:
+        self._ended = True
         self.worker.stop()
-        self.finished.emit(None, f"step {number + 1} could not be played: {problem}")
+        self.finished.emit(steps, problem)
