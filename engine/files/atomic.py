@@ -2,7 +2,8 @@
 any file they make.
 
 Every file the app writes (sessions, exported scripts, recordings, plots, points, lessons,
-autosaves) goes through `atomic_writer`:
+autosaves) goes through `atomic_writer`, or through `PendingFile` when the writer needs a file
+name or writes over many event-loop passes (a recording):
 
 - the bytes go to a temporary file beside the target, which is flushed and fsynced, then
   renamed over the target and the folder fsynced, so a full disk, a crash or a kill mid-write
@@ -14,7 +15,7 @@ autosaves) goes through `atomic_writer`:
   work starts (`check_writable`), with a message that says which of these it is.
 
 Temporary files carry TEMPORARY_SUFFIX, so the ones a killed process left behind can be found
-and removed at the next start (`remove_leftovers`).
+and removed at the next start (`remove_leftovers`), and those of one file at its next write.
 
 No maintained library does all of this: python-atomicwrites is archived and neither follows
 links nor keeps the mode.
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import stat
 import tempfile
@@ -39,6 +41,9 @@ LEFTOVER_AGE_S = 60.0  # a temporary file younger than this may belong to a save
 class FileWriteError(OSError):
     """A file could not be written; the message names the file and the reason in plain words,
     and the file that was there before is untouched."""
+
+    def __str__(self) -> str:
+        return self.strerror  # the message a user reads, without OSError's "[Errno 28]"
 
 
 def _current_umask() -> int:
@@ -78,6 +83,45 @@ def check_writable(path: str | os.PathLike) -> Path:
     return target
 
 
+class PendingFile:
+    """A temporary file beside `path` that replaces it on `commit()` or vanishes on
+    `discard()`: for a writer that opens its file by name (ffmpeg) or writes it over many
+    event-loop passes (a recording), which a `with` block cannot span.
+
+    Refused at once (FileWriteError, from check_writable) when `path` cannot be replaced, so a
+    long recording is never made for nothing; the leftovers a killed write of the same file
+    left beside it are removed first.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.target = check_writable(path)
+        remove_leftovers(self.target.parent, of=self.target.name)
+        try:
+            fd, temporary = tempfile.mkstemp(prefix=f".{self.target.name}.",
+                                             suffix=TEMPORARY_SUFFIX, dir=self.target.parent)
+        except OSError as error:
+            raise write_error(self.target, error) from error
+        os.close(fd)
+        self.path = Path(temporary)
+
+    def commit(self) -> Path:
+        """Make the temporary file's contents durable and move them over the target (keeping
+        the old file's permissions); the target. FileWriteError, the old file kept, if not."""
+        try:
+            _fsync_file(self.path)
+            os.chmod(self.path, _mode_for(self.target))
+            os.replace(self.path, self.target)
+        except OSError as error:
+            self.discard()
+            raise write_error(self.target, error) from error
+        _fsync_folder(self.target.parent)
+        return self.target
+
+    def discard(self) -> None:
+        """Remove the temporary file; the target stays as it was."""
+        self.path.unlink(missing_ok=True)
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str | os.PathLike, mode: str = "wb",
                   encoding: str | None = None, newline: str | None = None) -> Iterator[IO]:
@@ -85,26 +129,26 @@ def atomic_writer(path: str | os.PathLike, mode: str = "wb",
     the `with` block ends without an error. mode: "wb" or "w" (then encoding/newline apply)."""
     if mode not in ("wb", "w"):
         raise ValueError(f"atomic_writer writes whole files: mode 'wb' or 'w', not {mode!r}")
-    target = check_writable(path)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMPORARY_SUFFIX,
-                                     dir=target.parent)
+    pending = PendingFile(path)
     try:
-        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
+        with open(pending.path, mode, encoding=encoding, newline=newline) as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, _mode_for(target))
-        os.replace(temporary, target)
-        _fsync_folder(target.parent)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, FileWriteError):
-            raise
-        raise FileWriteError(error.errno, f"cannot write {target.name}: "
-                             f"{_reason(error)}") from error
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+    except FileWriteError:
+        pending.discard()
         raise
+    except OSError as error:
+        pending.discard()
+        raise write_error(pending.target, error) from error
+    except BaseException:
+        pending.discard()
+        raise
+    pending.commit()
+
+
+def write_error(target: Path, error: OSError) -> FileWriteError:
+    """`error` met while writing `target`, as a FileWriteError naming the file and the reason
+    in the words a user knows."""
+    return FileWriteError(error.errno, f"cannot write {target.name}: {_reason(error)}")
 
 
 def write_atomically(path: str | os.PathLike, data: bytes | str) -> None:
@@ -114,13 +158,16 @@ def write_atomically(path: str | os.PathLike, data: bytes | str) -> None:
         handle.write(payload)
 
 
-def remove_leftovers(folder: str | os.PathLike, now: float | None = None) -> list[Path]:
+def remove_leftovers(folder: str | os.PathLike, now: float | None = None,
+                     of: str | None = None) -> list[Path]:
     """Delete the temporary files a killed write left in `folder` (older than a minute, so a
-    save in flight in another window is spared); the paths removed."""
+    save in flight in another window is spared), only those of the file named `of` if given;
+    the paths removed."""
     now = time.time() if now is None else now
+    pattern = f".{glob.escape(of)}.*" if of is not None else ".*"
     removed = []
     with contextlib.suppress(OSError):
-        for each in Path(folder).glob(f".*{TEMPORARY_SUFFIX}"):
+        for each in Path(folder).glob(pattern + TEMPORARY_SUFFIX):
             with contextlib.suppress(OSError):
                 if each.is_file() and now - each.stat().st_mtime > LEFTOVER_AGE_S:
                     each.unlink()
@@ -142,6 +189,15 @@ def _mode_for(target: Path) -> int:
         return stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:
         return 0o666 & ~UMASK
+
+
+def _fsync_file(path: Path) -> None:
+    """Flush a closed file's contents to the disk (a full disk may first say so here)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_folder(folder: Path) -> None:

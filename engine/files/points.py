@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 import math
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from engine.files.atomic import atomic_writer
 from engine.limits import OFFERED_CLASSES, POINTS_FILE_BYTES
 
 HEADER = ("x", "y", "class")
@@ -66,8 +66,8 @@ def load_points_csv(
 def save_points_csv(path: str | os.PathLike, points: np.ndarray, labels: np.ndarray) -> None:
     """Write points: (n_points, 2) and labels: (n_points,) to `path` with full float precision.
 
-    The file is written next to its destination and then moved into place, so a failed write
-    never leaves half a file behind.
+    Written through engine.files.atomic: a full disk or a kill leaves the file that was there
+    as it was, and a folder that cannot be written raises FileWriteError (an OSError) naming why.
     """
     points = np.asarray(points, dtype=np.float64)
     labels = np.asarray(labels)
@@ -75,18 +75,11 @@ def save_points_csv(path: str | os.PathLike, points: np.ndarray, labels: np.ndar
         raise ValueError(
             f"expected points (n, 2) and labels (n,), got {points.shape} and {labels.shape}"
         )
-    path = Path(path)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(HEADER)
-            for (x0, x1), label in zip(points.tolist(), labels.tolist(), strict=True):
-                writer.writerow((repr(x0), repr(x1), int(label)))
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    with atomic_writer(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(HEADER)
+        for (x0, x1), label in zip(points.tolist(), labels.tolist(), strict=True):
+            writer.writerow((repr(x0), repr(x1), int(label)))
 
 
 def _parse_row(row: list[str], line: int, n_classes: int) -> tuple[tuple[float, float], int]:

@@ -74,7 +74,7 @@ class AddedPoints:
         try:
             save_points_csv(path, points[:, :2], points[:, 2].astype(int))
         except (OSError, ValueError) as error:
-            self._say(f"Could not save {Path(path).name}: {error}", True)
+            self._say(f"Could not save the points: {error}", True)
             return
         self._say(f"Saved {len(points)} points to {Path(path).name}.")
 

@@ -22,6 +22,7 @@ from gui.controller.snapshot import Snapshot
 from gui.widgets.blocking import signals_blocked
 from gui.widgets.input_boxes import RealBox
 from gui.widgets.live_text import LiveText
+from gui.widgets.text_style import ERROR_COLOUR, style_text
 
 SPEED_UNITS = ("iterations", "operations")
 FASTEST = "fastest"  # what the speed box says at its maximum: as fast as the computer goes
@@ -112,11 +113,11 @@ class ControlsPanel(QWidget):
         self.next_label = _code_label()
         self.speed_message = QLabel()  # why a typed speed was refused
         self.speed_message.setWordWrap(True)
-        self.speed_message.setStyleSheet("color: #c0392b;")
+        style_text(self.speed_message, ERROR_COLOUR)
         self.speed_message.hide()
         self.notice_label = QLabel()
         self.notice_label.setWordWrap(True)
-        self.notice_label.setStyleSheet("color: #c0392b; font-weight: 600;")
+        style_text(self.notice_label, ERROR_COLOUR, bold=True)
         self.notice_label.hide()
         self.restore_button = QPushButton("Restore last good state")
         self.restore_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
+from gui.plots.axes import plain_axes
 from gui.shell.colors import (
     CLASS_COLOR_NAMES,
     CLASS_COLORS_HEX,
@@ -102,6 +103,7 @@ class DecisionBoundaryPlot(QWidget):
         item = self.plot_widget.getPlotItem()
         item.setLabel("bottom", "X[:, 0]")
         item.setLabel("left", "X[:, 1]")
+        plain_axes(item)
         item.hideButtons()
         item.getViewBox().setAspectLocked(True)
         for side in ("left", "bottom"):

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gui.controller.snapshot import LossCurve, Snapshot
+from gui.plots.axes import plain_axes
 from gui.plots.throttle import Throttle
 from gui.shell.theme import current_theme
 
@@ -27,6 +28,7 @@ class LossAlongWeightPlot(QWidget):
         self.plot_widget = pg.PlotWidget(background=theme.panel)
         self.plot_item = self.plot_widget.getPlotItem()
         self.plot_item.setLabel("left", "loss")
+        plain_axes(self.plot_item)
         self.plot_item.showGrid(x=True, y=True, alpha=0.25)
         self.plot_item.setMenuEnabled(False)
         self.curve = self.plot_item.plot(pen=pg.mkPen(theme.text, width=2))

@@ -12,6 +12,7 @@ from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gui.controller.snapshot import Snapshot
+from gui.plots.axes import ReadableAxis, count_range, plain_axes
 from gui.plots.throttle import Throttle
 from gui.shell.theme import current_theme
 
@@ -28,10 +29,13 @@ class LossPlot(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         theme = current_theme()
-        self.plot_widget = pg.PlotWidget(background=theme.panel)
+        self.plot_widget = pg.PlotWidget(background=theme.panel,
+                                         axisItems={"left": ReadableAxis("left")})
         self.plot_item = self.plot_widget.getPlotItem()
         self.plot_item.setLabel("bottom", "iteration")
         self.plot_item.setLabel("left", "loss")
+        plain_axes(self.plot_item)
+        self._short_run = False  # the iteration axis shows the first SHORT_RUN iterations
         # No grid: it would double the cost of the redraws that follow a run.
         self.plot_item.setMenuEnabled(False)
         self.curve = self.plot_item.plot(pen=pg.mkPen(theme.accent, width=2), symbolSize=6,
@@ -51,6 +55,7 @@ class LossPlot(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.plot_widget, 1)
         self.log_box.toggled.connect(self._on_log_box_toggled)
+        self._draw()
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         """Show the losses of the completed iterations (ten times a second while running)."""
@@ -100,6 +105,15 @@ class LossPlot(QWidget):
         # tick labels (10 ** the tick) overflowed while painting (found by the monkey test).
         limit = LOG_AXIS_LIMIT if log else None
         self.plot_item.getViewBox().setLimits(yMin=None if limit is None else -limit, yMax=limit)
+        # After the limits: pyqtgraph cannot range a log axis that has none.
+        if len(xs):
+            self.plot_item.enableAutoRange(axis="y")
+        else:  # a little room above 1, whose tick label the top edge cut in half
+            self.plot_item.setYRange(0.0, 1.0, padding=0.06)
+        short = count_range(self.plot_item, xs if len(xs) else [1])
+        if self._short_run and not short:
+            self.plot_item.enableAutoRange(axis="x")  # the run outgrew the first iterations
+        self._short_run = short
 
     def _on_log_box_toggled(self, on: bool) -> None:
         """Redraw on the new axis and tell whoever remembers the choice."""

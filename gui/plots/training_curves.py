@@ -14,8 +14,10 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPoint, QPointF, QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import QApplication, QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from gui.plots.axes import ReadableAxis, count_range, name_plot, plain_axes
 from gui.shell.colors import CLASS_COLORS_HEX
 from gui.shell.theme import Theme, current_theme
 
@@ -24,6 +26,7 @@ REDRAW_RATIO = 1.25  # a zoom changing the columns per epoch more than this redr
 TRAINING_COLOR = CLASS_COLORS_HEX[0]
 VALIDATION_COLOR = CLASS_COLORS_HEX[1]
 LEARNING_RATE_COLOR = CLASS_COLORS_HEX[2]
+PLOT_NAMES = ("loss", "accuracy", "learning rate")
 
 
 def peak_indices(values: np.ndarray, columns: int) -> np.ndarray:
@@ -46,7 +49,7 @@ def peak_indices(values: np.ndarray, columns: int) -> np.ndarray:
     return np.unique(np.concatenate(picked).astype(np.int64))
 
 
-class _LossAxis(pg.AxisItem):
+class _LossAxis(ReadableAxis):
     """A loss axis that, on a log scale spanning about a decade, labels only 1, 2 and 5 x 10^k.
 
     pyqtgraph labels every 2..9 x 10^k when no power of ten falls in view, and in a short plot
@@ -113,26 +116,35 @@ class TrainingCurves(QWidget):
         self.graphics.setBackground(theme.panel)
         self.graphics.setMinimumSize(300, 300)
         self.loss_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": _LossAxis("left")})
-        self.accuracy_plot = self.graphics.addPlot(row=1, col=0)
-        self.rate_plot = self.graphics.addPlot(row=2, col=0)
+        self.accuracy_plot = self.graphics.addPlot(row=1, col=0,
+                                                   axisItems={"left": ReadableAxis("left")})
+        self.rate_plot = self.graphics.addPlot(row=2, col=0,
+                                               axisItems={"left": ReadableAxis("left")})
         self.plots = (self.loss_plot, self.accuracy_plot, self.rate_plot)
-        for plot, label in zip(self.plots, ("loss", "accuracy", "learning rate"), strict=True):
-            plot.setLabel("left", label)
+        for plot in self.plots:
+            plain_axes(plot)
             plot.showGrid(x=True, y=True, alpha=0.25)
             plot.setMenuEnabled(False)
             plot.hideButtons()
-            plot.getAxis("left").setWidth(72)  # equal widths keep the three epoch axes aligned
             if plot is not self.loss_plot:
                 plot.setXLink(self.loss_plot)
+        self._apply_type_size()
         self.rate_plot.setLabel("bottom", "epoch")
-        # A learner compares this axis with the learning rate they typed, not with "x0.001".
-        self.rate_plot.getAxis("left").enableAutoSIPrefix(False)
+        for plot in (self.loss_plot, self.accuracy_plot):
+            # The epochs are numbered once, under the bottom plot: the plots keep their height.
+            plot.getAxis("bottom").setStyle(showValues=False)
+        self._short_run = count_range(self.loss_plot, [])
+        # 0, 0.5 and 1 labelled: in a short plot finer labels crowd each other.
+        self.accuracy_plot.getAxis("left").setTickSpacing(major=0.5, minor=0.1)
         self.accuracy_plot.setYRange(0.0, 1.0, padding=0.02)
         self.accuracy_plot.enableAutoRange(axis="y", enable=False)
         # Side by side in one row: stacked, the second entry ran past the short loss plot.
-        self.loss_plot.addLegend(offset=(-6, 2), colCount=2, verSpacing=-6,
-                                 labelTextSize="8pt", brush=pg.mkBrush(theme.panel + "cc"),
-                                 labelTextColor=theme.text)
+        legend = self.loss_plot.addLegend(colCount=2, verSpacing=-6, labelTextSize="8pt",
+                                          brush=pg.mkBrush(theme.panel + "cc"),
+                                          labelTextColor=theme.text)
+        # In the name's row, right-aligned: inside the plot it lay over the curves.
+        legend.setParentItem(self.loss_plot)
+        legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-6, -4))
         self.curves = {
             "loss": self._curve(self.loss_plot, TRAINING_COLOR, "training"),
             "val_loss": self._curve(self.loss_plot, VALIDATION_COLOR, "validation", dashed=True),
@@ -146,6 +158,20 @@ class TrainingCurves(QWidget):
             line.setVisible(False)
             plot.addItem(line, ignoreBounds=True)
             self.cursors.append(line)
+
+    def _apply_type_size(self) -> None:
+        """The plots' names and axis widths for the app's type size (presentation mode and
+        large text change it)."""
+        # Equal widths keep the three epoch axes aligned; room for ticks like "0.0005".
+        ticks_width = QFontMetricsF(QApplication.font()).horizontalAdvance("-0.00005") + 12
+        for plot, name in zip(self.plots, PLOT_NAMES, strict=True):
+            name_plot(plot, name)
+            plot.getAxis("left").setWidth(ticks_width)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._apply_type_size()
+        super().changeEvent(event)
 
     def set_history(
         self,
@@ -227,6 +253,10 @@ class TrainingCurves(QWidget):
 
     def _draw(self) -> None:
         epochs = self._history["epochs"]
+        short = count_range(self.loss_plot, epochs)
+        if self._short_run and not short:
+            self.loss_plot.enableAutoRange(axis="x")  # the run outgrew the first epochs
+        self._short_run = short
         self._pixels_per_epoch = self._resolution()
         for name, curve in self.curves.items():
             # Only measured values, so a validation set checked every k epochs still draws a line.

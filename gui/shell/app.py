@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from engine.files.atomic import FileWriteError, check_writable
 from engine.files.lesson import Lesson
 from engine.files.session import SessionError
 from engine.scenarios.presets import SCENARIOS
@@ -213,6 +214,8 @@ def run(
         quiet_offscreen_noise()
     settings = None if screenshot else open_settings()
     try:
+        if screenshot is not None:
+            check_writable(screenshot)  # before the window is built for nothing
         if screenshot is not None and session is not None:
             check_session_file(session)
         if replay is None and lesson is None:
@@ -224,7 +227,7 @@ def run(
         if screenshot is not None:
             return _render_still(window, screenshot, size or DEFAULT_SIZE, replay, lesson,
                                  lesson_step)
-    except (ScenarioUnavailableError, WindowSizeError, SessionError) as error:
+    except (ScenarioUnavailableError, WindowSizeError, SessionError, FileWriteError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if size is not None:

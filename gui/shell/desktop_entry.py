@@ -9,11 +9,11 @@ Imports no Qt: `--install-desktop-entry` answers at once and works without a dis
 """
 
 import os
-import shutil
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from engine.files.atomic import write_atomically
 from gui import DISTRIBUTION, PROJECT_ROOT, RESOURCES
 
 DESKTOP_FILE = f"{DISTRIBUTION}.desktop"
@@ -86,10 +86,10 @@ def install_desktop_entry(environ: Mapping[str, str] | None = None) -> list[Path
     """Write the menu entry and its icons for the current user; the files written."""
     desktop, *icons = installed_files(environ)
     desktop.parent.mkdir(parents=True, exist_ok=True)
-    desktop.write_text(desktop_entry_text(launcher_command()), encoding="utf-8")
+    write_atomically(desktop, desktop_entry_text(launcher_command()))
     for source, target in zip(icon_sources(), icons, strict=True):
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        write_atomically(target, source.read_bytes())
     return [desktop, *icons]
 
 

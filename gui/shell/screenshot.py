@@ -15,6 +15,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QWidget
 
+from engine.files.atomic import write_atomically
+from gui.tutorial.image_export import png_bytes
+
 # Long enough for posted layout events and pyqtgraph's deferred range updates to run.
 SETTLE_MS = 150
 # What the offscreen platform says about window-system features it does not have.
@@ -50,7 +53,8 @@ class WindowSizeError(ValueError):
 def save_screenshot(window: QWidget, path: str | Path, size: tuple[int, int]) -> None:
     """Show `window` at `size` (width, height) and write exactly that many pixels to `path`.
 
-    Raises WindowSizeError rather than squeeze a larger window into the asked pixels.
+    Raises WindowSizeError rather than squeeze a larger window into the asked pixels, and
+    FileWriteError (the file there untouched) if the PNG cannot be written.
     """
     window.resize(*size)
     window.show()
@@ -69,5 +73,4 @@ def save_screenshot(window: QWidget, path: str | Path, size: tuple[int, int]) ->
             Qt.AspectRatioMode.IgnoreAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
         )
-    if not image.save(str(path), "PNG"):
-        raise OSError(f"could not write a PNG to {path}")
+    write_atomically(path, png_bytes(image))

@@ -1,21 +1,24 @@
 """File > Export: any plot as PNG or SVG, and the whole window as PNG, for handouts and slides.
 
-PNGs are written by pyqtgraph's exporter, SVGs by Qt's SVG generator, so an SVG keeps its lines as
-vectors (pyqtgraph is imported when first used: the start page loads none). Which plot
-File > Export means is the one the learner last clicked; before any click, a chooser lists the
-plots on screen. A right click on a plot offers the same two entries: inside pyqtgraph's menu
-where a plot has one, in a small menu of their own where the plot switched pyqtgraph's off.
+PNGs are drawn by pyqtgraph's exporter, SVGs by Qt's SVG generator, so an SVG keeps its lines as
+vectors (pyqtgraph is imported when first used: the start page loads none). Either is encoded in
+memory and written by engine.files.atomic, so a failed export never leaves half a picture where
+one was. Which plot File > Export means is the one the learner last clicked; before any click, a
+chooser lists the plots on screen. A right click on a plot offers the same two entries: inside
+pyqtgraph's menu where a plot has one, in a small menu of their own where the plot switched
+pyqtgraph's off.
 """
 
 from __future__ import annotations
 
+import errno
 import sys
 import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QBuffer, QEvent, QIODevice, QObject, Qt
 from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.files.atomic import check_writable, write_atomically
 from gui.shell.about import plain_text
 
 if TYPE_CHECKING:
@@ -55,37 +59,45 @@ def plot_name(view: pg.GraphicsView) -> str:
 
 def export_plot(view: pg.GraphicsView, path: str | Path) -> Path:
     """Write the plot shown in `view` to `path`, PNG or SVG by its suffix; the PNG has the
-    plot's size on screen in device pixels. OSError if nothing could be written."""
+    plot's size on screen in device pixels. FileWriteError (an OSError) if it cannot be
+    written, checked before drawing; the file that was there is then untouched."""
     import pyqtgraph.exporters as exporters
 
     path = Path(path)
     item = view.centralWidget  # the PlotItem, or the layout of several plots
     suffix = path.suffix.lower()
+    if suffix not in (".png", ".svg"):
+        raise ValueError(f"cannot export a plot as {suffix or 'a file without a suffix'}: "
+                         "choose .png or .svg")
+    check_writable(path)
     if suffix == ".svg":
-        _write_svg(view, item, path)
-    elif suffix == ".png":
+        data = _svg_bytes(view, item)
+    else:
         exporter = exporters.ImageExporter(item)
         ratio = view.devicePixelRatioF()
         exporter.parameters()["width"] = max(1, round(item.boundingRect().width() * ratio))
-        exporter.export(str(path))
-    else:
-        raise ValueError(f"cannot export a plot as {suffix or 'a file without a suffix'}: "
-                         "choose .png or .svg")
-    if not path.is_file() or path.stat().st_size == 0:
-        raise OSError(f"could not write {path}")
+        data = png_bytes(exporter.export(toBytes=True))
+    write_atomically(path, data)
     return path
 
 
-def _write_svg(view, item, path: Path) -> None:
+def _svg_bytes(view, item) -> bytes:
     """The item's scene area painted into an SVG. (pyqtgraph's SVGExporter cannot parse the
     path data Qt 6.11 writes, so Qt's own SVG generator draws it; lines stay vectors.)"""
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QPainter
-    from PySide6.QtSvg import QSvgGenerator
+
+    try:
+        from PySide6.QtSvg import QSvgGenerator
+    except ImportError:  # packaging/backprop-playground.spec leaves QtSvg out
+        raise ValueError("SVG needs Qt's SVG module, which the standalone bundle leaves out: "
+                         "export a PNG, or run the pip-installed app") from None
 
     source = item.sceneBoundingRect()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
-    generator.setFileName(str(path))
+    generator.setOutputDevice(buffer)
     generator.setSize(source.size().toSize())
     generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
     generator.setTitle(plot_name(view))
@@ -94,15 +106,25 @@ def _write_svg(view, item, path: Path) -> None:
         view.scene().render(painter, QRectF(0, 0, source.width(), source.height()), source)
     finally:
         painter.end()
+    return bytes(buffer.data())
 
 
 def export_window(window: QWidget, path: str | Path) -> Path:
-    """Write the whole window, as it is on screen, to `path` as a PNG."""
+    """Write the whole window, as it is on screen, to `path` as a PNG (FileWriteError, the old
+    file untouched, if it cannot be written)."""
     path = Path(path)
-    image: QImage = window.grab().toImage()
-    if not image.save(str(path), "PNG"):
-        raise OSError(f"could not write a PNG to {path}")
+    check_writable(path)
+    write_atomically(path, png_bytes(window.grab().toImage()))
     return path
+
+
+def png_bytes(image: QImage) -> bytes:
+    """`image` encoded as a PNG file's bytes; OSError if Qt cannot encode it."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if image.isNull() or not image.save(buffer, "PNG"):
+        raise OSError(errno.EIO, "Qt could not encode the picture as a PNG")
+    return bytes(buffer.data())
 
 
 def is_svg(path: str | Path) -> bool:

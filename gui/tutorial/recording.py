@@ -3,18 +3,21 @@
 Frames are counted in iterations, never in wall-clock time, so the same session always gives
 the same frames: the recorder trains N iterations through the lab's controller, lets the views
 settle, grabs the window and appends the picture. Each frame is one slice on the event loop, so
-the window keeps painting and the progress dialog's Cancel answers. GIFs are written by imageio's
-Pillow plugin, MP4s by imageio-ffmpeg (its wheel carries ffmpeg).
+the window keeps painting and the progress dialog's Cancel answers. The frames stream into a
+temporary file beside the target (gui/tutorial/video_writers.py), which replaces the target only
+when it is complete; every way a recording can fail is said in a message box.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import contextlib
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from PySide6 import QtGui
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPainter
 from PySide6.QtWidgets import (
@@ -27,18 +30,25 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QProgressDialog,
     QPushButton,
     QSpinBox,
 )
 
+from engine.files.atomic import FileWriteError, PendingFile, write_error
+from gui import APP_NAME
 from gui.shell.main_window import MainWindow
+from gui.tutorial.video_writers import open_writer
 
 if TYPE_CHECKING:
     from gui.controller.lab_controller import LabController
 
 STATUS_MS = 10_000
-SETTLE_ROUNDS = 20  # at most this many event-loop passes for the views to finish a frame
+# The longest the views may take to finish a frame. A plane is drawn in time-boxed slices, so a
+# busy machine needs more passes for the same picture: a cap in passes would grab a half-drawn
+# plane there, and the same session would record different frames.
+SETTLE_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -71,58 +81,35 @@ def frame_pixels(image: QImage, size: tuple[int, int], background: str) -> np.nd
     return rows[:, :width * 3].reshape(height, width, 3).copy()
 
 
-def open_writer(path: Path, fps: int):
-    """An imageio writer with append_data(frame) and close(), for a .gif or an .mp4 path."""
-    import imageio.v2 as imageio
-
-    suffix = path.suffix.lower()
-    if suffix == ".gif":
-        return _GifWriter(path, fps)
-    if suffix == ".mp4":
-        if importlib.util.find_spec("imageio_ffmpeg") is None:
-            raise ValueError("MP4 needs imageio-ffmpeg, which the standalone bundle leaves out "
-                             "to stay small: record a GIF, or run the pip-installed app")
-        return imageio.get_writer(path, format="FFMPEG", fps=fps, codec="libx264",
-                                  pixelformat="yuv420p", macro_block_size=1, quality=8,
-                                  ffmpeg_log_level="error")
-    raise ValueError(f"cannot record to {suffix or 'a file without a suffix'}: "
-                     "choose .gif or .mp4")
-
-
-class _GifWriter:
-    """Frames gathered, then written by Pillow in one go on close (what GIF needs)."""
-
-    def __init__(self, path: Path, fps: int):
-        self.path, self.duration, self.frames = path, 1000 / fps, []
-
-    def append_data(self, frame: np.ndarray) -> None:
-        self.frames.append(frame)
-
-    def close(self) -> None:
-        import imageio.v3 as iio
-
-        if self.frames:
-            iio.imwrite(self.path, np.stack(self.frames), plugin="pillow",
-                        duration=self.duration, loop=0)
-
-
 class Recorder(QObject):
-    """Records `plan` from `controller`'s current state in `window`, one frame per slice."""
+    """Records `plan` from `controller`'s current state in `window`, one frame per slice.
 
-    # (Path or None, frames written) None when nothing could be written
-    finished = Signal(object, int)
+    Frames go to a temporary file beside the target, which replaces it only once the writer
+    closed cleanly; a write that fails, a full disk or a kill leaves the earlier file as it was.
+    A target that cannot be written is refused here, before the first frame (FileWriteError).
+    Training that diverges ends the recording with the frames so far, the last one showing it.
+    """
+
+    # (Path or None, frames written, problem) the file written (None when nothing was kept) and,
+    # when the recording failed or stopped early, why in plain words ("" when it went as planned)
+    finished = Signal(object, int, str)
 
     def __init__(self, window: QMainWindow, controller, plan: RecordingPlan,
                  progress: bool = True):
         super().__init__(window)
         self.window, self.controller, self.plan = window, controller, plan
-        self.written = 0
+        self._file = PendingFile(plan.path)
+        try:
+            self._writer = open_writer(self._file.path, Path(plan.path).suffix.lower()[1:],
+                                       plan.fps)
+        except (OSError, ValueError):
+            self._file.discard()
+            raise
         self._old_size = window.size()
         if plan.size is not None:
             window.resize(*plan.size)
         self.size = plan.size or (window.width() - window.width() % 2,
                                   window.height() - window.height() % 2)
-        self._writer = open_writer(Path(plan.path), plan.fps)
         self._cancelled = False
         self.dialog: QProgressDialog | None = None
         if progress:
@@ -130,6 +117,11 @@ class Recorder(QObject):
             self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
             self.dialog.setMinimumDuration(0)
             self.dialog.canceled.connect(self.cancel)
+
+    @property
+    def written(self) -> int:
+        """Frames written so far."""
+        return self._writer.frames
 
     def start(self) -> None:
         """The first frame now, the rest one per pass of the event loop."""
@@ -141,7 +133,7 @@ class Recorder(QObject):
 
     def _next_frame(self) -> None:
         if self._cancelled:
-            self._finish()
+            self._finish("")
             return
         if self.written:
             self.controller.run_iterations(self.plan.every)
@@ -149,34 +141,65 @@ class Recorder(QObject):
         from gui.shell.theme import current_theme
 
         image = self.window.grab().toImage()
-        self._writer.append_data(frame_pixels(image, self.size, current_theme().window))
-        self.written += 1
+        try:
+            self._writer.append_data(frame_pixels(image, self.size, current_theme().window))
+        except OSError as error:
+            self._fail(error)
+            return
         if self.dialog is not None:
             self.dialog.setValue(self.written)
-        if self.written > self.plan.frames:
-            self._finish()
+        diverged = self.controller.snapshot.can_restore
+        if diverged or self.written > self.plan.frames:
+            self._finish(self.controller.snapshot.notice if diverged else "")
         else:
             QTimer.singleShot(0, self._next_frame)
 
     def _settle(self) -> None:
         """Let the views finish what the last snapshot started (a plane drawn in slices,
         deferred layouts), until a pass brings no new snapshot."""
-        for _ in range(SETTLE_ROUNDS):
+        give_up = time.monotonic() + SETTLE_S
+        while time.monotonic() < give_up:
             before = self.controller.snapshot
             QApplication.sendPostedEvents()
             QApplication.processEvents()
             if self.controller.snapshot is before:
                 break
 
-    def _finish(self) -> None:
+    def _finish(self, stopped_because: str) -> None:
+        """Close the writer and put the file in place; a file that did not close cleanly is
+        thrown away, the target kept as it was (as it is when cancelled before any frame)."""
+        if not self.written:
+            self._writer.abandon()
+            self._file.discard()
+            self._end(None, stopped_because)
+            return
         try:
             self._writer.close()
-        finally:
-            if self.dialog is not None:
-                self.dialog.reset()
-            if self.plan.size is not None:
-                self.window.resize(self._old_size)
-        self.finished.emit(Path(self.plan.path) if self.written else None, self.written)
+            path = self._file.commit()
+        except OSError as error:
+            self._file.discard()
+            self._end(None, self._failure(error))
+            return
+        self._end(path, stopped_because)
+
+    def _fail(self, error: OSError) -> None:
+        """A frame could not be written: stop, throw the partial file away."""
+        with contextlib.suppress(OSError):
+            self._writer.abandon()
+        self._file.discard()
+        self._end(None, self._failure(error))
+
+    def _failure(self, error: OSError) -> str:
+        if not isinstance(error, FileWriteError):
+            error = write_error(self._file.target, error)
+        return f"{error}; {self._file.target} was left as it was"
+
+    def _end(self, path: Path | None, problem: str) -> None:
+        if self.dialog is not None:
+            self.dialog.reset()
+        if self.plan.size is not None:
+            self.window.resize(self._old_size)
+        self.finished.emit(path, self.written if path else 0, problem)
 
 
 SIZES = {"1280 x 720": (1280, 720), "1920 x 1080": (1920, 1080), "Window size": None}
@@ -277,19 +300,47 @@ class RecordAction(QObject):
             self.record(controller, dialog.plan())
 
     def record(self, controller, plan: RecordingPlan) -> Recorder | None:
-        """Start recording `plan`; a file that cannot be opened is reported, not raised."""
+        """Start recording `plan`; what keeps it from starting is said, not raised."""
         controller.pause()
+        refusal = recording_refusal(controller)
+        if refusal:
+            tell_failure(self.window, refusal)
+            return None
         try:
             self.recorder = Recorder(self.window, controller, plan)
         except (OSError, ValueError) as error:
-            self.window.statusBar().showMessage(f"Could not record: {error}", STATUS_MS)
+            tell_failure(self.window, f"Nothing was recorded: {error}.")
             return None
         self.recorder.finished.connect(self._on_recorder_finished)
         self.recorder.start()
         return self.recorder
 
-    def _on_recorder_finished(self, path: Path | None, frames: int) -> None:
-        """Say where the recording went."""
-        self.window.statusBar().showMessage(
-            f"Recorded {frames} frames to {path}" if path else "Nothing was recorded",
-            STATUS_MS)
+    def _on_recorder_finished(self, path: Path | None, frames: int, problem: str) -> None:
+        """Say where the recording went, or why there is none."""
+        if path is None:
+            self.window.statusBar().showMessage("Nothing was recorded", STATUS_MS)
+            if problem:
+                tell_failure(self.window, f"The recording failed: {problem}.")
+            return
+        done = f"Recorded {frames} frames to {path}"
+        self.window.statusBar().showMessage(f"{done}. It stopped early: {problem}" if problem
+                                            else done, STATUS_MS)
+
+
+def recording_refusal(controller) -> str:
+    """Why a recording cannot start from where `controller` stands, or "" if it can: each frame
+    trains on, which a diverged run or a past iteration on the timeline refuses."""
+    if controller.snapshot is not None and controller.snapshot.can_restore:
+        return ("Training has diverged, so the run cannot go on to be recorded: restore the last "
+                "good state first.")
+    if controller.viewing_past:
+        return ("The timeline shows a past iteration: choose Resume from here, or drag the "
+                "timeline to its end, to record from there.")
+    return ""
+
+
+def tell_failure(window: QMainWindow, text: str) -> None:
+    """A message box saying why there is no recording, in plain text (a file name is never
+    read as markup)."""
+    QMessageBox.warning(window, f"Record - {APP_NAME}", QtGui.Qt.convertFromPlainText(
+        text, Qt.WhiteSpaceMode.WhiteSpaceNormal))

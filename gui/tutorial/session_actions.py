@@ -18,8 +18,10 @@ from PySide6.QtCore import QEvent, QObject, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
+from engine.files.atomic import write_atomically
 from engine.files.session import HAND_EXAMPLES, Session, SessionError, load_session, save_session
 from engine.scenarios.presets import SCENARIOS
+from engine.training.stepper import Divergence
 from gui import APP_NAME
 from gui.shell.lab import Lab
 from gui.shell.main_window import MainWindow
@@ -31,6 +33,11 @@ SESSION_FILTER = "Backprop Playground sessions (*.json);;All files (*)"
 PYTHON_FILTER = "Python scripts (*.py);;All files (*)"
 UNTITLED = "untitled"  # what Save/Discard/Cancel calls a session that has no file
 STATUS_MS = 10_000
+DIVERGED_RUN = ("Training has diverged: a script from here would train on overflowed values. "
+                "Restore the last good state first, then export.")
+DIVERGED_EXPORT = ("The script starts where this iteration ends, and finishing it overflows "
+                   "({}). Step back (Left) to finite values, or change the value that "
+                   "overflows, then export.")
 
 
 def ask_unsaved_changes(parent: QMainWindow, name: str) -> str:
@@ -218,10 +225,16 @@ class SessionActions(QObject):
         if lab is None:
             self._status("Open a scenario first: there is nothing to export")
             return False
+        if lab.controller.snapshot.can_restore:
+            show_problem(self.window, "Could not export", DIVERGED_RUN)
+            return False
         try:
             script = export_script(lab.controller.stepper)
         except ValueError as error:
             show_problem(self.window, "Could not export", str(error))
+            return False
+        except Divergence as divergence:
+            show_problem(self.window, "Could not export", DIVERGED_EXPORT.format(divergence))
             return False
         start = (self.path.with_suffix(".py") if self.path else Path.home() / "network.py")
         path, _ = QFileDialog.getSaveFileName(self.window, "Export as Python", str(start),
@@ -229,9 +242,9 @@ class SessionActions(QObject):
         if not path:
             return False
         try:
-            Path(path).write_text(script, encoding="utf-8")
+            write_atomically(path, script)
         except OSError as error:
-            show_problem(self.window, "Could not export", f"{Path(path).name}: {error}")
+            show_problem(self.window, "Could not export", f"{error}; nothing was changed.")
             return False
         self._status(f"Exported {Path(path).name}: run it with python to train on")
         return True

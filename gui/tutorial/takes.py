@@ -30,6 +30,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from engine.files.atomic import write_atomically
 from engine.files.session import Session, SessionError, session_document, session_from_document
 from gui.controller.actions import inside_action
 from gui.controller.lab_controller import LabController
@@ -179,8 +180,8 @@ class ActionRecorder(QObject):
 
 
 def save_take(take: dict, path: str | Path) -> None:
-    """Write a take as JSON."""
-    Path(path).write_text(json.dumps(take, allow_nan=False), encoding="utf-8")
+    """Write a take as JSON, atomically (FileWriteError, the file there kept, if it fails)."""
+    write_atomically(path, json.dumps(take, allow_nan=False))
 
 
 def load_take(path: str | Path) -> dict:

@@ -25,9 +25,16 @@ from PySide6.QtWidgets import (
 )
 
 from gui.widgets.array_table import EDIT_TRIGGERS, VALUE_ROLE, ArrayTable, CellDelegate
-from gui.widgets.cell_values import format_value, nudge_step, parse_value, round_to_step, tint
+from gui.widgets.cell_values import (
+    fitting_text,
+    format_value,
+    nudge_step,
+    parse_value,
+    round_to_step,
+    tint,
+)
+from gui.widgets.text_style import ERROR_COLOUR, style_text
 
-ERROR_STYLE = "color: #c0392b; font-weight: bold;"
 NUDGE_PAUSE_S = 0.8  # wheel or key nudges closer together than this undo as one change
 
 
@@ -69,7 +76,7 @@ class ArrayEditor(QWidget):
         self.delegate = CellDelegate(self.table)
         self.table.setItemDelegate(self.delegate)
         self.message = QLabel(self)
-        self.message.setStyleSheet(ERROR_STYLE)
+        style_text(self.message, ERROR_COLOUR, bold=True)
         self.message.setWordWrap(True)
         self.message.hide()
 
@@ -85,6 +92,7 @@ class ArrayEditor(QWidget):
         self.table.nudged.connect(self._on_table_nudged)
         self.table.edit_cancelled.connect(self._on_table_edit_cancelled)
         self.table.currentCellChanged.connect(self._on_table_current_cell_changed)
+        self.table.horizontalHeader().sectionResized.connect(self._on_header_section_resized)
 
     # --- showing values -------------------------------------------------------------------
 
@@ -208,9 +216,28 @@ class ArrayEditor(QWidget):
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, column, item)
         item.setData(VALUE_ROLE, value)
-        item.setText(format_value(value, self.digits))
+        item.setText(self._fitted(value, column))
         item.setToolTip(repr(value))
         item.setBackground(tint(value, scale))
+
+    def _fitted(self, value: float, column: int, width: int | None = None) -> str:
+        """The value as precisely as its column (`width` pixels, or as wide as it is now)
+        shows it whole."""
+        style = self.table.style()
+        margin = style.pixelMetric(style.PixelMetric.PM_FocusFrameHMargin, None, self.table) + 1
+        width = self.table.columnWidth(column) if width is None else width
+        room = width - 2 * margin
+        metrics = self.table.fontMetrics()
+        return fitting_text(value, self.digits, lambda text: metrics.horizontalAdvance(text)
+                            <= room)
+
+    def _on_header_section_resized(self, column: int, _old: int, new: int) -> None:
+        """A column's width changed: its numbers get the digits that fit it now (a stretched
+        header tells before the table reports the new width)."""
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, column)
+            if item is not None:
+                item.setText(self._fitted(float(item.data(VALUE_ROLE)), column, new))
 
     def _fit_height(self) -> None:
         """Tables are a few cells: show them whole instead of scrolling."""

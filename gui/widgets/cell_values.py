@@ -5,6 +5,7 @@ size, and the step a nudge of the wheel or an arrow key moves them by.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6.QtGui import QColor
 
@@ -17,6 +18,26 @@ def format_value(value: float, digits: int = 5) -> str:
         return "0"
     text = f"{value:.{digits}g}"
     return text.replace("e-0", "e-").replace("e+0", "e")
+
+
+def fitting_text(value: float, digits: int, fits: Callable[[str], bool]) -> str:
+    """The most precise text of `value` that `fits` (a cell's width), down to one significant
+    digit, in plain or exponent notation: a narrow cell shows "-0.00699" or "-7e-3" rather
+    than a cut "-0.0069..." (the full value stays in the cell's tooltip)."""
+    for shown in range(digits, 0, -1):
+        for text in (format_value(value, shown), _exponent(value, shown)):
+            if fits(text):
+                return text
+    return format_value(value, 1)
+
+
+def _exponent(value: float, digits: int) -> str:
+    """`value` in exponent notation with `digits` significant digits, as format_value writes
+    exponents ("-7e-3")."""
+    if value == 0 or not math.isfinite(value):
+        return format_value(value, digits)
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
 
 
 def parse_value(text: str) -> float:

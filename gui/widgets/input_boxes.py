@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QValidator, QWheelEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QDoubleSpinBox, QSpinBox, QWidget
 
@@ -43,6 +43,13 @@ class ChoiceBox(QComboBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        # Qt's default measures the choices once, at the first show: after the text grew
+        # (presentation mode) the box kept its old width and cut "Book (float32)".
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+
+    def minimumSizeHint(self) -> QSize:
+        """Never narrower than its longest choice: Qt's own minimum cuts the text short."""
+        return QSize(self.sizeHint().width(), super().minimumSizeHint().height())
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         _wheel_only_when_focused(self, event, super().wheelEvent)

@@ -4,92 +4,36 @@
 Forward values (z, a, y, l) sit above the nodes, gradients (dl/dy, dl/da, dl/dz, dl/dw, dl/db,
 dl/dx) below them in the gradient colour, so a learner reads the backward pass right to left
 on the same picture as the forward pass. The operation that just ran is outlined and its line
-of code shown on top. Clicking an edge or a neuron selects that weight or bias.
+of code shown on top. Clicking an edge, its label or a neuron selects that weight or bias.
+Where each thing goes is gui.widgets.diagram_scene's; this widget paints it and answers clicks.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui.shell.theme import current_theme
-from gui.widgets.cell_values import format_value
+from gui.widgets.diagram_scene import (
+    EDGE_TEXT_SCALE,
+    NOTE_HEIGHT,
+    Scene,
+    Text,
+    build_scene,
+    scaled_font,
+)
+from gui.widgets.hand_network import HandNetwork
+from gui.widgets.label_placement import Box
+
+__all__ = ["GRADIENT_COLOUR", "HandNetwork", "NetworkDiagram"]
 
 EDGE_HIT_PX = 7.0  # how close to an edge a click must land to select its weight
 GRADIENT_COLOUR = "#CC79A7"  # Okabe-Ito reddish purple: the colour of every dl/d... on screen
-BOX_TEXTS = {"relu": "ReLU", "sum": "y = Σa", "loss": "loss"}  # what each boxed node says
-
-
-@dataclass(frozen=True)
-class HandNetwork:
-    """What the diagram draws, in the seed's notation (W is neuron-per-row, (n_neurons, n_inputs)).
-
-    A quantity not computed yet in this iteration is None. `highlight` names the fields the last
-    operation wrote ("x", "w", "b", "z", "a", "y", "loss", "dl_dy", "dl_da", "da_dz", "dl_dz",
-    "dl_dw", "dl_db", "dl_dx").
-    """
-
-    x: np.ndarray  # (n_inputs,)
-    w: np.ndarray  # (n_neurons, n_inputs)
-    b: np.ndarray  # (n_neurons,)
-    z: np.ndarray | None = None
-    a: np.ndarray | None = None
-    y: float | None = None
-    loss: float | None = None
-    has_sum: bool = True
-    loss_text: str = "l = y²"
-    dl_dy: float | None = None
-    dl_da: np.ndarray | None = None
-    da_dz: np.ndarray | None = None
-    dl_dz: np.ndarray | None = None
-    dl_dw: np.ndarray | None = None
-    dl_db: np.ndarray | None = None
-    dl_dx: np.ndarray | None = None
-    code: str = ""
-    phase: str = ""
-    highlight: frozenset[str] = field(default_factory=frozenset)
-    selected: tuple[str, tuple[int, ...]] | None = None  # ("w", (i, n)) | ("b", (i,)) | ("x", (n,))
-    first_index: int = 1  # the seed counts the layer's w_11 from 1, the neuron's w0 from 0
-    note: str = ""  # a line under the diagram saying what the numbers are
-
-    def input_sub(self, n: int) -> str:
-        return str(n + self.first_index)
-
-    def neuron_sub(self, i: int) -> str:
-        """A single neuron's z, a and b carry no subscript, as in the seed."""
-        return "" if self.n_neurons == 1 else str(i + self.first_index)
-
-    def weight_sub(self, i: int, n: int) -> str:
-        """w_in for a layer, w_n for a single neuron."""
-        return self.neuron_sub(i) + self.input_sub(n)
-
-    @property
-    def n_inputs(self) -> int:
-        return int(self.w.shape[1])
-
-    @property
-    def n_neurons(self) -> int:
-        return int(self.w.shape[0])
-
-
-@dataclass
-class _Layout:
-    inputs: list[QPointF]
-    neurons: list[QPointF]
-    relus: list[QPointF]
-    total: QPointF | None
-    loss: QPointF
-    radius: float
-    code_box: QRectF
-
-
-def _n(value: float) -> str:
-    return format_value(float(value), 4)
+LABEL_RADIUS = 4.0  # corners of the labels' backgrounds
 
 
 class NetworkDiagram(QWidget):
@@ -104,6 +48,7 @@ class NetworkDiagram(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(False)
         self.network: HandNetwork | None = None
+        self._scene: Scene | None = None
 
     def sizeHint(self) -> QSize:
         return QSize(900, 560)
@@ -111,91 +56,75 @@ class NetworkDiagram(QWidget):
     def set_network(self, network: HandNetwork | None) -> None:
         """Draw `network`; safe to call on every snapshot."""
         self.network = network
+        self._scene = None
         self.update()
 
-    # --- geometry --------------------------------------------------------------------------
+    def scene(self) -> Scene | None:
+        """Where everything goes at the widget's size and font (None without a network)."""
+        if self._scene is None and self.network is not None:
+            self._scene = build_scene(self.network, float(self.width()), float(self.height()),
+                                      QFont(self.font()))
+        return self._scene
 
-    def _layout(self) -> _Layout | None:
-        net = self.network
-        if net is None:
-            return None
-        width, height = float(self.width()), float(self.height())
-        code_box = QRectF(8, 6, width - 16, 34)
-        top, bottom = code_box.bottom() + 46, height - 50
+    def resizeEvent(self, event) -> None:
+        self._scene = None
+        super().resizeEvent(event)
 
-        def column(count: int, x: float) -> list[QPointF]:
-            gap = (bottom - top) / count
-            return [QPointF(x, top + gap * (k + 0.5)) for k in range(count)]
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._scene = None
+        super().changeEvent(event)
 
-        spacing = (bottom - top) / max(net.n_inputs, net.n_neurons)
-        radius = max(14.0, min(30.0, spacing * 0.28))
-        # Right to left at fixed gaps wide enough for "dl/dz1 = 35.16" under each node; the
-        # edges, whose labels need the room most, get whatever width is left.
-        gap = max(108.0, min(170.0, width * 0.12))
-        loss_x = width - 55
-        total_x = loss_x - gap
-        relu_x = (total_x if net.has_sum else loss_x) - gap
-        neuron_x = relu_x - gap
-        inputs = column(net.n_inputs, 60.0)
-        neurons = column(net.n_neurons, neuron_x)
-        relus = column(net.n_neurons, relu_x)
-        middle = (top + bottom) / 2
-        total = QPointF(total_x, middle) if net.has_sum else None
-        loss = QPointF(loss_x, middle)
-        return _Layout(inputs, neurons, relus, total, loss, radius, code_box)
+    # --- where things are ------------------------------------------------------------------
 
     def hit(self, point: QPointF) -> tuple[str, tuple[int, ...]] | None:
         """The weight, bias or input under `point` (widget coordinates), if any."""
-        layout = self._layout()
+        scene = self.scene()
         net = self.network
-        if layout is None or net is None:
+        if scene is None or net is None:
             return None
-        for i, centre in enumerate(layout.neurons):
-            if _distance(point, centre) <= layout.radius * 1.15:
+        for i, centre in enumerate(scene.neurons):
+            if _distance(point, centre) <= scene.radius * 1.15:
                 return "b", (i,)
-        for n, centre in enumerate(layout.inputs):
-            if _distance(point, centre) <= layout.radius * 1.15:
+        for n, centre in enumerate(scene.inputs):
+            if _distance(point, centre) <= scene.radius * 1.15:
                 return "x", (n,)
+        for k, label in enumerate(scene.weight_labels):
+            if label is not None and _inside(point, label.box):
+                return "w", divmod(k, net.n_inputs)
         best: tuple[float, tuple[int, int]] | None = None
-        for i, end in enumerate(layout.neurons):
-            for n, start in enumerate(layout.inputs):
-                distance = _segment_distance(point, start, end)
-                if distance <= EDGE_HIT_PX and (best is None or distance < best[0]):
-                    best = (distance, (i, n))
+        for k, edge in enumerate(scene.weight_edges):
+            distance = _segment_distance(point, edge.segment)
+            if distance <= EDGE_HIT_PX and (best is None or distance < best[0]):
+                best = (distance, divmod(k, net.n_inputs))
         return None if best is None else ("w", best[1])
 
     def edge_midpoint(self, i: int, n: int) -> QPointF:
         """A point on the edge from input n to neuron i (for tests and tooltips)."""
-        layout = self._layout()
-        start, end = layout.inputs[n], layout.neurons[i]
-        return start + (end - start) * 0.5
+        return QPointF(*self.scene().weight_edges[i * self.network.n_inputs + n].segment.at(0.5))
 
     def neuron_centre(self, i: int) -> QPointF:
-        return self._layout().neurons[i]
+        return QPointF(*self.scene().neurons[i])
 
     def input_centre(self, n: int) -> QPointF:
-        return self._layout().inputs[n]
+        return QPointF(*self.scene().inputs[n])
 
     def edge_line(self, i: int, n: int) -> QLineF:
         """The edge from input n to neuron i as drawn (for a lesson's highlight)."""
-        layout = self._layout()
-        return QLineF(layout.inputs[n], layout.neurons[i])
+        segment = self.scene().weight_edges[i * self.network.n_inputs + n].segment
+        return QLineF(segment.x1, segment.y1, segment.x2, segment.y2)
 
     def part_box(self, part: str, index: tuple[int, ...] = ()) -> QRectF | None:
         """The box a part of the diagram is drawn in: "input" (index (n,)), "neuron" and
         "relu" ((i,)), "sum" and "loss" (no index); None if the diagram has no such part."""
-        layout = self._layout()
-        if layout is None:
+        scene = self.scene()
+        if scene is None:
             return None
-        circles = {"input": layout.inputs, "neuron": layout.neurons}
-        boxes = {"relu": layout.relus, "sum": [layout.total], "loss": [layout.loss]}
         k = index[0] if index else 0
-        if part in circles and k < len(circles[part]):
-            centre, radius = circles[part][k], layout.radius
-            return QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
-        if part not in boxes or k >= len(boxes[part]) or boxes[part][k] is None:
-            return None
-        return _box_rect(boxes[part][k], layout.radius, BOX_TEXTS[part], QFont(self.font()))
+        owners = {"input": f"x{k}", "neuron": f"sum{k}", "relu": f"relu{k}", "sum": "total",
+                  "loss": "loss"}
+        box = scene.node_boxes.get(owners.get(part, ""))
+        return None if box is None else _rect(box)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         found = self.hit(event.position())
@@ -212,37 +141,39 @@ class NetworkDiagram(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         theme = current_theme()
         painter.fillRect(self.rect(), QColor(theme.panel))
-        layout = self._layout()
+        scene = self.scene()
         net = self.network
-        if layout is None or net is None:
+        if scene is None or net is None:
             painter.setPen(QColor(theme.muted_text))
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No network loaded")
             return
-        base = QFont(self.font())
-        self._paint_code(painter, layout, net, base)
-        self._paint_edges(painter, layout, net, base)
-        self._paint_inputs(painter, layout, net, base)
-        self._paint_neurons(painter, layout, net, base)
-        self._paint_head(painter, layout, net, base)
+        base = scaled_font(QFont(self.font()), scene.scale)
+        self._paint_code(painter, scene, net)
+        self._paint_edges(painter, scene, net)
+        self._paint_nodes(painter, scene, net, base)
+        painter.setFont(base)
+        for text in scene.texts:
+            self._paint_text(painter, text, base, outlined=False)
+        self._paint_weight_labels(painter, scene, net, scaled_font(base, EDGE_TEXT_SCALE))
         if net.note:
             painter.setFont(base)
             painter.setPen(QColor(theme.muted_text))
             # Bottom-aligned and wrapped, so a narrow diagram shows the whole note.
-            painter.drawText(QRectF(10, self.height() - 48, self.width() - 20, 44),
+            painter.drawText(QRectF(10, self.height() - NOTE_HEIGHT - 4, self.width() - 20,
+                                    NOTE_HEIGHT),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
                              | Qt.TextFlag.TextWordWrap, net.note)
         painter.end()
 
-    def _paint_code(self, painter: QPainter, layout: _Layout, net: HandNetwork,
-                    base: QFont) -> None:
+    def _paint_code(self, painter: QPainter, scene: Scene, net: HandNetwork) -> None:
         theme = current_theme()
-        box = layout.code_box
+        box = _rect(scene.code_box)
         painter.setPen(QPen(QColor(theme.border), 1))
         painter.setBrush(QColor(theme.window))
         painter.drawRoundedRect(box, 6, 6)
         code_font = QFont("monospace")
         code_font.setStyleHint(QFont.StyleHint.Monospace)
-        code_font.setPointSizeF(base.pointSizeF() * 1.1)
+        code_font.setPointSizeF(self.font().pointSizeF() * 1.1)
         painter.setFont(code_font)
         painter.setPen(QColor(theme.text))
         text = f"{net.phase}:  {net.code}" if net.code else "ready: press Step (Right) to run " \
@@ -252,192 +183,122 @@ class NetworkDiagram(QWidget):
         painter.drawText(box.adjusted(10, 0, -10, 0),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
 
-    def _paint_edges(self, painter: QPainter, layout: _Layout, net: HandNetwork,
-                     base: QFont) -> None:
+    def _paint_edges(self, painter: QPainter, scene: Scene, net: HandNetwork) -> None:
         theme = current_theme()
         scale = float(np.max(np.abs(net.w))) or 1.0
-        small = QFont(base)
-        small.setPointSizeF(base.pointSizeF() * 0.88)
-        painter.setFont(small)
-        metrics = QFontMetricsF(small)
-        labels = []
-        for i, end in enumerate(layout.neurons):
-            for n, start in enumerate(layout.inputs):
-                weight = float(net.w[i, n])
-                colour = QColor(theme.positive if weight >= 0 else theme.negative)
-                width = 1.0 + 5.0 * abs(weight) / scale
-                selected = net.selected == ("w", (i, n))
-                if "w" in net.highlight or "dl_dw" in net.highlight or selected:
-                    glow = QColor(theme.accent if selected else GRADIENT_COLOUR)
-                    glow.setAlphaF(0.35)
-                    painter.setPen(QPen(glow, width + 8))
-                    painter.drawLine(start, end)
-                painter.setPen(QPen(colour, width))
-                painter.drawLine(start, end)
-                # One column of labels per neuron, evenly spread between the input labels
-                # and the point where the edges start to crowd into the neurons.
-                t = 0.2 + 0.5 * i / (net.n_neurons - 1) if net.n_neurons > 1 else 0.45
-                labels.append((start + (end - start) * t, i, n, weight))
-        for point, i, n, weight in labels:
-            # One line per edge keeps a full matrix readable: the weight until its gradient is
-            # computed, then the gradient (the weight stays in the table and the edge's width).
-            # The selected edge shows both.
+        for k, edge in enumerate(scene.weight_edges):
+            i, n = divmod(k, net.n_inputs)
+            weight = float(net.w[i, n])
+            start, end = QPointF(edge.segment.x1, edge.segment.y1), \
+                QPointF(edge.segment.x2, edge.segment.y2)
+            width = 1.0 + 5.0 * abs(weight) / scale
             selected = net.selected == ("w", (i, n))
-            sub = net.weight_sub(i, n)
-            lines = []
-            if net.dl_dw is None or selected:
-                lines.append((f"w{sub} {_n(weight)}", QColor(theme.text)))
-            if net.dl_dw is not None:
-                lines.append((f"dl/dw{sub} {_n(net.dl_dw[i, n])}", QColor(GRADIENT_COLOUR)))
-            self._label_box(painter, metrics, point, lines, bold=selected)
+            if "w" in net.highlight or "dl_dw" in net.highlight or selected:
+                glow = QColor(theme.accent if selected else GRADIENT_COLOUR)
+                glow.setAlphaF(0.35)
+                painter.setPen(QPen(glow, width + 8))
+                painter.drawLine(start, end)
+            painter.setPen(QPen(QColor(theme.positive if weight >= 0 else theme.negative),
+                                width))
+            painter.drawLine(start, end)
+        painter.setPen(QPen(QColor(theme.muted_text), 2))
+        for wire in scene.wires:
+            painter.drawLine(QPointF(wire.segment.x1, wire.segment.y1),
+                             QPointF(wire.segment.x2, wire.segment.y2))
 
-    def _paint_inputs(self, painter: QPainter, layout: _Layout, net: HandNetwork,
-                      base: QFont) -> None:
+    def _paint_nodes(self, painter: QPainter, scene: Scene, net: HandNetwork,
+                     base: QFont) -> None:
+        lit = net.highlight
+        for n in range(net.n_inputs):
+            self._node(painter, scene, f"x{n}", net, bool({"x", "dl_dx"} & lit),
+                       net.selected == ("x", (n,)), base)
+        for i in range(net.n_neurons):
+            self._node(painter, scene, f"sum{i}", net, bool({"z", "b", "dl_dz", "dl_db"} & lit),
+                       net.selected == ("b", (i,)), base)
+            self._node(painter, scene, f"relu{i}", net, bool({"a", "dl_da", "da_dz"} & lit),
+                       False, base)
+        if scene.total is not None:
+            self._node(painter, scene, "total", net, bool({"y", "dl_dy"} & lit), False, base)
+        self._node(painter, scene, "loss", net, "loss" in lit, False, base)
+
+    def _node(self, painter: QPainter, scene: Scene, owner: str, net: HandNetwork,
+              highlighted: bool, selected: bool, base: QFont) -> None:
         theme = current_theme()
-        for n, centre in enumerate(layout.inputs):
-            self._node(painter, centre, layout.radius, f"x{net.input_sub(n)}",
-                       highlighted="x" in net.highlight or "dl_dx" in net.highlight,
-                       selected=net.selected == ("x", (n,)), base=base)
-            above = [(f"x{net.input_sub(n)} = {_n(net.x[n])}", QColor(theme.text))]
-            self._text_column(painter, base, centre, layout.radius, above, [])
-            if net.dl_dx is not None:
-                below = [(f"dl/dx{net.input_sub(n)} = {_n(net.dl_dx[n])}",
-                          QColor(GRADIENT_COLOUR))]
-                self._text_column(painter, base, centre, layout.radius, [], below)
-
-    def _paint_neurons(self, painter: QPainter, layout: _Layout, net: HandNetwork,
-                       base: QFont) -> None:
-        theme = current_theme()
-        for i, (centre, relu) in enumerate(zip(layout.neurons, layout.relus, strict=True)):
-            painter.setPen(QPen(QColor(theme.muted_text), 2))
-            painter.drawLine(centre, relu)
-            nxt = layout.total if layout.total is not None else layout.loss
-            painter.drawLine(relu, nxt)
-            k = net.neuron_sub(i)
-            selected = net.selected == ("b", (i,))
-            self._node(painter, centre, layout.radius, "Σ",
-                       highlighted=bool({"z", "b", "dl_dz", "dl_db"} & net.highlight),
-                       selected=selected, base=base)
-            above = [(f"b{k} = {_n(net.b[i])}", QColor(theme.text))]
-            if net.z is not None:
-                above.append((f"z{k} = {_n(net.z[i])}", QColor(theme.text)))
-            below = []
-            if net.dl_dz is not None:
-                below.append((f"dl/dz{k} = {_n(net.dl_dz[i])}", QColor(GRADIENT_COLOUR)))
-            if net.dl_db is not None:
-                below.append((f"dl/db{k} = {_n(net.dl_db[i])}", QColor(GRADIENT_COLOUR)))
-            self._text_column(painter, base, centre, layout.radius, above, below)
-
-            self._node(painter, relu, layout.radius, BOX_TEXTS["relu"],
-                       highlighted=bool({"a", "dl_da", "da_dz"} & net.highlight), selected=False,
-                       base=base, box=True)
-            above = [] if net.a is None else [(f"a{k} = {_n(net.a[i])}", QColor(theme.text))]
-            below = []
-            if net.dl_da is not None:
-                below.append((f"dl/da{k} = {_n(net.dl_da[i])}", QColor(GRADIENT_COLOUR)))
-            if net.da_dz is not None:
-                below.append((f"da{k}/dz{k} = {_n(net.da_dz[i])}", QColor(GRADIENT_COLOUR)))
-            self._text_column(painter, base, relu, layout.radius, above, below)
-
-    def _paint_head(self, painter: QPainter, layout: _Layout, net: HandNetwork,
-                    base: QFont) -> None:
-        theme = current_theme()
-        if layout.total is not None:
-            painter.setPen(QPen(QColor(theme.muted_text), 2))
-            painter.drawLine(layout.total, layout.loss)
-            self._node(painter, layout.total, layout.radius, BOX_TEXTS["sum"],
-                       highlighted=bool({"y", "dl_dy"} & net.highlight), selected=False,
-                       base=base, box=True)
-            above = [] if net.y is None else [(f"y = {_n(net.y)}", QColor(theme.text))]
-            below = [] if net.dl_dy is None else \
-                [(f"dl/dy = {_n(net.dl_dy)}", QColor(GRADIENT_COLOUR))]
-            self._text_column(painter, base, layout.total, layout.radius, above, below)
-        self._node(painter, layout.loss, layout.radius, BOX_TEXTS["loss"],
-                   highlighted="loss" in net.highlight, selected=False, base=base, box=True)
-        above = [(net.loss_text, QColor(theme.muted_text))]
-        if net.loss is not None:
-            above.append((f"l = {_n(net.loss)}", QColor(theme.text)))
-        self._text_column(painter, base, layout.loss, layout.radius, above, [])
-
-    # --- drawing helpers -------------------------------------------------------------------
-
-    def _node(self, painter: QPainter, centre: QPointF, radius: float, text: str, *,
-              highlighted: bool, selected: bool, base: QFont, box: bool = False) -> None:
-        theme = current_theme()
+        box = _rect(scene.node_boxes[owner])
+        round_node = owner.startswith(("x", "sum"))
         if highlighted or selected:
             glow = QColor(theme.accent if selected else GRADIENT_COLOUR)
             glow.setAlphaF(0.35)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(glow)
-            painter.drawEllipse(centre, radius + 9, radius + 9)
+            radius = scene.radius + 9
+            painter.drawEllipse(box.center(), radius, radius)
         painter.setPen(QPen(QColor(theme.accent if selected else theme.text),
                             3 if selected else 1.5))
         painter.setBrush(QColor(theme.window))
-        if box:
-            painter.drawRoundedRect(_box_rect(centre, radius, text, base), 6, 6)
+        if round_node:
+            painter.drawEllipse(box)
         else:
-            painter.drawEllipse(centre, radius, radius)
+            painter.drawRoundedRect(box, 6, 6)
         font = QFont(base)
         font.setBold(True)
         painter.setFont(font)
         painter.setPen(QColor(theme.text))
-        painter.drawText(QRectF(centre.x() - 60, centre.y() - radius, 120, 2 * radius),
-                         Qt.AlignmentFlag.AlignCenter, text)
+        painter.drawText(box.adjusted(-60, 0, 60, 0), Qt.AlignmentFlag.AlignCenter,
+                         scene.captions[owner])
 
-    def _text_column(self, painter: QPainter, base: QFont, centre: QPointF, radius: float,
-                     above: list[tuple[str, QColor]], below: list[tuple[str, QColor]]) -> None:
-        painter.setFont(base)
-        metrics = QFontMetricsF(base)
-        line = metrics.height()
-        placed = [(centre.y() - radius - 4 - line * (k + 1), text, colour)
-                  for k, (text, colour) in enumerate(reversed(above))]
-        placed += [(centre.y() + radius + 4 + line * k, text, colour)
-                   for k, (text, colour) in enumerate(below)]
-        background = QColor(current_theme().panel)
-        background.setAlphaF(0.8)
-        for y, text, colour in placed:
-            width = metrics.horizontalAdvance(text) + 6
-            # A backing so edges passing behind never cross out a number.
-            painter.fillRect(QRectF(centre.x() - width / 2, y, width, line), background)
-            painter.setPen(colour)
-            painter.drawText(QRectF(centre.x() - 110, y, 220, line),
-                             Qt.AlignmentFlag.AlignCenter, text)
-
-    def _label_box(self, painter: QPainter, metrics: QFontMetricsF, point: QPointF,
-                   lines: list[tuple[str, QColor]], bold: bool) -> None:
+    def _paint_weight_labels(self, painter: QPainter, scene: Scene, net: HandNetwork,
+                             font: QFont) -> None:
         theme = current_theme()
-        width = max(metrics.horizontalAdvance(text) for text, _ in lines) + 8
-        height = metrics.height() * len(lines) + 2
-        rect = QRectF(point.x() - width / 2, point.y() - height / 2, width, height)
-        background = QColor(theme.panel)
-        background.setAlphaF(0.85)
+        for k in scene.callouts:
+            # A label with no clean spot on its edge, joined to the edge's middle.
+            label = scene.weight_labels[k]
+            if label is not None:
+                middle = scene.weight_edges[k].segment.at(0.5)
+                painter.setPen(QPen(QColor(theme.accent), 1, Qt.PenStyle.DashLine))
+                painter.drawLine(QPointF(*label.box.centre), QPointF(*middle))
+        painter.setFont(font)
+        for k, label in enumerate(scene.weight_labels):
+            if label is not None:
+                i, n = divmod(k, net.n_inputs)
+                self._paint_text(painter, label, font, outlined=net.selected == ("w", (i, n)))
+
+    def _paint_text(self, painter: QPainter, text: Text, font: QFont, outlined: bool) -> None:
+        """Lines on a rounded background in the panel's colour, so no edge runs through them."""
+        theme = current_theme()
+        colours = {"text": theme.text, "gradient": GRADIENT_COLOUR, "muted": theme.muted_text}
+        rect = _rect(text.box)
         path = QPainterPath()
-        path.addRoundedRect(rect, 4, 4)
-        painter.fillPath(path, background)
-        if bold:
+        path.addRoundedRect(rect, LABEL_RADIUS, LABEL_RADIUS)
+        painter.fillPath(path, QColor(theme.panel))
+        if outlined:
             painter.setPen(QPen(QColor(theme.accent), 2))
             painter.drawPath(path)
-        for k, (text, colour) in enumerate(lines):
-            painter.setPen(colour)
-            painter.drawText(QRectF(rect.x(), rect.y() + 1 + k * metrics.height(), width,
-                                    metrics.height()), Qt.AlignmentFlag.AlignCenter, text)
+        height = QFontMetricsF(font).height()
+        top = rect.top() + (rect.height() - height * len(text.lines)) / 2
+        for k, (line, role) in enumerate(text.lines):
+            painter.setPen(QColor(colours[role]))
+            painter.drawText(QRectF(rect.left(), top + k * height, rect.width(), height),
+                             Qt.AlignmentFlag.AlignCenter, line)
 
 
-def _box_rect(centre: QPointF, radius: float, text: str, font: QFont) -> QRectF:
-    """The rounded box of a ReLU, sum or loss node: wide enough for its text."""
-    width = max(2 * radius, QFontMetricsF(font).horizontalAdvance(text) + 14)
-    return QRectF(centre.x() - width / 2, centre.y() - radius * 0.75, width, radius * 1.5)
+def _rect(box: Box) -> QRectF:
+    return QRectF(box.left, box.top, box.width, box.height)
 
 
-def _distance(a: QPointF, b: QPointF) -> float:
-    return math.hypot(a.x() - b.x(), a.y() - b.y())
+def _inside(point: QPointF, box: Box) -> bool:
+    return box.left <= point.x() <= box.right and box.top <= point.y() <= box.bottom
 
 
-def _segment_distance(point: QPointF, start: QPointF, end: QPointF) -> float:
-    dx, dy = end.x() - start.x(), end.y() - start.y()
+def _distance(a: QPointF, b: tuple[float, float]) -> float:
+    return math.hypot(a.x() - b[0], a.y() - b[1])
+
+
+def _segment_distance(point: QPointF, segment) -> float:
+    dx, dy = segment.x2 - segment.x1, segment.y2 - segment.y1
     length2 = dx * dx + dy * dy
     if length2 == 0:
-        return _distance(point, start)
-    t = ((point.x() - start.x()) * dx + (point.y() - start.y()) * dy) / length2
+        return _distance(point, (segment.x1, segment.y1))
+    t = ((point.x() - segment.x1) * dx + (point.y() - segment.y1) * dy) / length2
     t = max(0.0, min(1.0, t))
-    return _distance(point, QPointF(start.x() + t * dx, start.y() + t * dy))
+    return _distance(point, segment.at(t))

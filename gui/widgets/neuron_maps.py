@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.plots.axes import plain_axes
 from gui.shell.theme import current_theme
 
 THUMBNAIL_SIZE = 56
@@ -49,16 +50,21 @@ def maps_from_layers(layers: list[np.ndarray]) -> list[NeuronMap]:
 MAP_LIMIT = 1e38  # the largest magnitude a map keeps: twice it still fits a float32
 
 
+def drawable(values: np.ndarray) -> np.ndarray:
+    """`values` as float32 an image can hold: diverged maps (NaN, or beyond float32's 3.4e38 in
+    native numerics) would overflow the cast and the span, so they are clipped to MAP_LIMIT
+    first and a NaN is drawn as 0 (found by the monkey test, and with RMSprop at 1e38)."""
+    finite = np.nan_to_num(np.asarray(values, dtype=np.float64))
+    return np.clip(finite, -MAP_LIMIT, MAP_LIMIT).astype(np.float32)
+
+
 def colorize(values: np.ndarray) -> np.ndarray:
     """Scale each (ny, nx) map to its own min..max and colour it, row 0 on top.
 
     values: (ny, nx) or a stack (n_maps, ny, nx); returns the same shape plus 3 (RGB uint8).
     A constant map (a dead ReLU, say) comes out uniformly at the low end of the colour map.
     """
-    # Diverged maps (NaN, or beyond float32's 3.4e38) would overflow the cast and the span:
-    # clipped first, a NaN drawn as 0 (found by the monkey test).
-    values = np.clip(np.nan_to_num(np.asarray(values, dtype=float)), -MAP_LIMIT, MAP_LIMIT)
-    values = values.astype(np.float32)
+    values = drawable(values)
     low = values.min(axis=(-2, -1), keepdims=True)
     span = values.max(axis=(-2, -1), keepdims=True) - low
     scale = 255.0 / np.where(span > 0, span, 1.0)
@@ -148,6 +154,7 @@ class NeuronMaps(QWidget):
         plot = self.large_view.getPlotItem()
         plot.setLabel("bottom", "X[:, 0]")
         plot.setLabel("left", "X[:, 1]")
+        plain_axes(plot)
         plot.hideButtons()
         plot.setMenuEnabled(False)
         plot.getViewBox().setAspectLocked(True)
@@ -281,9 +288,13 @@ class NeuronMaps(QWidget):
         ny, nx = values.shape
         x_min, x_max, y_min, y_max = self._extent
         dx, dy = (x_max - x_min) / max(nx - 1, 1), (y_max - y_min) / max(ny - 1, 1)
-        self.large_image.setImage(np.asarray(values, dtype=np.float32), autoLevels=False)
+        image = drawable(values)
+        self.large_image.setImage(image, autoLevels=False)
         self.large_image.setRect(QRectF(x_min - dx / 2, y_min - dy / 2, dx * nx, dy * ny))
-        self.color_bar.setLevels((low, high if high > low else low + 1.0))
+        shown_low, shown_high = float(image.min()), float(image.max())
+        if shown_high <= shown_low:  # a constant map: a span that shows at any magnitude
+            shown_high = shown_low + max(1.0, abs(shown_low))
+        self.color_bar.setLevels((shown_low, shown_high))
         pinned = "" if self._shown in (None, self._selected) else " (preview; click to keep)"
         self.caption.setText(
             f"{map_name(layer, neuron)} over the input plane: from {low:.4g} to {high:.4g}"

@@ -219,6 +219,18 @@ def test_a_points_file_that_is_not_there_is_refused_with_its_name(qtbot, labs, t
     assert "Could not load no such file.csv" in lab.data.message.text()
     assert "kept" in lab.data.message.text()
     lab.data.save_points_requested.emit(str(tmp_path / "no folder" / "points.csv"))
-    assert "Could not save points.csv" in lab.data.message.text()
+    said = lab.data.message.text()
+    assert said.startswith("Could not save the points: cannot write points.csv: the folder ")
     assert lab.controller.spec == spec
     QApplication.processEvents()
+
+
+def test_markup_in_a_points_file_is_shown_as_text_not_rendered(qtbot, labs, tmp_path):
+    """A QLabel renders anything that looks like HTML; the message quotes the file's field."""
+    lab = labs("spiral")
+    hostile = tmp_path / "shared.csv"
+    hostile.write_text("x,y,class\n0.1,<h1>Run this to repair</h1>,0\n", encoding="utf-8")
+    lab.data.load_points_requested.emit(str(hostile))
+    label = lab.data.message
+    assert "'<h1>Run this to repair</h1>' is not a number" in label.text()
+    assert label.textFormat() == Qt.TextFormat.PlainText

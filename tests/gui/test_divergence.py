@@ -12,11 +12,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 
 from gui.labs.classification.lab import ClassificationLab
 from gui.labs.hand.lab import HandLab
 from gui.panels.controls_panel import ControlsPanel
 from gui.shell.app import build_window
+from gui.tutorial import recording, session_actions
+from gui.tutorial.recording import RecordingPlan
+from gui.tutorial.timeline import Timeline
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -161,3 +165,71 @@ print("done", c.snapshot.iteration)
                        if "This plugin does not support" not in line)
     assert "Warning" not in stderr
     assert "overflow" not in stderr and "invalid value" not in stderr
+
+
+def test_native_rmsprop_at_1e38_draws_its_neuron_maps_without_a_warning(qtbot):
+    """Native numerics keep float64 activations past float32's 3.4e38, which the enlarged
+    neuron map (a float32 image) could not hold: an overflow warning on stderr, an error here."""
+    window, lab = open_window(qtbot, "spiral")
+    window.resize(1600, 1000)
+    controller = lab.controller
+    controller.set_architecture({"numerics": "native",
+                                 "optimizer": {"name": "rmsprop", "learning_rate": 1e38}})
+    assert controller.spec["numerics"] == "native"
+
+    def beyond_float32() -> bool:
+        controller.run_iterations(1)
+        qtbot.wait(5)  # the maps are drawn a slice after the snapshot
+        return lab.neuron_maps.large_image.image is not None and \
+            "e+" in lab.neuron_maps.caption.text() and \
+            abs(float(lab.neuron_maps.caption.text().split()[-1])) > 3.5e38
+
+    qtbot.waitUntil(beyond_float32, timeout=20_000)
+    assert np.isfinite(lab.neuron_maps.large_image.image).all()
+
+
+@pytest.mark.parametrize(("scenario", "name", "index", "value"),
+                         [blow_up[:4] for blow_up in BLOW_UPS[::3]])
+def test_every_file_action_on_a_diverged_state_answers_with_a_message(
+        qtbot, monkeypatch, tmp_path, scenario, name, index, value):
+    """Saved, exported, recorded, looked back at: a blown-up run meets each of them, and each
+    says what it did or why it did not, never an uncaught Divergence."""
+    window, lab = open_window(qtbot, scenario)
+    controller = lab.controller
+    if controller.model is not None:
+        network = lab.network.architecture()
+        network["hidden"][0]["weight_l2"] = 1e-3
+        controller.set_architecture(network)
+    controller.run_iterations(3)
+    assert controller.edit_value(name, index, value)
+    train_until_paused(qtbot, visible_controls(window), clicks=3)
+    assert controller.snapshot.can_restore
+    told = []
+    monkeypatch.setattr(session_actions, "show_problem",
+                        lambda parent, title, text: told.append(text))
+    monkeypatch.setattr(recording.QMessageBox, "warning",
+                        lambda parent, title, text: told.append(text))
+
+    def save_to(file_name: str):
+        monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                            lambda *args, **kwargs: (str(tmp_path / file_name), ""))
+
+    files = window.findChild(session_actions.SessionActions)
+    save_to("blown.json")
+    files.actions["save_as"].trigger()
+    assert window.statusBar().currentMessage().startswith("Saved blown.json")
+    save_to("blown.py")
+    files.actions["export"].trigger()
+    assert told[-1].startswith("Training has diverged: a script from here would train on")
+    save_to("blown.png")
+    window.tools.plot_export.actions["window_png"].trigger()
+    assert window.statusBar().currentMessage() == f"Saved {tmp_path / 'blown.png'}"
+    assert window.tools.record_action.record(
+        controller, RecordingPlan(tmp_path / "blown.gif", frames=1)) is None
+    assert "Training has diverged" in told[-1]
+    timeline = window.findChild(Timeline)
+    timeline.show_iteration(1)
+    assert controller.viewing_past and controller.stepper.iteration == 1
+    timeline.show_iteration(10**6)
+    assert not controller.viewing_past
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["blown.json", "blown.png"]

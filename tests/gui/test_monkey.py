@@ -4,10 +4,12 @@ Menu actions, the docks' buttons, boxes and tables, the keys, junk typed anywher
 architecture changes and window resizes come in a random order no hand-written test thinks of.
 pytest-qt fails the test on an exception in a slot or virtual method and on a Qt warning.
 
-The seed is fixed (CI repeats the same walk); MONKEY_SEED=random picks and prints a new one,
-and MONKEY_SEED=<n> replays the walk that failed. Each action is printed, so a failure shows the
-actions before it. Run it without -s: pytest-qt watches Qt's messages only while pytest captures
-output, so with -s a Qt warning passes unnoticed.
+The seeds are fixed (CI repeats the same walks, one per seed, each walk that once found a fault
+kept as a seed); MONKEY_SEED=random walks a new one, MONKEY_SEED=<n> replays the walk that
+failed. The seed is in the test's name and in the summary at the end of the run, passed or
+failed (tests/gui/conftest.py), so a random walk can be replayed. Each action is printed, so a
+failure shows the actions before it. Run it without -s: pytest-qt watches Qt's messages only
+while pytest captures output, so with -s a Qt warning passes unnoticed.
 """
 
 import os
@@ -34,7 +36,10 @@ from gui.shell.app import build_window
 from gui.widgets.array_editor import ArrayEditor
 
 STEPS = 1000
-DEFAULT_SEED = 20261125
+FIXED_SEEDS = [
+    20261125,
+    1631583133,  # Export as Python mid-iteration of an overflowing state (issue 21)
+]
 JUNK = ["abc", "nan", "1e999", "-5", "", "0.5", "3", "1,5", "-inf", "0"]
 SCENARIOS = ["neuron", "layer", "spiral", "vertical"]
 K = Qt.Key
@@ -51,14 +56,12 @@ BUTTONS = QMessageBox.StandardButton
 ANSWERS = [BUTTONS.Yes, BUTTONS.No, BUTTONS.Save, BUTTONS.Discard, BUTTONS.Cancel, BUTTONS.Ok]
 
 
-def monkey_seed() -> int:
+def monkey_seeds() -> list[int]:
+    """The walks to take: MONKEY_SEED's (a new random one for "random"), else the fixed ones."""
     wanted = os.environ.get("MONKEY_SEED", "")
     if wanted == "random":
-        seed = random.SystemRandom().randrange(2**32)
-    else:
-        seed = int(wanted) if wanted else DEFAULT_SEED
-    print(f"monkey seed: {seed} (replay with MONKEY_SEED={seed})")
-    return seed
+        return [random.SystemRandom().randrange(2**32)]
+    return [int(wanted)] if wanted else FIXED_SEEDS
 
 
 @pytest.fixture
@@ -243,8 +246,12 @@ class Monkey:
             self.running_for = 0
 
 
-def test_a_thousand_random_actions_raise_nothing(qtbot, qtlog, no_modal_dialogs):
-    rng = random.Random(monkey_seed())
+@pytest.mark.parametrize("seed", monkey_seeds(), ids=lambda seed: f"seed={seed}")
+def test_a_thousand_random_actions_raise_nothing(qtbot, qtlog, no_modal_dialogs,
+                                                 record_property, seed):
+    record_property("monkey_seed", seed)
+    print(f"monkey seed: {seed} (replay with MONKEY_SEED={seed})")
+    rng = random.Random(seed)
     window = build_window(rng.choice(SCENARIOS))
     qtbot.addWidget(window)
     window.show()

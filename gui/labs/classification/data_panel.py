@@ -87,6 +87,7 @@ class DataDock(QWidget):
         self.save_button = QPushButton("Save points…")
         self.load_button = QPushButton("Load points…")
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what a CSV file holds
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from gui.controller.snapshot import Index, Snapshot
 from gui.labs.hand.parameters_panel import ParameterDescription
-from gui.widgets.network_diagram import HandNetwork
+from gui.widgets.hand_network import HandNetwork
 
 PREVIEW_NOTE = ("Values: the next iteration's forward and backward pass at the current "
                 "numbers. Step (Right) runs it line by line.")

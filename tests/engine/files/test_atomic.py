@@ -15,6 +15,7 @@ from engine.files import atomic
 from engine.files.atomic import (
     TEMPORARY_SUFFIX,
     FileWriteError,
+    PendingFile,
     atomic_writer,
     check_writable,
     remove_leftovers,
@@ -156,3 +157,51 @@ def test_a_write_killed_midway_leaves_the_previous_file_whole(tmp_path):
     child.stdout.close()
     assert target.read_bytes() == b"earlier recording"
     assert len(leftovers(tmp_path)) == 1  # what remove_leftovers finds at the next start
+
+
+def test_a_pending_file_replaces_the_target_only_when_committed(tmp_path):
+    target = tmp_path / "run.mp4"
+    target.write_bytes(b"earlier recording")
+    target.chmod(0o640)
+    pending = PendingFile(target)
+    pending.path.write_bytes(b"new recording")  # as ffmpeg writes it, by name
+    assert target.read_bytes() == b"earlier recording"
+    assert pending.commit() == target
+    assert target.read_bytes() == b"new recording"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert leftovers(tmp_path) == []
+
+
+def test_a_discarded_pending_file_leaves_the_target_and_nothing_else(tmp_path):
+    target = tmp_path / "run.gif"
+    target.write_bytes(b"earlier")
+    pending = PendingFile(target)
+    pending.path.write_bytes(b"half a recording")
+    pending.discard()
+    assert sorted(tmp_path.iterdir()) == [target]
+    assert target.read_bytes() == b"earlier"
+
+
+def test_a_pending_file_is_refused_before_any_work(tmp_path):
+    with pytest.raises(FileWriteError, match="gone does not exist"):
+        PendingFile(tmp_path / "gone" / "run.mp4")
+
+
+def test_a_write_clears_what_a_killed_write_of_the_same_file_left(tmp_path):
+    mine = tmp_path / f".run.mp4.abc{TEMPORARY_SUFFIX}"
+    young = tmp_path / f".run.mp4.def{TEMPORARY_SUFFIX}"
+    another = tmp_path / f".session.json.abc{TEMPORARY_SUFFIX}"
+    for each in (mine, young, another):
+        each.write_text("x")
+    an_hour_ago = time.time() - 3600
+    for each in (mine, another):
+        os.utime(each, (an_hour_ago, an_hour_ago))
+    write_atomically(tmp_path / "run.mp4", b"new")
+    assert leftovers(tmp_path) == sorted([young, another])
+
+
+def test_the_message_names_the_file_and_reason_without_an_error_number(tmp_path):
+    with pytest.raises(FileWriteError) as raised:
+        check_writable(tmp_path / "gone" / "x.json")
+    assert str(raised.value).startswith("cannot write x.json: the folder ")
+    assert raised.value.errno == errno.ENOENT

@@ -1,10 +1,15 @@
 """User-added points: CSV round trip and the messages a malformed file gets."""
 
+import stat
+
 import numpy as np
 import pytest
 
+from engine.files import atomic
+from engine.files.atomic import FileWriteError
 from engine.files.points import load_points_csv, save_points_csv
 from engine.limits import POINTS_FILE_BYTES as MAX_FILE_BYTES
+from tests.full_disk import fill_disk
 
 
 def write(tmp_path, text, name="points.csv"):
@@ -89,3 +94,21 @@ def test_save_refuses_mismatched_shapes_and_leaves_no_file(tmp_path):
     with pytest.raises(ValueError, match="expected points"):
         save_points_csv(path, np.zeros((3, 2)), np.zeros(2, dtype=int))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_save_on_a_full_disk_keeps_the_earlier_file_whole(tmp_path, monkeypatch):
+    path = tmp_path / "p.csv"
+    save_points_csv(path, np.ones((3, 2)), np.zeros(3, dtype=int))
+    earlier = path.read_bytes()
+    fill_disk(monkeypatch, atomic, room=10)
+    with pytest.raises(FileWriteError, match="p.csv: the disk is full"):
+        save_points_csv(path, np.zeros((500, 2)), np.ones(500, dtype=int))
+    assert path.read_bytes() == earlier
+    assert sorted(tmp_path.iterdir()) == [path]
+
+
+def test_a_saved_file_is_readable_as_any_file_the_user_makes(tmp_path):
+    """Not the temporary file's 0600: a colleague on a shared folder can read the points."""
+    path = tmp_path / "p.csv"
+    save_points_csv(path, np.ones((1, 2)), np.zeros(1, dtype=int))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~atomic.UMASK

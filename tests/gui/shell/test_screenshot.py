@@ -10,11 +10,13 @@ import pytest
 from PySide6.QtGui import QFontDatabase, QImage
 from PySide6.QtWidgets import QLabel
 
+from engine.files import atomic
 from gui.shell.main_window import MainWindow
 from gui.shell.screenshot import WindowSizeError, save_screenshot
 from gui.shell.settings import SETTINGS_ENV
 from gui.shell.start_page import StartPage
 from gui.shell.theme import DARK, LIGHT
+from tests.full_disk import fill_disk
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -115,3 +117,23 @@ def test_command_line_refuses_a_screenshot_too_small_for_the_lab(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("error: the window cannot be 400x300")
     assert not target.exists()
+
+
+def test_command_line_refuses_a_screenshot_into_a_missing_folder(tmp_path):
+    result = run_main(tmp_path, "--screenshot", str(tmp_path / "gone" / "shot.png"))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: cannot write shot.png: the folder ")
+    assert "gone does not exist" in result.stderr
+
+
+def test_a_screenshot_on_a_full_disk_keeps_the_earlier_picture(qtbot, tmp_path, monkeypatch):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    target = tmp_path / "window.png"
+    save_screenshot(window, target, (900, 560))
+    earlier = target.read_bytes()
+    fill_disk(monkeypatch, atomic, room=len(earlier) // 2)
+    with pytest.raises(OSError, match="window.png: the disk is full"):
+        save_screenshot(window, target, (800, 500))
+    assert target.read_bytes() == earlier
+    assert sorted(tmp_path.iterdir()) == [target]

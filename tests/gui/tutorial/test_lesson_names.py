@@ -4,6 +4,7 @@ the lines a lesson can point at in that order. Renaming a dock breaks this test,
 lessons."""
 
 import pytest
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QDockWidget
 
 from engine.files.lesson_terms import CHAIN_RULE_LINES, LAB_PANELS, LAB_PLOTS
@@ -11,7 +12,7 @@ from engine.scenarios.presets import SCENARIOS
 from gui.controller.snapshot import chain_rule_info
 from gui.labs.classification.lab import install_classification_lab
 from gui.labs.hand.lab import install_hand_lab
-from gui.panels.chain_rule_panel import rule_html
+from gui.panels.chain_rule_panel import WORD_JOINER, rule_html
 from gui.shell.main_window import MainWindow
 
 # Each lab's central view, which lessons name beside its docks.
@@ -44,14 +45,25 @@ def test_every_panel_and_plot_a_lesson_names_is_in_its_lab(qtbot, kind, install,
 @pytest.mark.parametrize(("scenario", "name", "index", "lines"), [
     ("neuron", "weights", (0,), ["equation", "values", "product", "numerical"]),
     ("layer", "X", (1,), ["equation", "values", "largest_term", "product", "numerical"])])
-def test_the_chain_rule_panel_draws_the_lines_a_lesson_names_in_order(scenario, name, index,
-                                                                      lines):
+def test_the_chain_rule_panel_draws_the_lines_a_lesson_names_in_order(qapp, scenario, name,
+                                                                      index, lines):
     rule = chain_rule_info(SCENARIOS[scenario].build().chain_rule(name, index))
-    html = rule_html(rule)
-    # Where each line starts in the panel's rich text (the largest term takes two rows).
-    marks = {"equation": "<b>dl/d", "values": "<br>= ", "largest_term": "its largest term",
-             "product": "&nbsp;(backpropagation)", "numerical": "(central difference)"}
-    found = [line for line in CHAIN_RULE_LINES if line in marks and marks[line] in html]
+    text = plain_lines(rule_html(rule))
+    # Where each line starts in the panel's text (the largest term takes two rows).
+    marks = {"equation": "dl/d", "values": "= ", "largest_term": "its largest term",
+             "product": "(backpropagation)", "numerical": "(central difference)"}
+    first = {line: next((k for k, row in enumerate(text)
+                         if (row.startswith(mark) if line in ("equation", "values")
+                             else mark in row)), None)
+             for line, mark in marks.items()}
+    found = [line for line in CHAIN_RULE_LINES if first.get(line) is not None]
     assert found == lines
-    assert [html.index(marks[line]) for line in found] == sorted(
-        html.index(marks[line]) for line in found)
+    assert [first[line] for line in found] == sorted(first[line] for line in found)
+
+
+def plain_lines(html: str) -> list[str]:
+    """The rows of the panel's rich text as read, unwrapped, one space between words."""
+    document = QTextDocument()
+    document.setHtml(html)
+    read = document.toPlainText().replace(WORD_JOINER, "")
+    return [" ".join(row.split()) for row in read.splitlines()]

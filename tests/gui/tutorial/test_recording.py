@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from gui.controller import classification_part
 from gui.controller.lab_controller import LabController
 from gui.shell.app import build_window
 from gui.shell.theme import LIGHT, apply_theme
@@ -27,7 +28,7 @@ def record(qtbot, path, size=(640, 360), frames=4):
                                                           frames=frames))
     with qtbot.waitSignal(recorder.finished, timeout=20_000) as done:
         recorder.start()
-    assert done.args == [path, frames + 1]
+    assert done.args == [path, frames + 1, ""]
     assert controller.stepper.iteration == 5 * frames
     return decode(path)
 
@@ -47,6 +48,37 @@ def test_a_gif_has_the_asked_size_and_frames_and_is_the_same_twice(qtbot, tmp_pa
     assert first.shape[:3] == (5, 360, 640)
     second = record(qtbot, tmp_path / "b.gif")
     assert np.array_equal(first, second)
+
+
+def grabbed_frames(qtbot, path) -> tuple[list[np.ndarray], int]:
+    """The frames a spiral recording at its window's own size hands its writer (before any
+    encoding), and the status bar's height."""
+    apply_theme(QApplication.instance(), LIGHT)
+    window = build_window("spiral")
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    controller = window.findChildren(LabController)[0]
+    recorder = Recorder(window, controller, RecordingPlan(path, fps=5, size=(1600, 1000),
+                                                          every=5, frames=3), progress=False)
+    frames, append = [], recorder._writer.append_data
+    recorder._writer.append_data = lambda frame: frames.append(frame.copy()) or append(frame)
+    with qtbot.waitSignal(recorder.finished, timeout=60_000):
+        recorder.start()
+    return frames, window.statusBar().height()
+
+
+def test_a_busy_machine_records_the_same_frames(qtbot, tmp_path, monkeypatch):
+    """The plane is drawn in time-boxed slices: with little time per slice (a busy machine)
+    it takes many more event-loop passes, and each frame still waits for the whole plane.
+    (The status bar is left out: its messages go after 10 s of wall-clock time.)"""
+    calm, status_bar = grabbed_frames(qtbot, tmp_path / "calm.gif")
+    monkeypatch.setattr(classification_part, "PLANE_BUDGET_S", 1e-9)  # a row per slice
+    busy, _ = grabbed_frames(qtbot, tmp_path / "busy.gif")
+    assert len(calm) == len(busy) == 4
+    for calm_frame, busy_frame in zip(calm, busy, strict=True):
+        np.testing.assert_array_equal(calm_frame[:-status_bar], busy_frame[:-status_bar])
 
 
 # imageio-ffmpeg 0.8.1's frame reader leaves its pipes to ffmpeg open (a ResourceWarning

@@ -8,9 +8,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QFileDialog, QLineEdit
 
 import main
+from engine.files import atomic
 from gui.shell.app import build_window
 from gui.tutorial.recording import active_controller
 from gui.tutorial.takes import TakeError, load_take
+from tests.full_disk import fill_disk
 
 
 def open_window(qtbot, scenario=None):
@@ -124,3 +126,15 @@ def test_an_unknown_action_is_named(qtbot, tmp_path, monkeypatch):
     path.write_text(json.dumps(take))
     with pytest.raises(TakeError, match="action 0: unknown action 'format_disk'"):
         load_take(path)
+
+
+def test_a_take_saved_on_a_full_disk_says_so_and_keeps_the_earlier_take(qtbot, tmp_path,
+                                                                        monkeypatch):
+    window, path = record_a_take(qtbot, tmp_path, monkeypatch)
+    earlier = path.read_bytes()
+    fill_disk(monkeypatch, atomic, room=len(earlier) // 2)
+    window.tools.take_actions.save(load_take(path), path)
+    assert window.statusBar().currentMessage() == (
+        "Could not save the take: cannot write take.json: the disk is full")
+    assert path.read_bytes() == earlier
+    assert sorted(tmp_path.iterdir()) == [path]

@@ -185,3 +185,22 @@ def test_a_thumbnail_shows_its_picture_on_screen(maps_view):
     top = (thumbnail.height() - picture.height()) // 2
     expected = picture.pixelColor(centre.x() - left, centre.y() - top)
     assert on_screen.pixelColor(centre).name() == expected.name()
+
+
+def test_a_map_beyond_float32_is_drawn_clipped_and_captioned_with_its_real_range(maps_view):
+    """Native numerics compute in float64: a diverging run's map can pass float32's 3.4e38,
+    which the float32 image cannot hold (an overflow warning, an error here)."""
+    maps = neuron_maps((2,))
+    values = np.full((50, 50), 1e300)
+    values[0, 0] = -1e300
+    maps[0] = (0, 0, values)
+    maps[1] = (0, 1, np.full((50, 50), 5e300))
+    maps_view.set_maps(maps)
+    assert np.isfinite(maps_view.large_image.image).all()
+    assert maps_view.large_image.image.max() == np.float32(1e38)
+    assert "from -1e+300 to 1e+300" in maps_view.caption.text()
+    low, high = maps_view.color_bar.levels()
+    assert (low, high) == (np.float32(-1e38), np.float32(1e38))
+    maps_view.select(0, 1)  # constant and huge: still a colour bar with a span
+    low, high = maps_view.color_bar.levels()
+    assert np.isfinite([low, high]).all() and high > low
