@@ -6,8 +6,10 @@ pixels), and each frame is that window painted into an image at the frame's exac
 step's state comes from the same actions as in the window (gui/tutorial/step_actions.py),
 training advancing with the frames' times; captions and highlights ease in and out as
 gui/tutorial/lesson_pacing.py plans. So the same lesson at the same settings gives the same file,
-however fast the computer. Frames stream into the file (gui/tutorial/lesson_video.py); a frame
-that shows what the last one showed is that frame again, not a new painting. One frame is made
+however fast the computer. Frames stream through the recorder's writers
+(gui/tutorial/video_writers.py) into a temporary file beside the target, which replaces it only
+when complete; a frame that shows what the last one showed is that frame again, not a new
+painting. One frame is made
 per turn of the event loop, so the window the learner works in keeps answering and Cancel works.
 The same render writes the captions as SubRip and WebVTT subtitles and a narration script
 beside the video (engine/files/lesson_subtitles.py).
@@ -15,6 +17,7 @@ beside the video (engine/files/lesson_subtitles.py).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,13 +25,14 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
+from engine.files.atomic import FileWriteError, PendingFile, write_error
 from engine.files.lesson import Lesson
 from engine.files.lesson_player import LessonPlayer, PlayedStep
 from gui.shell.theme import current_theme
 from gui.tutorial.lesson_film import Film
-from gui.tutorial.lesson_video import open_video
 from gui.tutorial.lesson_worker import LessonWorker
 from gui.tutorial.recording import frame_pixels
+from gui.tutorial.video_writers import open_writer
 
 LAYOUT_HEIGHT = 1080  # the window is laid out this tall (in its own pixels) and scaled to fit
 FPS_CHOICES = (24, 30, 60)
@@ -68,6 +72,7 @@ class FilmRender(QObject):
         self.film, self.plan = film, plan
         self.frames_done = 0
         self._window = None
+        self._file: PendingFile | None = None
         self._video = None
         self._last: tuple | None = None  # (what the last frame showed, its pixels)
         self._cancelled = False
@@ -75,8 +80,13 @@ class FilmRender(QObject):
     def start(self) -> None:
         """Open the file, lay the window out, then a frame per turn of the event loop."""
         try:
-            self._video = open_video(self.plan.path, self.plan.fps)
+            self._file = PendingFile(self.plan.path)
+            self._video = open_writer(self._file.path, Path(self.plan.path).suffix.lower()[1:],
+                                      self.plan.fps)
         except (OSError, ValueError) as error:
+            if self._file is not None:
+                self._file.discard()
+                self._file = None
             self.finished.emit(None, str(error))
             return
         (width, height), self._ratio = layout_size(self.plan.size)
@@ -105,10 +115,14 @@ class FilmRender(QObject):
             QTimer.singleShot(0, self._next_frame)
             return
         try:
-            path = self._video.close()
+            self._video.close()
             self._video = None
+            path = self._file.commit()
+            self._file = None
             self.film.write_extras(self.plan.path)
         except OSError as error:
+            if not isinstance(error, FileWriteError):
+                error = write_error(Path(self.plan.path), error)
             self._end(None, f"the video could not be finished: {error}")
             return
         self._end(path, "")
@@ -144,8 +158,12 @@ class FilmRender(QObject):
 
     def _end(self, path: Path | None, problem: str) -> None:
         if self._video is not None:
-            self._video.abandon()
+            with contextlib.suppress(OSError):
+                self._video.abandon()
             self._video = None
+        if self._file is not None:
+            self._file.discard()
+            self._file = None
         self.film.close()
         self._window = None
         self.finished.emit(path, problem)

@@ -58,7 +58,7 @@ def test_a_short_lesson_renders_to_the_same_gif_twice_with_subtitles(qtbot, tmp_
     assert (tmp_path / "first.vtt").read_text().startswith("WEBVTT\n\n00:00:00.000 --> ")
     assert "Step 3 of 3: Training" in (tmp_path / "first.txt").read_text()
     assert user.size().toTuple() == (1600, 1000)  # the learner's window was left alone
-    assert not list(tmp_path.glob(".*.part"))
+    assert not list(tmp_path.glob(".*"))
 
 
 def test_frames_show_the_caption_strip_and_the_ring_as_they_ease_in(qtbot, tmp_path):
@@ -109,7 +109,7 @@ def test_a_cancelled_render_writes_nothing_and_keeps_an_earlier_file(qtbot, tmp_
     assert done.args == [None, "cancelled"]
     assert plan.path.read_bytes() == b"an earlier video"
     assert not (tmp_path / "lesson.srt").exists()
-    assert not list(tmp_path.glob(".*.part"))
+    assert not list(tmp_path.glob(".*"))
 
 
 def test_a_stretch_of_the_timeline_renders_each_iteration_exactly(qtbot, tmp_path):
