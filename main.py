@@ -30,6 +30,17 @@ def window_size(text: str) -> tuple[int, int]:
     return int(width), int(height)
 
 
+def device_pixel_ratio(text: str) -> float:
+    """An argparse type: device pixels per pixel, such as 2 for a HiDPI screen (0.5 to 4)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0.5 <= value <= 4:
+        raise argparse.ArgumentTypeError(f"expected a scale from 0.5 to 4 such as 2, got {text!r}")
+    return value
+
+
 def iteration_count(text: str) -> int:
     """An argparse type: a whole number of training iterations, 0 or more."""
     if not text.isdigit():
@@ -109,6 +120,13 @@ def _add_opening_options(parser: argparse.ArgumentParser) -> None:
         type=window_size,
         metavar="WxH",
         help="window size in pixels (default 1600x1000, or the size remembered from last time)",
+    )
+    parser.add_argument(
+        "--scale",
+        type=device_pixel_ratio,
+        metavar="F",
+        help="draw at F device pixels per pixel, as on a HiDPI screen (QT_SCALE_FACTOR=F); "
+        "with --screenshot the PNG is F times --size",
     )
     parser.add_argument(
         "--replay",
@@ -230,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         scenario=args.scenario,
         screenshot=args.screenshot,
         size=args.size,
+        scale=args.scale,
         steps=args.steps,
         dark=args.dark,
         large_text=args.large_text,

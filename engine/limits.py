@@ -46,3 +46,18 @@ SEED_END = 2**32  # seeds are 0 .. SEED_END - 1, numpy's RandomState range
 
 CHECKPOINT_BYTES = 256 * 2**20  # the Stepper's checkpoints for stepping back; oldest go first
 STEP_BACK_OPERATIONS = 10_000  # how far back the Stepper keeps checkpoints, memory allowing
+HISTORY_RECENT_ROWS = 65_536  # epochs of a history kept whole; older ones are thinned
+HISTORY_OLDER_BUCKETS = 4_096  # the thinned record's buckets: more than a 4K screen's columns
+PRINTED_LINES = 20_000  # the latest printed lines kept (the log panel shows as many)
+READ_SECONDS = 10.0  # reading one file: a disk or network share that stalls longer is refused
+UNPACKED_BYTES = 512 * 2**20  # what a session's compressed parts may unpack to, in all
+LOADABLE_EDITS = 10_000  # edits in the saved iteration (a save merges those that override others)
+LOADABLE_KEYFRAMES = 2_000  # the timeline keeps at most 500; a file may hold some more
+UNPACKED_NODES = 1_000_000  # JSON values in a session's packed parts: 10,000 edits are 100,000
+
+# -- what one training iteration may cost (engine/training/cost.py estimates it from a spec) ----
+
+ITERATION_BYTES = 2 * 2**30  # refused above: the window and a file alike (10 GB was asked for)
+ITERATION_BYTES_WARNED = 256 * 2**20  # said above: the window stays usable, but slowly
+ITERATION_SECONDS_WARNED = 0.5  # said above: a run of such iterations is no longer watched live
+FLOPS_PER_SECOND = 1e10  # what numpy's matrix products did here for the estimate of time

@@ -136,10 +136,9 @@ def train(args: argparse.Namespace, out: Callable[[str], None]) -> None:
         try:
             stepper.run_iterations(min(chunk, epochs - stepper.iteration))
         finally:
-            lines = trainable.log_lines()
-            for line in lines[printed:]:
+            for line in trainable.log_since(printed):
                 out(line)
-            printed = len(lines)
+            printed = trainable.lines_printed()
     if isinstance(trainable, Model):
         out(trainable.validation_line())
 

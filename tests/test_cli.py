@@ -57,8 +57,8 @@ def test_version_is_pyprojects_installed_or_not(monkeypatch):
 def test_help_lists_every_option_and_the_train_command(tmp_path):
     result = run_main("--help", tmp_path=tmp_path)
     assert result.returncode == 0
-    for option in ("--scenario", "--list-scenarios", "--screenshot", "--size", "--steps",
-                   "--dark", "--large-text", "--version", "train"):
+    for option in ("--scenario", "--list-scenarios", "--screenshot", "--size", "--scale",
+                   "--steps", "--dark", "--large-text", "--version", "train"):
         assert option in result.stdout
 
 
@@ -81,7 +81,8 @@ def test_unknown_scenario_exits_2_naming_the_choices(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("option", "value"), [("--size", "1600"), ("--size", "0x10"), ("--steps", "-3")]
+    ("option", "value"), [("--size", "1600"), ("--size", "0x10"), ("--steps", "-3"),
+                          ("--scale", "0"), ("--scale", "two"), ("--scale", "9")]
 )
 def test_malformed_numbers_exit_2(option, value, capsys):
     with pytest.raises(SystemExit) as exit_:
@@ -100,8 +101,8 @@ def test_steps_without_a_scenario_exit_2(capsys):
 def test_size_steps_and_looks_are_parsed():
     args = main.build_parser().parse_args(["--size", "1280x720", "--steps", "5"])
     assert (args.size, args.steps, args.dark, args.large_text) == ((1280, 720), 5, False, False)
-    args = main.build_parser().parse_args(["--dark", "--large-text"])
-    assert (args.dark, args.large_text) == (True, True)
+    args = main.build_parser().parse_args(["--dark", "--large-text", "--scale", "1.5"])
+    assert (args.dark, args.large_text, args.scale) == (True, True, 1.5)
 
 
 def test_train_hands_every_argument_to_the_runner(monkeypatch):

@@ -3,26 +3,44 @@
 The CSV format is a header line `x,y,class` and one point per line. Loading is strict and names
 the offending line, because a file written by hand should fail with a message the learner can
 act on, and the caller keeps its current data when loading fails. Nothing in a file is ever
-evaluated: each field goes through float() or int() only.
+evaluated: a number is what a person writes as one (digits, a point, an exponent: not Python's
+"1_0" nor "nan"), a class is digits. Only regular files are read, within POINTS_FILE_BYTES and a
+time limit (engine/files/session_reading.py); a file holding more points than a data set may
+have is refused as soon as the count is passed, so a huge file costs no more than the limit;
+a long load reports its progress and can be cancelled.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from engine.files.atomic import atomic_writer
-from engine.limits import OFFERED_CLASSES, POINTS_FILE_BYTES
+from engine.files.session_reading import read_file_bytes
+from engine.limits import LOADABLE_DATA_POINTS, OFFERED_CLASSES, POINTS_FILE_BYTES
 
 HEADER = ("x", "y", "class")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
+_PROGRESS_ROWS = 20_000  # rows between two progress reports
+# progress(fraction of the file read) -> whether to go on; False cancels the load
+Progress = Callable[[float], bool]
+
+
+class LoadCancelled(Exception):  # noqa: N818 (a cancellation, not an error)
+    """The learner cancelled a load; nothing was changed."""
 
 
 def load_points_csv(
-    path: str | os.PathLike, n_classes: int = OFFERED_CLASSES
+    path: str | os.PathLike, n_classes: int = OFFERED_CLASSES,
+    most: int = LOADABLE_DATA_POINTS, progress: Progress | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Read points from `path`.
 
@@ -30,32 +48,36 @@ def load_points_csv(
     0..n_classes-1.
     Raises ValueError naming the line (1-based, the header is line 1) for a missing header, a
     wrong number of columns, a field that is not a number, NaN or infinity, or a class out of
-    range; and for a file larger than POINTS_FILE_BYTES, checked before reading it.
+    range; for more than `most` points; and for a file larger than POINTS_FILE_BYTES or not a
+    regular file, checked before reading it. LoadCancelled if `progress` returned False.
     """
     path = Path(path)
-    size = path.stat().st_size
-    if size > POINTS_FILE_BYTES:
-        raise ValueError(
-            f"{path.name} is {size / 2**20:.1f} MB; point files are limited to "
-            f"{POINTS_FILE_BYTES // 2**20} MB"
-        )
-    coords: list[tuple[float, float]] = []
-    classes: list[int] = []
+    data = read_file_bytes(path, POINTS_FILE_BYTES, what="point")
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            rows = csv.reader(handle)
-            header = next(rows, None)
-            if header is None or tuple(f.strip().lower() for f in header) != HEADER:
-                raise ValueError(f"line 1: expected the header 'x,y,class', found {_show(header)}")
-            for row in rows:
-                line = rows.line_num
-                if not row or all(not f.strip() for f in row):
-                    continue
-                point, label = _parse_row(row, line, n_classes)
-                coords.append(point)
-                classes.append(label)
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ValueError(f"{path.name} is not a UTF-8 text file ({error.reason})") from None
+    coords: list[tuple[float, float]] = []
+    classes: list[int] = []
+    buffer = io.StringIO(text, newline="")
+    rows = csv.reader(buffer)
+    try:
+        header = next(rows, None)
+        if header is None or tuple(f.strip().lower() for f in header) != HEADER:
+            raise ValueError(f"line 1: expected the header 'x,y,class', found {_show(header)}")
+        for row in rows:
+            line = rows.line_num
+            if not row or all(not f.strip() for f in row):
+                continue
+            point, label = _parse_row(row, line, n_classes)
+            coords.append(point)
+            classes.append(label)
+            if len(coords) > most:
+                raise ValueError(f"{path.name} holds more than {most} points, the most this "
+                                 f"data set can take (line {line})")
+            if progress is not None and len(coords) % _PROGRESS_ROWS == 0 and \
+                    not progress(buffer.tell() / max(1, len(text))):
+                raise LoadCancelled(f"loading {path.name} was cancelled")
     except csv.Error as error:
         raise ValueError(f"line {rows.line_num}: {error}") from None
     points = np.array(coords, dtype=np.float64).reshape(-1, 2)
@@ -88,22 +110,23 @@ def _parse_row(row: list[str], line: int, n_classes: int) -> tuple[tuple[float, 
     x0 = _parse_coordinate(row[0], "x", line)
     x1 = _parse_coordinate(row[1], "y", line)
     text = row[2].strip()
-    try:
-        label = int(text)
-    except ValueError:
-        raise ValueError(f"line {line}: class {_show(text)} is not a whole number") from None
+    if not _WHOLE.fullmatch(text):
+        raise ValueError(f"line {line}: class {_show(text)} is not a whole number")
+    label = int(text)
     if not 0 <= label < n_classes:
         raise ValueError(f"line {line}: class {label} is outside 0..{n_classes - 1}")
     return (x0, x1), label
 
 
 def _parse_coordinate(text: str, name: str, line: int) -> float:
-    try:
-        value = float(text.strip())
-    except ValueError:
-        raise ValueError(f"line {line}: {name} {_show(text)} is not a number") from None
+    text = text.strip()
+    if not _NUMBER.fullmatch(text):
+        if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            raise ValueError(f"line {line}: {name} is {text}; only finite numbers are allowed")
+        raise ValueError(f"line {line}: {name} {_show(text)} is not a number")
+    value = float(text)
     if not math.isfinite(value):
-        raise ValueError(f"line {line}: {name} is {text.strip()}; only finite numbers are allowed")
+        raise ValueError(f"line {line}: {name} is {text}; only finite numbers are allowed")
     return value
 
 

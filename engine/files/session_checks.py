@@ -1,14 +1,24 @@
 """Checking a parsed session file completely against the network its own spec describes: every
-key, type, shape, dtype and range of the spec, the saved training state and its edits, before
-anything is built from it (engine/files/session.py then rebuilds it once on a scratch copy).
+key, type, shape, dtype and range of the spec, the saved training state and its edits, the view
+and the optional parts, before anything is built from it (engine/files/session.py then rebuilds
+it once on a scratch copy). Format 1's plain lists are checked as such, then its state is
+upgraded to format 2's (engine/files/session_upgrade.py).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from engine.files.session_extras import (
+    check_comparison,
+    check_stop_conditions,
+    check_timeline,
+    check_validation,
+    check_view,
+)
 from engine.files.session_fields import (
     SessionError,
     as_dict,
@@ -16,7 +26,7 @@ from engine.files.session_fields import (
     as_tuple,
     check_array,
     check_count,
-    check_json_tree,
+    check_history,
     check_keys,
     check_lines,
     check_real,
@@ -26,30 +36,73 @@ from engine.files.session_fields import (
     kind_of,
     show,
 )
+from engine.files.session_upgrade import upgraded_stepper
 from engine.limits import (
     LOADABLE_ACTIVATIONS,
     LOADABLE_DATA_POINTS,
+    LOADABLE_EDITS,
     LOADABLE_HIDDEN_LAYERS,
     LOADABLE_NEURONS,
     LOADABLE_PARAMETERS,
+    PRINTED_LINES,
 )
 from engine.scenarios.seed import LayerOfThree, SingleNeuron
+from engine.training.cost import iteration_cost
 from engine.training.model import Model
 from engine.training.model_state import HISTORY_KEYS
 from engine.training.spec import CACHES, CACHES_ALL, HYPERPARAMETERS, OPTIMIZERS, normalize_spec
 from engine.training.stepper import Trainable
 
 APP = "backprop-playground"
-FORMAT = 1
+FORMAT = 2
 HAND_EXAMPLES: dict[str, type] = {"neuron": SingleNeuron, "layer": LayerOfThree}
 _FLOAT_DTYPES = ("<f4", "<f8")
 _KEYS = ("app", "format", "scenario", "title", "spec", "stepper", "view")
+OPTIONAL_KEYS = ("validation", "stop_conditions", "timeline", "comparison")
 
 
-def check_document(document: Any) -> tuple[str, str, dict, Trainable]:
-    """The checked scenario, title and spec of a parsed session file, and a scratch trainable
-    built from the spec, against which its stepper state has been checked; SessionError naming
-    the first problem found."""
+@dataclass(frozen=True)
+class CheckedDocument:
+    """A session file's parts, checked; the stepper state in format 2 whatever the file's
+    format; template: a scratch trainable built from the spec, against which the state was
+    checked."""
+
+    scenario: str
+    title: str
+    spec: dict
+    stepper: dict
+    view: dict
+    parts: dict  # the optional parts present (OPTIONAL_KEYS)
+    template: Trainable
+
+
+def check_document(document: Any) -> CheckedDocument:
+    """Every part of a parsed (unpacked) session file checked; SessionError naming the first
+    problem found."""
+    version = _check_header(document)
+    check_keys(document, "", _KEYS, optional=OPTIONAL_KEYS if version >= 2 else ())
+    scenario = check_text(document["scenario"], "scenario", non_empty=True)
+    title = check_text(document["title"], "title")
+    spec, template = _spec_and_template(scenario, document["spec"])
+    check_view(document["view"], template)
+    iteration, log_count = _check_stepper(document["stepper"], template, "stepper", version)
+    stepper = document["stepper"] if version >= 2 else upgraded_stepper(document["stepper"])
+    parts = {key: document[key] for key in OPTIONAL_KEYS if key in document}
+    if "validation" in parts:
+        check_validation(parts["validation"], iteration)
+    if "stop_conditions" in parts:
+        check_stop_conditions(parts["stop_conditions"])
+    if "timeline" in parts:
+        check = _check_model_state if isinstance(template, Model) else _check_hand_state
+        check_timeline(parts["timeline"], iteration,
+                       lambda state, path, at: check(state, template, path, at, log_count, 2))
+    if "comparison" in parts:
+        check_comparison(parts["comparison"])
+    return CheckedDocument(scenario, title, spec, stepper, document["view"], parts, template)
+
+
+def _check_header(document: Any) -> int:
+    """The file's format, after checking it is a Backprop Playground session this app reads."""
     if not isinstance(document, dict):
         raise SessionError(f"not a session file: the top level is a JSON {kind_of(document)}, "
                            "not an object")
@@ -62,18 +115,10 @@ def check_document(document: Any) -> tuple[str, str, dict, Trainable]:
         raise SessionError(f"format: expected a whole number, got {describe(version)}")
     if version > FORMAT:
         raise SessionError(f"the file has format {version}, written by a newer version of the "
-                           f"app; this version reads format {FORMAT}")
+                           f"app; this version reads formats 1 to {FORMAT}")
     if version < 1:
         raise SessionError(f"format: {version} is not a session format")
-    check_keys(document, "", _KEYS)
-    scenario = check_text(document["scenario"], "scenario", non_empty=True)
-    title = check_text(document["title"], "title")
-    check_json_tree(document["view"], "view")
-    if not isinstance(document["view"], dict):
-        raise SessionError(f"view: expected an object, got {describe(document['view'])}")
-    spec, template = _spec_and_template(scenario, document["spec"])
-    _check_stepper(document["stepper"], template, "stepper")
-    return scenario, title, spec, template
+    return version
 
 
 def _spec_and_template(scenario: str, spec: Any) -> tuple[dict, Trainable]:
@@ -134,33 +179,64 @@ def _check_size(spec: dict) -> None:
     if points * max(widths) > LOADABLE_ACTIVATIONS:
         raise SessionError(f"spec: {points} points through a layer of {max(widths)} neurons "
                            "is too large a network to load")
+    cost = iteration_cost(spec)
+    if cost.refused:
+        raise SessionError(f"spec: {cost.warning()}")
 
 
-def _check_stepper(state: Any, template: Trainable, path: str) -> None:
+def _check_stepper(state: Any, template: Trainable, path: str,
+                   version: int) -> tuple[int, int]:
+    """A Stepper.get_state() of `template`'s network in the file's format; (iteration, lines
+    printed)."""
     check_keys(state, path, ("iteration", "position", "losses", "trainable", "start", "edits"))
     operations = template.operations()
     iteration = check_count(state["iteration"], f"{path}.iteration")
     check_count(state["position"], f"{path}.position", high=len(operations) - 1)
-    losses = as_list(state["losses"], f"{path}.losses")
-    for index, loss in enumerate(losses):
-        check_real(loss, f"{path}.losses[{index}]", finite=False)
-    if len(losses) != iteration:
-        raise SessionError(f"{path}.losses: expected one loss per completed iteration "
-                           f"({iteration}), got {len(losses)}")
+    if version >= 2:
+        check_history(state["losses"], f"{path}.losses", ("loss",), count=iteration)
+    else:
+        _check_per_iteration(state["losses"], f"{path}.losses", iteration, "loss")
     check = _check_model_state if isinstance(template, Model) else _check_hand_state
-    log_length = check(state["trainable"], template, f"{path}.trainable", iteration, None)
-    check(state["start"], template, f"{path}.start", iteration, log_length)
-    for index, edit in enumerate(as_list(state["edits"], f"{path}.edits")):
+    log_length = check(state["trainable"], template, f"{path}.trainable", iteration, None,
+                       version)
+    check(state["start"], template, f"{path}.start", iteration, log_length, version)
+    edits = as_list(state["edits"], f"{path}.edits")
+    if len(edits) > LOADABLE_EDITS:
+        raise SessionError(f"{path}.edits: {len(edits)} edits; at most {LOADABLE_EDITS} are "
+                           "allowed")
+    for index, edit in enumerate(edits):
         _check_edit(edit, template, f"{path}.edits[{index}]", len(operations))
+    return iteration, log_length
+
+
+def _check_per_iteration(values: Any, path: str, iteration: int, what: str) -> None:
+    """Format 1's plain list of one value per completed iteration."""
+    values = as_list(values, path)
+    if len(values) != iteration:
+        raise SessionError(f"{path}: expected one {what} per completed iteration "
+                           f"({iteration}), got {len(values)}")
+    for index, value in enumerate(values):
+        check_real(value, f"{path}[{index}]", finite=False)
+
+
+def _check_log(state: dict, path: str, version: int) -> int:
+    """The printed lines kept and log_length, the count of all printed (format 1 kept all);
+    returns the count."""
+    log = check_lines(state["log"], f"{path}.log")
+    if version >= 2:
+        if len(log) > PRINTED_LINES:
+            raise SessionError(f"{path}.log: {len(log)} lines; at most {PRINTED_LINES} are kept")
+        return check_count(state["log_length"], f"{path}.log_length", low=len(log))
+    return check_count(state["log_length"], f"{path}.log_length", low=len(log), high=len(log))
 
 
 def _check_model_state(state: Any, model: Model, path: str, iteration: int,
-                       log_length: int | None) -> int:
-    """A Model's get_state() (log_length None) or its state captured at the iteration start
+                       log_length: int | None, version: int) -> int:
+    """A Model's get_state() (log_length None) or its state captured at an iteration start
     (at most `log_length` lines printed). Returns the number of printed lines."""
     full = log_length is None
     check_keys(state, path, ("layers", "optimizer", "random", "iteration", "log_length")
-          + (("log", "history") if full else ()))
+               + (("log", "history") if full else ()))
     layers = state["layers"]
     check_keys(layers, f"{path}.layers", tuple(model.dense_names))
     dtype = np.dtype(model.numerics.float_dtype).newbyteorder("<").str
@@ -181,20 +257,16 @@ def _check_model_state(state: Any, model: Model, path: str, iteration: int,
     _check_random(state["random"], f"{path}.random")
     check_same_iteration(state["iteration"], iteration, f"{path}.iteration")
     if not full:
-        check_count(state["log_length"], f"{path}.log_length", high=log_length)
-        return log_length
-    log = check_lines(state["log"], f"{path}.log")
-    check_count(state["log_length"], f"{path}.log_length", low=len(log), high=len(log))
+        return check_count(state["log_length"], f"{path}.log_length", high=log_length)
+    printed = _check_log(state, path, version)
     history = state["history"]
+    if version >= 2:
+        check_history(history, f"{path}.history", HISTORY_KEYS, count=iteration)
+        return printed
     check_keys(history, f"{path}.history", HISTORY_KEYS)
     for key in HISTORY_KEYS:
-        values = as_list(history[key], f"{path}.history.{key}")
-        if len(values) != iteration:
-            raise SessionError(f"{path}.history.{key}: expected one value per completed "
-                               f"iteration ({iteration}), got {len(values)}")
-        for index, value in enumerate(values):
-            check_real(value, f"{path}.history.{key}[{index}]", finite=False)
-    return len(log)
+        _check_per_iteration(history[key], f"{path}.history.{key}", iteration, "value")
+    return printed
 
 
 def _check_optimizer(state: Any, name: str, path: str) -> None:
@@ -222,7 +294,7 @@ def _check_random(state: Any, path: str) -> None:
 
 
 def _check_hand_state(state: Any, example: Trainable, path: str, iteration: int,
-                      log_length: int | None) -> int:
+                      log_length: int | None, version: int) -> int:
     """A seed example's get_state() (log_length None) or its state captured at an iteration
     start."""
     full = log_length is None
@@ -237,16 +309,15 @@ def _check_hand_state(state: Any, example: Trainable, path: str, iteration: int,
             _hand_scalar(state["variables"][name], where)
     check_same_iteration(state["iteration"], iteration, f"{path}.iteration")
     if not full:
-        check_count(state["log_length"], f"{path}.log_length", high=log_length)
-        return log_length
-    log = check_lines(state["log"], f"{path}.log")
-    check_count(state["log_length"], f"{path}.log_length", low=len(log), high=len(log))
-    return len(log)
+        return check_count(state["log_length"], f"{path}.log_length", high=log_length)
+    return _check_log(state, path, version)
 
 
 def _hand_scalar(value: Any, path: str) -> None:
     """A notebook scalar: a Python float, or a numpy float the notebook's arithmetic made."""
-    if isinstance(value, dict):
+    if isinstance(value, np.generic):
+        check_array(value, path, (), _FLOAT_DTYPES)
+    elif isinstance(value, dict):
         check_keys(value, path, ("__npscalar__",))
         check_array(value["__npscalar__"], path, (), _FLOAT_DTYPES, wrapped=False)
     else:

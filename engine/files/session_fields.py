@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.files import state as state_codec
 from engine.limits import COUNT, TEXT_CHARACTERS, VIEW_DEPTH
 
 
@@ -51,7 +52,9 @@ def as_list(value: Any, path: str) -> list:
 
 
 def as_tuple(value: Any, path: str, length: int) -> list:
-    """engine.files.state's encoding of a tuple: {"__tuple__": [items]}."""
+    """engine.files.state's encoding of a tuple: {"__tuple__": [items]} (or a decoded tuple)."""
+    if isinstance(value, tuple):
+        value = {"__tuple__": list(value)}
     if not isinstance(value, dict) or set(value) != {"__tuple__"}:
         raise SessionError(f"{path}: expected {{'__tuple__': [...]}}, got {describe(value)}")
     items = as_list(value["__tuple__"], path)
@@ -101,14 +104,20 @@ def check_real(value: Any, path: str, finite: bool = True, integers: bool = Fals
     if isinstance(value, bool) or not isinstance(value, kinds):
         wanted = "a number" if integers else "a real number such as 1.0"
         raise SessionError(f"{path}: expected {wanted}, got {describe(value)}")
+    if finite and not math.isfinite(value):  # JSON has none; a decoded state may
+        raise SessionError(f"{path}: expected a finite number, got {value}")
     return float(value)
 
 
 def check_array(value: Any, path: str, shape: tuple[int, ...], dtypes: tuple[str, ...],
-           wrapped: bool = True) -> None:
+                wrapped: bool = True, finite: bool = True) -> None:
     """engine.files.state's encoding of an array ({"__ndarray__": {dtype, shape, data}}, or the
-    inner
-    object when not `wrapped`) with this shape, one of these dtypes, all finite."""
+    inner object when not `wrapped`) with this shape, one of these dtypes, all finite unless
+    not `finite`. A decoded array (a numpy array or scalar, as engine/files/stacked_states.py
+    unstacks them) is checked as it is."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        _check_decoded_array(np.asarray(value), path, shape, dtypes, finite)
+        return
     if wrapped:
         if not isinstance(value, dict) or set(value) != {"__ndarray__"}:
             raise SessionError(f"{path}: expected an array {{'__ndarray__': ...}}, got "
@@ -137,8 +146,64 @@ def check_array(value: Any, path: str, shape: tuple[int, ...], dtypes: tuple[str
         raise SessionError(f"{path}.data: not valid base64") from None
     if len(raw) != expected:
         raise SessionError(f"{path}.data: expected {expected} bytes, got {len(raw)}")
-    if dtype.kind == "f" and not np.isfinite(np.frombuffer(raw, dtype=dtype)).all():
+    if finite and dtype.kind == "f" and not np.isfinite(np.frombuffer(raw, dtype=dtype)).all():
         raise SessionError(f"{path}: contains NaN or infinite values")
+
+
+def _check_decoded_array(array: np.ndarray, path: str, shape: tuple[int, ...],
+                         dtypes: tuple[str, ...], finite: bool) -> None:
+    if array.dtype.newbyteorder("<").str not in dtypes:
+        raise SessionError(f"{path}: expected dtype {' or '.join(dtypes)}, got "
+                           f"{array.dtype.str!r}")
+    if array.shape != tuple(shape):
+        raise SessionError(f"{path}: expected shape {tuple(shape)}, got {array.shape}")
+    if finite and array.dtype.kind == "f" and not np.isfinite(array).all():
+        raise SessionError(f"{path}: contains NaN or infinite values")
+
+
+def array_shape(value: Any, path: str) -> tuple[int, ...]:
+    """The shape an encoded array claims, as sizes (checked against its data by check_array)."""
+    if not isinstance(value, dict) or set(value) != {"__ndarray__"}:
+        raise SessionError(f"{path}: expected an array {{'__ndarray__': ...}}, got "
+                           f"{describe(value)}")
+    inner = as_dict(value["__ndarray__"], path)
+    shape = as_list(inner.get("shape"), f"{path}.shape")
+    if len(shape) > 8 or not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= COUNT
+                                 for n in shape):
+        raise SessionError(f"{path}.shape: expected a list of sizes, got {describe(shape)}")
+    return tuple(shape)
+
+
+def check_history(value: Any, path: str, keys: tuple[str, ...], count: int | None = None,
+                  most_count: int = COUNT) -> int:
+    """engine/training/history.py's History.get_state(), encoded: these keys, increasing
+    epochs below its count (equal to `count` when given, at most `most_count`), no more rows
+    than a history of these keys keeps. Returns the count."""
+    from engine.training.history import FIRST_BUCKET, row_bound
+
+    check_keys(value, path, ("keys", "epochs", "values", "count", "full_from", "bucket"))
+    saved_keys = as_list(value["keys"], f"{path}.keys")
+    if saved_keys != list(keys):
+        raise SessionError(f"{path}.keys: expected {list(keys)}, got {describe(saved_keys)}")
+    recorded = check_count(value["count"], f"{path}.count", high=most_count)
+    if count is not None and recorded != count:
+        raise SessionError(f"{path}.count: {recorded} epochs recorded, expected {count} (one "
+                           "per completed iteration)")
+    check_count(value["full_from"], f"{path}.full_from", high=recorded)
+    bucket = check_count(value["bucket"], f"{path}.bucket", low=FIRST_BUCKET)
+    if bucket & (bucket - 1):
+        raise SessionError(f"{path}.bucket: expected a power of two, got {bucket}")
+    rows = array_shape(value["epochs"], f"{path}.epochs")
+    if len(rows) != 1 or rows[0] > row_bound(len(keys), bucket):
+        raise SessionError(f"{path}.epochs: expected at most {row_bound(len(keys), bucket)} "
+                           f"rows, got shape {rows}")
+    check_array(value["epochs"], f"{path}.epochs", rows, ("<i8",))
+    check_array(value["values"], f"{path}.values", (rows[0], len(keys)), ("<f8",),
+                finite=False)
+    epochs = state_codec.decode_array(value["epochs"]["__ndarray__"])
+    if len(epochs) and (epochs[0] < 0 or np.any(np.diff(epochs) <= 0) or epochs[-1] >= recorded):
+        raise SessionError(f"{path}.epochs: expected increasing epochs in 0..{recorded - 1}")
+    return recorded
 
 
 def _shape_text(shape: list) -> str:

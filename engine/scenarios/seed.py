@@ -25,6 +25,7 @@ from engine.files import state as state_codec
 from engine.scenarios.notebook import NotebookReLU, notebook_dot, relu, relu_derivative
 from engine.training.chain_rule import ChainRule, make_chain_rule
 from engine.training.indexing import check_index
+from engine.training.printed_lines import PrintedLines
 from engine.training.stepper import Operation
 
 SEED_ITERATIONS = 200  # the notebook's loops run 200 iterations, then print the final values
@@ -47,7 +48,7 @@ class _SeedExample:
         self._dot = self.numerics.dot if numerics == "book" else notebook_dot
         self.ns: dict[str, Any] = state_codec.copy_state(start)
         self.iteration = 0
-        self._log: list[str] = []
+        self._log = PrintedLines()
 
     # -- running -------------------------------------------------------------------------------
 
@@ -68,8 +69,17 @@ class _SeedExample:
             self.run_operation(index)
 
     def log_lines(self) -> list[str]:
-        """The lines the notebook printed by this point, in its format."""
-        return list(self._log)
+        """The lines the notebook printed by this point, in its format (the latest
+        PRINTED_LINES of them)."""
+        return self._log.lines()
+
+    def lines_printed(self) -> int:
+        """How many lines were printed in all, also those no longer kept."""
+        return self._log.count
+
+    def log_since(self, count: int) -> list[str]:
+        """The lines printed after the first `count` (those still kept)."""
+        return self._log.since(count)
 
     # -- values --------------------------------------------------------------------------------
 
@@ -107,20 +117,24 @@ class _SeedExample:
     def capture_state(self) -> dict:
         return {"variables": {name: state_codec.copy_state(self.ns[name])
                               for name in self._parameters},
-                "iteration": self.iteration, "log_length": len(self._log)}
+                "iteration": self.iteration, "log_length": self._log.count}
 
     def restore(self, state: dict) -> None:
         """Back to an iteration start; the values computed inside iterations are forgotten."""
         self.ns = dict(state["variables"])
         self.iteration = state["iteration"]
-        del self._log[state["log_length"]:]
+        self._log.truncate(state["log_length"])
 
     def get_state(self) -> dict:
-        return state_codec.encode({**self.capture_state(), "log": list(self._log)})
+        return state_codec.encode(self.copy_state())
+
+    def copy_state(self) -> dict:
+        """get_state() before its encoding: arrays and numbers, copies."""
+        return {**self.capture_state(), "log": self._log.lines()}
 
     def set_state(self, state: dict) -> None:
         decoded = state_codec.decode(state)
-        self._log = list(decoded["log"])
+        self._log.replace(list(decoded["log"]), decoded["log_length"])
         self.restore(decoded)
 
     # -- chain rule ----------------------------------------------------------------------------

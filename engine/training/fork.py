@@ -42,13 +42,13 @@ class RunStart:
     """A run's state at an iteration start, independent of the run it was taken from.
 
     spec: the run's spec as it stood then (hyperparameters included); state: Model.get_state()
-    decoded (engine/files/state.py), the arrays the start's own copies; losses: the loss of
-    each iteration before it, as the run's Stepper kept them.
+    decoded (engine/files/state.py), the arrays the start's own copies; losses: the losses
+    of the iterations before it as the run's Stepper kept them (Stepper.loss_record()).
     """
 
     spec: dict
     state: dict
-    losses: tuple[float, ...]
+    losses: dict
 
     @property
     def iteration(self) -> int:
@@ -68,7 +68,7 @@ def capture_start(stepper: Stepper) -> RunStart:
                          f"{stepper.position} of its {len(stepper.operations)} operations): "
                          "finish it or step back to its start to compare from there")
     return RunStart(copy.deepcopy(model.spec), state_codec.decode(model.get_state()),
-                    tuple(float(loss) for loss in stepper.losses))
+                    stepper.loss_record())
 
 
 def check_fork_spec(base: dict, spec: dict) -> dict:
@@ -93,7 +93,7 @@ def fork_stepper(start: RunStart, spec: dict, title: str | None = None) -> Stepp
     module's rules). Like a run loaded from a session, its reset goes back to iteration 0
     of its own spec: the same seed's weights, trained with its settings from the start."""
     forked = Stepper(_forked_model(start, spec, title)).get_state()
-    forked.update(iteration=start.iteration, losses=state_codec.encode(list(start.losses)))
+    forked.update(iteration=start.iteration, losses=state_codec.encode(start.losses))
     stepper = Stepper(Model(spec, title=title))
     stepper.set_state(forked)
     return stepper

@@ -39,6 +39,7 @@ from engine.training.model_build import (
 )
 from engine.training.model_probing import ModelProbing
 from engine.training.model_state import HISTORY_KEYS, SCALARS, ModelState
+from engine.training.printed_lines import PrintedLines
 from engine.training.spec import CACHES, check_optimizer, check_real, describe, normalize_spec
 from engine.training.stepper import Divergence, Operation
 
@@ -69,7 +70,7 @@ class Model(ModelState, ModelProbing):
         self.X_val, self.y_val = build_validation_data(self.spec, self.numerics)
         self.optimizer = build_optimizer(self.spec)
         self.iteration = 0
-        self._log: list[str] = []
+        self._log = PrintedLines()
         self._history = History(HISTORY_KEYS)
         self._regularized = any(
             getattr(layer, f"{kind}_regularizer_{norm}") > 0 for layer in self.dense
@@ -283,13 +284,27 @@ class Model(ModelState, ModelProbing):
         return None
 
     def log_lines(self) -> list[str]:
-        """The book's epoch lines printed so far."""
-        return list(self._log)
+        """The book's epoch lines printed so far, the latest PRINTED_LINES of them."""
+        return self._log.lines()
+
+    def lines_printed(self) -> int:
+        """How many lines were printed in all, also those no longer kept."""
+        return self._log.count
+
+    def log_since(self, count: int) -> list[str]:
+        """The lines printed after the first `count` (those still kept)."""
+        return self._log.since(count)
 
     def history(self, start: int = 0) -> dict[str, np.ndarray]:
-        """Per completed iteration from `start` on: loss, data_loss, reg_loss, accuracy,
-        learning_rate (a window that redraws often asks only for what is new)."""
+        """Per recorded iteration from row `start` on: loss, data_loss, reg_loss, accuracy,
+        learning_rate (a window that redraws often asks only for what is new). Every row of
+        the recent iterations, a thinned record of older ones (engine/training/history.py):
+        history_epochs() says which iteration each row is."""
         return self._history.columns(start)
+
+    def history_epochs(self, start: int = 0) -> np.ndarray:
+        """The iteration of each row history() returns, from row `start` on: (n,) int64."""
+        return self._history.epochs(start)
 
     # -- values --------------------------------------------------------------------------------
 

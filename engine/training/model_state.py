@@ -35,7 +35,7 @@ class ModelState:
                               "current_learning_rate": optimizer.current_learning_rate,
                               **self.hyperparameters()},
                 "random": self._stream_state(),
-                "iteration": self.iteration, "log_length": len(self._log)}
+                "iteration": self.iteration, "log_length": self._log.count}
 
     def _stream_state(self) -> tuple:
         """The random stream only moves when dropout draws a mask; without dropout the state
@@ -65,7 +65,7 @@ class ModelState:
         self.numerics.random.set_state(state["random"])
         self._random_state = None
         self.iteration = state["iteration"]
-        del self._log[state["log_length"]:]
+        self._log.truncate(state["log_length"])
         self._history.truncate(self.iteration)
         self._changed_from_outside()
 
@@ -85,13 +85,19 @@ class ModelState:
 
     def get_state(self) -> dict:
         """JSON-able and exact: parameters, optimizer caches and settings, random stream,
-        iteration, printed lines and metric history."""
-        return state_codec.encode({**self.capture_state(), "log": list(self._log),
-                                   "history": self._history.lists()})
+        iteration, the printed lines kept (log_length counts all printed) and the metric
+        history (engine/training/history.py's state)."""
+        return state_codec.encode(self.copy_state())
+
+    def copy_state(self) -> dict:
+        """get_state() before its encoding: arrays and numbers, copies (a save copies this on
+        the window's thread and encodes it on another)."""
+        return {**self.capture_state(), "log": self._log.lines(),
+                "history": self._history.get_state()}
 
     def set_state(self, state: dict) -> None:
         """Continue from a get_state() result."""
         decoded = state_codec.decode(state)
-        self._log = list(decoded["log"])
-        self._history.replace({key: decoded["history"][key] for key in HISTORY_KEYS})
+        self._log.replace(list(decoded["log"]), decoded["log_length"])
+        self._history.set_state(decoded["history"])
         self.restore(decoded)

@@ -82,9 +82,10 @@ class Plane:
         self.maps_version = -1
         self.maps_time = 0.0
         self.maps_seconds = 0.0
-        # epoch -> (loss, accuracy) on the validation set, measured once per frame
-        self.validation: dict[int, tuple[float, float]] = {}
-        self._series = History(("loss", "accuracy"))  # validation_series, grown each frame
+        # (loss, accuracy) on the validation set at the iterations measured (once per frame),
+        # bounded as the training history is (engine/training/history.py)
+        self.validation = History(("loss", "accuracy"))
+        self._series: tuple[tuple[int, int], tuple[np.ndarray, ...]] | None = None
 
     @property
     def complete(self) -> bool:
@@ -152,33 +153,25 @@ class Plane:
         self.boundary_frame = next(_FRAMES)
 
     def measure_validation(self, model: Model, iteration: int) -> None:
-        """Record the validation loss and accuracy at the current parameters (epoch
-        `iteration`), forgetting measurements of epochs stepped back over."""
-        stepped_back = [e for e in self.validation if e > iteration]
-        for epoch in stepped_back:
-            del self.validation[epoch]
-        if iteration not in self.validation:
-            metrics = model.validation_metrics()
-            self.validation[iteration] = (metrics["loss"], metrics["accuracy"])
-            if iteration - 1 < len(self._series):
-                stepped_back.append(iteration)  # its slot was handed out already
-        if stepped_back:
-            self._series = History(("loss", "accuracy"))
+        """Record the validation loss and accuracy at the current parameters (iteration
+        `iteration`), forgetting measurements of iterations stepped back over."""
+        self.validation.truncate(iteration + 1)
+        epochs = self.validation.epochs()
+        if len(epochs) and epochs[-1] == iteration:
+            return  # measured already
+        self.validation.truncate(iteration)
+        metrics = model.validation_metrics()
+        self.validation.append((metrics["loss"], metrics["accuracy"]), epoch=iteration)
 
-    def validation_series(self, epochs: int) -> tuple[np.ndarray, np.ndarray]:
-        """(epochs,) validation loss and accuracy, NaN where not measured. A measurement at
-        the parameters after k updates goes to epoch k - 1's slot, the last one recorded.
-        The series grows by the epochs since the last frame: read-only views, no copies."""
-        if len(self._series) > epochs:
-            self._series = History(("loss", "accuracy"))
-        placed = len(self._series)
-        if epochs > placed:
-            rows = np.full((epochs - placed, 2), np.nan)
-            for epoch, measured in reversed(self.validation.items()):
-                slot = min(epoch, epochs) - 1
-                if slot < placed:
-                    break  # measured in epoch order: the rest are placed already
-                rows[slot - placed] = measured
-            self._series.extend(rows)
-        series = self._series.columns()
-        return series["loss"], series["accuracy"]
+    def validation_series(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(epochs, loss, accuracy), each (n,), read-only: the measurements at the parameters
+        after k updates, placed at epoch k - 1, the epoch whose training loss was the last one
+        recorded then (a measurement before the first update has no epoch yet)."""
+        key = (len(self.validation), self.validation.count)
+        if self._series is None or self._series[0] != key:
+            epochs = self.validation.epochs()
+            first = int(np.searchsorted(epochs, 1))
+            columns = self.validation.columns(first)
+            placed = sealed(epochs[first:].astype(np.float64) - 1)
+            self._series = (key, (placed, columns["loss"], columns["accuracy"]))
+        return self._series[1]

@@ -105,7 +105,9 @@ def check_optimizer(optimizer: dict) -> dict:
     if unknown:
         raise ValueError(f"{name} has no hyperparameter {', '.join(sorted(unknown))}: "
                          f"expected {', '.join(defaults)}")
-    values = {key: float(optimizer.get(key, default)) for key, default in defaults.items()}
+    # check_real, not float(): "0.05", True and "1_0" are not numbers a learner typed
+    values = {key: check_real(optimizer.get(key, default), f"{name} {key}", low=-math.inf)
+              for key, default in defaults.items()}
     OPTIMIZERS[name](**values)  # the book class says what is out of range
     return {"name": name, **values}
 

@@ -57,10 +57,13 @@ class Trainable(Protocol):
     Beyond CONTRACT.md: `loss_name` and `value(name)` (no copy) let the stepper watch the loss and
     parameters cheaply, while `values()` and `parameters()` return fresh copies the caller owns;
     `capture_state()`/`restore()` are get_state/set_state in memory, without the JSON encoding or
-    the printed log, and `restore` forgets the values computed inside an iteration;
+    the printed log (`copy_state()` is get_state() before its encoding), and `restore` forgets
+    the values computed inside an iteration;
     `run_iteration()` runs all operations in one call (same calls, same order; a Model also has
     `run_trusted_iteration()`, the same without argument checks, used if present);
-    `set_hyperparameters(**values)` changes optimizer settings between steps.
+    `set_hyperparameters(**values)` changes optimizer settings between steps; `log_lines()`
+    are the latest printed lines kept (engine/training/printed_lines.py), `lines_printed()`
+    counts all printed and `log_since(count)` gives those after the first `count`.
     """
 
     title: str
@@ -75,19 +78,22 @@ class Trainable(Protocol):
     def set_value(self, name: str, index: tuple[int, ...], value: float) -> None: ...
     def set_hyperparameters(self, **values: float) -> None: ...
     def get_state(self) -> dict: ...
+    def copy_state(self) -> dict: ...
     def set_state(self, state: dict) -> None: ...
     def capture_state(self) -> dict: ...
     def restore(self, state: dict) -> None: ...
     def loss_with(self, name: str, index: tuple[int, ...], value: float) -> float: ...
     def chain_rule(self, name: str, index: tuple[int, ...]) -> ChainRule: ...
     def log_lines(self) -> list[str]: ...
+    def lines_printed(self) -> int: ...
+    def log_since(self, count: int) -> list[str]: ...
 
 
 def state_at_keyframe(latest: dict, iteration: int, keyframe: dict) -> dict:
     """A get_state() result at the start of `iteration`, for set_state: `keyframe` is the
     trainable's capture_state() taken there, `latest` a later get_state() of the same run (its
-    printed log, history and losses cover `iteration`)."""
-    return {"iteration": iteration, "position": 0, "losses": latest["losses"][:iteration],
+    printed log, history and losses cover `iteration`; set_state forgets what comes after)."""
+    return {"iteration": iteration, "position": 0, "losses": latest["losses"],
             "trainable": latest["trainable"], "start": state_codec.encode(keyframe),
             "edits": []}
 
@@ -217,8 +223,18 @@ class Stepper:
 
     @property
     def losses(self) -> np.ndarray:
-        """The loss of every completed iteration, a read-only view that never changes."""
+        """The loss of each completed iteration kept (every recent one, a thinned record of
+        older ones: engine/training/history.py), a read-only view that never changes."""
         return self._losses.columns()["loss"]
+
+    @property
+    def loss_iterations(self) -> np.ndarray:
+        """The iteration of each of `losses`: (n,) int64, a read-only view."""
+        return self._losses.epochs()
+
+    def loss_record(self) -> dict:
+        """The losses kept, exactly (engine/training/history.py's History.get_state())."""
+        return self._losses.get_state()
 
     @property
     def history_length(self) -> int:
@@ -230,19 +246,25 @@ class Stepper:
     def get_state(self) -> dict:
         """JSON-able and exact: the trainable's state (with its printed log), the current
         iteration's start, that iteration's edits and the position."""
+        return state_codec.encode(self.copy_state())
+
+    def copy_state(self) -> dict:
+        """get_state() before its encoding, for a copy taken now and encoded elsewhere (a save
+        on another thread): the trainable's copy_state(), the losses kept, and the current
+        iteration's start, shared (a checkpoint is never changed, restoring copies it)."""
         return {"iteration": self.iteration, "position": self.position,
-                "losses": state_codec.encode(self._losses.lists()["loss"]),
-                "trainable": self.trainable.get_state(),
-                "start": state_codec.encode(self._checkpoints[self.iteration]),
-                "edits": [[e.position, e.kind, state_codec.encode(e.payload)]
+                "losses": self._losses.get_state(),
+                "trainable": self.trainable.copy_state(),
+                "start": self._checkpoints[self.iteration],
+                "edits": [[e.position, e.kind, state_codec.copy_state(e.payload)]
                           for e in self._edits if e.iteration == self.iteration]}
 
     def set_state(self, saved: dict) -> None:
         """Continue from a get_state() result. The history before it is not kept, and values
         the current iteration has not computed yet are absent until it computes them."""
         self.iteration = int(saved["iteration"])
-        losses = [float(loss) for loss in state_codec.decode(saved["losses"])]
-        self._losses.replace({"loss": losses})
+        self._losses.set_state(state_codec.decode(saved["losses"]))
+        self._losses.truncate(self.iteration)
         self._edits = [_Edit(self.iteration, int(p), kind, state_codec.decode(payload))
                        for p, kind, payload in saved["edits"]]
         self._checkpoints, self._checkpoint_bytes, self._total_bytes = {}, {}, 0
@@ -405,6 +427,19 @@ class Stepper:
             self.trainable.set_hyperparameters(**edit.payload)
 
     def _record(self, edit: _Edit) -> None:
+        """Keep `edit`, dropping the edits after it and an earlier one it overrides: a value
+        typed into the same element at the same point (unless a hyperparameter edit came in
+        between, which may set the same variable), so that nudging a value a thousand times
+        does not make each replay apply a thousand edits."""
         now = (self.iteration, self.position)
         self._edits = [e for e in self._edits if (e.iteration, e.position) <= now]
+        if edit.kind == "value":
+            for back in range(len(self._edits) - 1, -1, -1):
+                earlier = self._edits[back]
+                if (earlier.iteration, earlier.position) != (edit.iteration, edit.position) \
+                        or earlier.kind != "value":
+                    break
+                if earlier.payload[:2] == edit.payload[:2]:
+                    del self._edits[back]
+                    break
         self._edits.append(edit)

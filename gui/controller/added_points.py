@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from engine.files.points import load_points_csv, save_points_csv
+from engine.limits import LOADABLE_DATA_POINTS
+from gui.user_text import isolated
 
 if TYPE_CHECKING:
     from gui.controller.lab_controller import LabController
@@ -78,15 +80,29 @@ class AddedPoints:
             return
         self._say(f"Saved {len(points)} points to {Path(path).name}.")
 
+    def room(self) -> int:
+        """How many points may be added: the data set and they stay within what a session
+        may hold (engine/limits.py), so what is made can always be saved."""
+        data = self._controller.model.spec["data"]
+        return max(0, LOADABLE_DATA_POINTS - data["samples"] * data["classes"])
+
     def load(self, path: str) -> None:
         classes = self._controller.model.spec["data"]["classes"]
         try:
-            coordinates, labels = load_points_csv(path, classes)
+            coordinates, labels = load_points_csv(path, classes, most=self.room())
         except (OSError, ValueError) as error:
-            self._say(f"Could not load {Path(path).name}: {error}. The current data is kept.",
-                      True)
+            self.refused(path, error)
             return
+        self.loaded(path, coordinates, labels)
+
+    def refused(self, path: str, error: Exception) -> None:
+        """Loading `path` failed with `error`: say so; the data stays."""
+        self._say(f"Could not load {isolated(Path(path).name)}: {error}. The current data is "
+                  "kept.", True)
+
+    def loaded(self, path: str, coordinates: np.ndarray, labels: np.ndarray) -> None:
+        """Replace the added points with those read from `path` ((n, 2) and (n,))."""
         points = [[float(x), float(y), int(label)]
-                  for (x, y), label in zip(coordinates, labels, strict=True)]
+                  for (x, y), label in zip(coordinates.tolist(), labels.tolist(), strict=True)]
         if self._set_points(points):
-            self._say(f"Loaded {len(points)} points from {Path(path).name}.")
+            self._say(f"Loaded {len(points)} points from {isolated(Path(path).name)}.")

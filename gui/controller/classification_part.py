@@ -65,7 +65,7 @@ class ClassificationPart:
                       shared_worker() if running else None)
         plane.measure_validation(model, stepper.iteration)
         history = model.history()  # read-only views later epochs never change: no copy
-        validation_loss, validation_accuracy = plane.validation_series(len(history["loss"]))
+        validation_epochs, validation_loss, validation_accuracy = plane.validation_series()
         metrics = model.training_metrics()
         status = (f"epoch: {stepper.iteration}, acc: {metrics['accuracy']:.3f}, "
                   f"loss: {metrics['loss']:.3f}, "
@@ -81,8 +81,10 @@ class ClassificationPart:
             maps_extent=plane.extent,
             maps_frame=plane.maps_frame,
             history=MappingProxyType(history),
-            validation_loss=sealed(validation_loss),
-            validation_accuracy=sealed(validation_accuracy),
+            history_epochs=model.history_epochs(),
+            validation_epochs=validation_epochs,
+            validation_loss=validation_loss,
+            validation_accuracy=validation_accuracy,
             status_line=status,
             stop_conditions=MappingProxyType(dict(self._stops.values)),
         )
@@ -120,4 +122,12 @@ class ClassificationPart:
         `measurements` (changed data, training on) the same validation set and curves."""
         self.preset_spec = previous.preset_spec
         if measurements:
-            self.plane.validation.update(previous.plane.validation)
+            self.plane.validation.set_state(previous.plane.validation.get_state())
+
+    def validation_state(self) -> dict:
+        """The validation measurements kept (History.get_state()), for a session."""
+        return self.plane.validation.get_state()
+
+    def set_validation_state(self, state: dict) -> None:
+        """The measurements a session saved (History.get_state())."""
+        self.plane.validation.set_state(state)

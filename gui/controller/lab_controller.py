@@ -15,8 +15,9 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import Signal
 
+from engine.training.cost import check_iteration_cost
 from engine.training.model import Model
-from gui.controller.actions import action
+from gui.controller.actions import action, inside_action
 from gui.controller.added_points import AddedPoints
 from gui.controller.rebuilds import title_for, with_data, with_network
 from gui.controller.stepping_controller import SteppingController
@@ -90,6 +91,22 @@ class LabController(SteppingController):
         the message names the line."""
         self._points.load(path)
 
+    def points_room(self) -> int:
+        """How many points a file may add (the data set and they stay within a session's
+        limits)."""
+        return self._points.room()
+
+    def load_parsed_points(self, path: str, coordinates, labels) -> None:
+        """The points of `path`, read elsewhere (a worker thread): as load_points(path) does
+        with them, announced as that action, so a take replays it by loading the file."""
+        if not inside_action(self):
+            self.action_performed.emit("load_points", {"path": path})
+        self._points.loaded(path, coordinates, labels)
+
+    def refuse_points(self, path: str, error: Exception) -> None:
+        """Reading `path` elsewhere failed with `error`: say so; the data stays."""
+        self._points.refused(path, error)
+
     def _rebuild(self, spec: dict, message: str, keep_training: bool = False) -> bool:
         """Build a Model from `spec` and drive it (`message` may name its seed as {seed});
         keep_training carries the current parameters, optimizer state, position and
@@ -97,6 +114,9 @@ class LabController(SteppingController):
         False, and nothing changed, if the engine refuses the spec."""
         preset = self.builders[self.scenario][0] if self.scenario in self.builders else None
         try:
+            # What an iteration would cost, before building: a network needing gigabytes
+            # per iteration is refused with the estimate, a slow one said.
+            cost = check_iteration_cost(spec)
             model = Model(spec, title=title_for(spec, self._part.preset_spec, preset))
         except ValueError as error:
             self.status_message.emit(f"Refused: {error}")
@@ -109,7 +129,8 @@ class LabController(SteppingController):
         previous = self._part
         self._install(model, self.scenario, model.title, stepper_state=state)
         self._part.carry_over(previous, measurements=keep_training)
-        self._publish(message.format(seed=model.spec["seed"]))
+        self._publish(message.format(seed=model.spec["seed"])
+                      + (f" (note: {cost})" if cost else ""))
         if running:
             self.set_running(True)
         return True

@@ -49,9 +49,10 @@ class ClassificationInfo:
     hidden_maps: per hidden layer (ny, nx, neurons) activations over `extent` (coarser grid).
     boundary_frame, maps_frame: count their recomputations, so a view can skip a redraw;
     boundary_rows: which rows frame boundary_frame recomputed (None: every row).
-    history: per completed epoch, the model's loss, data_loss, reg_loss, accuracy and
-    learning_rate; validation_loss / validation_accuracy: (epochs,) measured every few
-    epochs, NaN between.
+    history: the model's loss, data_loss, reg_loss, accuracy and learning_rate per epoch
+    kept (every recent epoch, a thinned record of older ones: engine/training/history.py),
+    at the epochs history_epochs (n,); validation_loss / validation_accuracy: (m,) measured
+    every few epochs, at validation_epochs (m,) float.
     status_line: the book's epoch line for the current parameters ("epoch: 10000, acc: ...").
     stop_conditions: {"max_epochs", "target_loss", "target_accuracy"}, None = off.
     """
@@ -71,6 +72,8 @@ class ClassificationInfo:
     maps_extent: Extent
     maps_frame: int
     history: Mapping[str, np.ndarray]
+    history_epochs: np.ndarray
+    validation_epochs: np.ndarray
     validation_loss: np.ndarray
     validation_accuracy: np.ndarray
     status_line: str
@@ -138,8 +141,10 @@ class Snapshot:
     position: int  # operations done in the current iteration
     iteration: int  # completed iterations
     last_operation: OperationInfo | None
-    losses: np.ndarray  # (iterations,) loss of each completed iteration
-    log_lines: tuple[str, ...]
+    losses: np.ndarray  # (n,) loss of each completed iteration kept (recent ones all)
+    log_lines: tuple[str, ...]  # the latest lines printed (engine/limits.py PRINTED_LINES)
+    loss_iterations: np.ndarray | None = None  # (n,) the iteration of each of `losses`
+    lines_printed: int = 0  # how many lines were printed in all, also those not kept
     selected: tuple[str, Index] | None = None
     chain_rule: ChainRuleInfo | None = None
     input_chain_rules: tuple[ChainRuleInfo, ...] = ()

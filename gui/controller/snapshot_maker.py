@@ -51,6 +51,8 @@ class SnapshotMaker:
             else operation_info(stepper.last_operation),
             losses=stepper.losses,
             log_lines=tuple(trainable.log_lines()),
+            loss_iterations=stepper.loss_iterations,
+            lines_printed=trainable.lines_printed(),
             selected=readings.selected,
             chain_rule=rule,
             input_chain_rules=readings.input_chain_rules(trainable, parameters),

@@ -17,18 +17,20 @@ from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from engine.files.session import Session
+from engine.files.session import Session, SessionCopy
 from engine.training.model import Model
 from engine.training.stepper import Divergence, Stepper, Trainable
 from gui.controller.actions import action
 from gui.controller.edit_history import EditHistory
 from gui.controller.readings import InputName, Readings
 from gui.controller.run_loop import SLICE_BUDGET_S, TICK_MS, RunLoop
+from gui.controller.session_parts import apply_saved_parts, saved_selection, session_copy
 from gui.controller.snapshot import Index, Snapshot, parameter_label
 from gui.controller.snapshot_maker import SnapshotMaker
 from gui.controller.stop_conditions import StopConditions
 from gui.controller.time_travel import TimeTravel
 from gui.controller.trainable_part import HandExamplePart, TrainablePart, part_for
+from gui.user_text import isolated
 
 
 class SteppingController(QObject):
@@ -99,24 +101,32 @@ class SteppingController(QObject):
 
     @action
     def open_session(self, session: Session) -> None:
-        """Continue exactly where `session` stood; Reset then goes to its spec's start."""
+        """Continue exactly where `session` stood, with its stop conditions and validation
+        measurements; Reset then goes to its spec's start. Everything that can fail is done
+        before anything is replaced (the file was checked whole when it was loaded)."""
         self.pause()
         trainable = session.build_trainable()
-        selected = session.view.get("selected")
-        if isinstance(selected, list) and len(selected) == 2:
-            self.selected = (str(selected[0]), tuple(int(i) for i in selected[1]))
-        self._install(trainable, session.scenario, session.title,
-                      stepper_state=copy.deepcopy(session.stepper))
-        self._publish(f"{session.title}: opened at {self.epoch_word} {self.stepper.iteration}")
+        stepper_state = copy.deepcopy(session.stepper)
+        selected = saved_selection(session.view)
+        if selected is not None:
+            self.selected = selected
+        self._install(trainable, session.scenario, session.title, stepper_state=stepper_state)
+        apply_saved_parts(session, self._part, self._stops)
+        self._publish(f"{isolated(session.title)}: opened at {self.epoch_word} "
+                      f"{self.stepper.iteration}")
         self.session_replaced.emit()
 
     def capture_session(self, view: Mapping | None = None) -> Session:
         """The loaded session, exact, with the window's `view` settings (the selection added)."""
-        view = dict(view or {})
-        if self.selected is not None:
-            view["selected"] = [self.selected[0], list(self.selected[1])]
-        return self._travel.latest_session(
-            Session.capture(self.stepper, self.scenario, self.title, view))
+        return self.copy_session(view).session()
+
+    def copy_session(self, view: Mapping | None = None, **parts) -> SessionCopy:
+        """The loaded session as a copy taken now, to be encoded and written on another thread
+        (gui/controller/session_parts.py), with the window's `view` settings and `parts` (the
+        timeline's keyframes); while a past iteration is shown, the latest state."""
+        return self._travel.latest_copy(session_copy(
+            self.stepper, self.scenario, self.title, view, self.selected, self._part,
+            self._stops, parts))  # with the latest validation record, too
 
     def _install(self, trainable: Trainable, name: str, title: str,
                  stepper_state: dict | None = None) -> None:
@@ -175,6 +185,8 @@ class SteppingController(QObject):
         """Show the iteration `replay` iterations after `stepper_state` (a Stepper state at an
         earlier iteration start); training is refused until Resume or the return to the latest."""
         self.pause()
+        if not self._travel.viewing_past:  # the past's measurements would cut the record
+            self._travel.present_validation = self._part.validation_state()
         try:
             self._travel.show(self.stepper, stepper_state, replay)
         except (Divergence, ValueError) as error:
@@ -185,7 +197,10 @@ class SteppingController(QObject):
 
     def return_to_present(self) -> None:
         """Back to the latest state after looking at a past iteration."""
+        validation = self._travel.present_validation
         if self._travel.return_to_present(self.stepper):
+            if validation is not None:
+                self._part.set_validation_state(validation)
             self._notice = ""
             self._publish("Back at the latest iteration")
 
@@ -400,3 +415,4 @@ class SteppingController(QObject):
         """Continue a plane too large for one snapshot (the engine state is unchanged)."""
         if self._part.drawing_unfinished and not self.is_running():
             self._publish(None, changed=False)
+

@@ -7,12 +7,12 @@ between would fork the history, so the controller refuses it until one of the tw
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 
 import numpy as np
 
-from engine.files.session import Session
+from engine.files import state as state_codec
+from engine.files.session import SessionCopy
 from engine.training.stepper import Divergence, Stepper
 
 
@@ -21,6 +21,9 @@ class TimeTravel:
 
     def __init__(self) -> None:
         self._present: dict | None = None  # Stepper.get_state() of the latest iteration
+        # The validation measurements as of the latest iteration (History.get_state()), kept
+        # by the controller while the past is shown: showing it measures at the past epoch.
+        self.present_validation: dict | None = None
 
     @property
     def viewing_past(self) -> bool:
@@ -30,12 +33,13 @@ class TimeTravel:
         """The latest state (Stepper.get_state()), also while a past iteration is shown."""
         return self._present if self._present is not None else stepper.get_state()
 
-    def latest_session(self, session: Session) -> Session:
-        """`session` (captured from the stepper) as of the latest iteration: while the past is
+    def latest_copy(self, taken: SessionCopy) -> SessionCopy:
+        """`taken` (copied from the stepper) as of the latest iteration: while the past is
         shown, the latest state is the one a saved session continues from."""
         if self._present is None:
-            return session
-        return dataclasses.replace(session, stepper=copy.deepcopy(self._present))
+            return taken
+        return dataclasses.replace(taken, stepper=state_codec.decode(self._present),
+                                   validation=self.present_validation or taken.validation)
 
     def show(self, stepper: Stepper, stepper_state: dict, replay: int) -> None:
         """Put `stepper` at the iteration `replay` iterations after `stepper_state` (a Stepper
@@ -50,6 +54,7 @@ class TimeTravel:
         except (Divergence, ValueError):
             stepper.set_state(present)
             self._present = None
+            self.present_validation = None
             raise
         self._present = present
 
@@ -59,6 +64,7 @@ class TimeTravel:
             return False
         stepper.set_state(self._present)
         self._present = None
+        self.present_validation = None
         return True
 
     def resume(self) -> bool:
@@ -66,8 +72,10 @@ class TimeTravel:
         if self._present is None:
             return False
         self._present = None
+        self.present_validation = None  # the later measurements go with the later epochs
         return True
 
     def forget(self) -> None:
         """A new trainable or a reset: there is no other present to go back to."""
         self._present = None
+        self.present_validation = None

@@ -34,6 +34,8 @@ class TrainablePart(Protocol):
     def divergence_notice(self, divergence: Divergence) -> str: ...
     def prepare_to_run(self) -> None: ...
     def carry_over(self, previous: TrainablePart, measurements: bool) -> None: ...
+    def validation_state(self) -> dict | None: ...
+    def set_validation_state(self, state: dict) -> None: ...
 
 
 class HandExamplePart:
@@ -65,6 +67,13 @@ class HandExamplePart:
 
     def carry_over(self, previous: TrainablePart, measurements: bool) -> None:
         """Nothing to keep: hand examples are never rebuilt."""
+
+    def validation_state(self) -> None:
+        """Hand examples have no validation set."""
+        return None
+
+    def set_validation_state(self, state: dict) -> None:
+        """Nothing to restore: hand examples have no validation set."""
 
 
 def part_for(trainable: Trainable, stops: StopConditions) -> TrainablePart:

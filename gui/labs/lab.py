@@ -15,16 +15,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Protocol
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from gui.controller.lab_controller import LabController
 from gui.controller.snapshot import Index, Snapshot
+from gui.labs.arrangement import Side, place_sides, room, same_places, size_sides
 from gui.panels.chain_rule_panel import ChainRulePanel
 from gui.panels.controls_panel import ControlsPanel
 from gui.panels.log_panel import LogPanel
 from gui.shell.main_window import MainWindow
+from gui.shell.panel_dock import PanelDock
 
 STATUS_MS = 10_000
 LAB_VIEW_PROPERTY = "labCentralView"  # set on a lab's central view: keep it when swapped out
@@ -82,6 +84,8 @@ class LabBase(QObject):
     """
 
     kind: ClassVar[str]  # the scenario kind it opens; also its docks' objectName prefix
+    # The panels (keys of `docks`) its focus layout shows beside the central view.
+    focus_panels: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, window: MainWindow, builders: Builders, **controller_options: Any):
         """controller_options: the run loop's settings for this lab (see LabController)."""
@@ -95,6 +99,10 @@ class LabBase(QObject):
         # Its own actions by key, and the shared Scenario entries as "scenario_<name>".
         self.actions: dict[str, QAction] = {}
         self._shared_actions: set[QAction] = set()
+        # What arrange_docks last placed, (focus, the arrangement), while the panels are still
+        # where it put them; None once the user or a restored arrangement moved them.
+        self._arranged: tuple[bool, list[Side]] | None = None
+        self._arranging = False
 
     # --- what each lab provides ----------------------------------------------------------------
 
@@ -112,14 +120,57 @@ class LabBase(QObject):
         """Hand a new snapshot to the lab's views."""
         raise NotImplementedError
 
+    def _arrangement(self, room: QSize) -> list[Side]:
+        """Where the panels go by default in a window with `room` (its size at normal text)."""
+        raise NotImplementedError
+
+    # --- the panels' places ---------------------------------------------------------------------
+
+    def arrange_docks(self, focus: bool = False) -> None:
+        """Every panel of this lab docked in its default place for the window's size and
+        text size; `focus`: only the lab's `focus_panels` shown, the rest closed."""
+        self._arranging = True
+        try:
+            for dock in self.docks.values():
+                dock.setFloating(False)
+                self.window.removeDockWidget(dock)
+            sides = self._arrangement(room(self.window))
+            place_sides(self.window, sides)
+            for key, dock in self.docks.items():
+                dock.setVisible(self.active and (not focus or key in self.focus_panels))
+            size_sides(self.window, sides)
+        finally:
+            self._arranging = False
+        self._arranged = (focus, sides)
+
+    def fit_room(self) -> None:
+        """The window has a new size: panels still in a default arrangement are arranged
+        again if the room now calls for another (more tabs in less room, fewer in more);
+        panels the user placed, or a remembered arrangement, stay where they are."""
+        if self._arranged is None:
+            return
+        focus, sides = self._arranged
+        if not same_places(sides, self._arrangement(room(self.window))):
+            self.arrange_docks(focus)
+
+    def forget_arrangement(self) -> None:
+        """The panels are no longer where a default arrangement put them."""
+        self._arranged = None
+
+    def _on_dock_moved(self) -> None:
+        if not self._arranging:
+            self.forget_arrangement()
+
     # --- assembly ------------------------------------------------------------------------------
 
     def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea,
               tabify_with: QDockWidget | None = None) -> QDockWidget:
         """A panel in a dock of the window, remembered in `docks` under `key`."""
-        dock = QDockWidget(title, self.window)
+        dock = PanelDock(title, self.window)
         dock.setObjectName(f"{self.kind}_{key}_dock")
         dock.setWidget(widget)
+        dock.dockLocationChanged.connect(self._on_dock_moved)
+        dock.topLevelChanged.connect(self._on_dock_moved)
         self.window.add_dock(dock, area, tabify_with)
         self.docks[key] = dock
         return dock

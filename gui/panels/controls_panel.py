@@ -77,12 +77,9 @@ class ControlsPanel(QWidget):
         super().__init__(parent)
         self._make_buttons()
         self._make_labels()
-        layout = self._lay_out()
-        # Room for everything, the three-line divergence notice and its restore button
-        # included, so the dock never squeezes the buttons when they appear.
-        self.setMinimumHeight(layout.sizeHint().height()
-                              + 4 * self.fontMetrics().lineSpacing()
-                              + self.restore_button.sizeHint().height())
+        # When the divergence notice and its restore button appear, the panel grows inside
+        # its dock's scroll area (gui.shell.panel_scroll): the buttons are never squeezed.
+        self._lay_out()
         self._connect()
 
     def _make_buttons(self) -> None:

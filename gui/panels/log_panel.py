@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHeaderView,
+    QLabel,
     QStyle,
     QTableView,
     QVBoxLayout,
@@ -165,8 +166,14 @@ class LogPanel(QWidget):
         select_all = self._view_action("Select &all lines", QKeySequence.StandardKey.SelectAll)
         select_all.triggered.connect(self.view.selectAll)
         self._lines: tuple[str, ...] = ()
+        # A long run prints more lines than are kept (engine/limits.py PRINTED_LINES): say so.
+        self.dropped = QLabel()
+        self.dropped.setTextFormat(Qt.TextFormat.PlainText)
+        self.dropped.setWordWrap(True)
+        self.dropped.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.dropped)
         layout.addWidget(self.view)
 
     def _view_action(self, text: str, keys: QKeySequence.StandardKey) -> QAction:
@@ -183,8 +190,17 @@ class LogPanel(QWidget):
         self.view.viewport().update()
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
-        """Show the snapshot's printed lines."""
+        """Show the snapshot's printed lines, and how many earlier ones are not kept."""
         self.set_lines(snapshot.log_lines)
+        self.show_dropped(snapshot.lines_printed - len(snapshot.log_lines),
+                          len(snapshot.log_lines))
+
+    def show_dropped(self, dropped: int, kept: int) -> None:
+        """Say that the first `dropped` printed lines are no longer kept (none: say nothing)."""
+        self.dropped.setVisible(dropped > 0)
+        if dropped > 0:
+            self.dropped.setText(f"The first {dropped:,} printed lines are not kept; "
+                                 f"the latest {kept:,} are shown.")
 
     def set_lines(self, lines: tuple[str, ...]) -> None:
         lines = tuple(lines)

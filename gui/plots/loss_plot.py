@@ -45,7 +45,8 @@ class LossPlot(QWidget):
         self.log_box = QCheckBox("log scale")
         self.summary = QLabel("no iteration completed yet")
         self._losses = np.zeros(0)
-        self._throttle = Throttle(self.set_losses, self)
+        self._iterations = np.zeros(0)  # the iteration after which each loss was recorded
+        self._throttle = Throttle(lambda pair: self.set_losses(*pair), self)
 
         header = QHBoxLayout()
         header.addWidget(self.summary, 1)
@@ -59,16 +60,21 @@ class LossPlot(QWidget):
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         """Show the losses of the completed iterations (ten times a second while running)."""
-        self._throttle.submit(snapshot.losses, snapshot.running)
+        self._throttle.submit((snapshot.losses, snapshot.loss_iterations), snapshot.running)
 
-    def set_losses(self, losses: np.ndarray) -> None:
+    def set_losses(self, losses: np.ndarray, iterations: np.ndarray | None = None) -> None:
+        """losses: (n,) of completed iterations; iterations: (n,) the iteration each was
+        computed in (a long run keeps a thinned record of older ones), by default 0..n-1."""
         losses = np.asarray(losses, dtype=float)
-        if losses.shape == self._losses.shape and np.array_equal(losses, self._losses):
+        iterations = np.arange(len(losses), dtype=float) if iterations is None else \
+            np.asarray(iterations, dtype=float)
+        if losses.shape == self._losses.shape and np.array_equal(losses, self._losses) and \
+                np.array_equal(iterations, self._iterations):
             return
-        self._losses = losses
+        self._losses, self._iterations = losses, iterations
         self._draw()
         if len(losses):
-            self.summary.setText(f"iteration {len(losses)}: loss {losses[-1]:.6g}")
+            self.summary.setText(f"iteration {iterations[-1] + 1:.0f}: loss {losses[-1]:.6g}")
         else:
             self.summary.setText("no iteration completed yet")
 
@@ -84,7 +90,7 @@ class LossPlot(QWidget):
 
     def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
         """The (iterations, losses) behind the curve, as the learner sees them."""
-        return np.arange(1, len(self._losses) + 1, dtype=float), self._losses.copy()
+        return self._iterations + 1, self._losses.copy()
 
     def _draw(self) -> None:
         log = self.log_box.isChecked()

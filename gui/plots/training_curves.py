@@ -4,7 +4,10 @@ Training is solid, validation dashed, so the two stay apart without relying on c
 the mouse over any of the plots puts a vertical line at that epoch in all three and reads out
 every value there. However long the run, each curve draws about two points per pixel column (the
 lowest and the highest value that column covers), so a redraw costs what the screen can show,
-not what the run has done, and every spike the run had is still drawn to its full height.
+not what the run has done, and every spike the run had is still drawn to its full height. The
+columns are cut by epoch, not by point: a long run's history keeps every recent epoch and a
+thinned record of older ones (engine/training/history.py), its points unevenly spaced, and the
+validation set is measured at epochs of its own.
 """
 
 from __future__ import annotations
@@ -27,6 +30,25 @@ TRAINING_COLOR = CLASS_COLORS_HEX[0]
 VALIDATION_COLOR = CLASS_COLORS_HEX[1]
 LEARNING_RATE_COLOR = CLASS_COLORS_HEX[2]
 PLOT_NAMES = ("loss", "accuracy", "learning rate")
+
+
+def peak_indices_by_x(xs: np.ndarray, values: np.ndarray, columns: int) -> np.ndarray:
+    """Indices into `values` (n,), at increasing `xs` (n,), that draw like all of them in
+    `columns` pixel columns spanning xs[0]..xs[-1]: the first and last, and in each column
+    its lowest and highest, in their order. At most 2 * columns + 2 indices; every index when
+    there are no more than 2 * columns values."""
+    length = len(xs)
+    columns = max(1, int(columns))
+    if length <= 2 * columns:
+        return np.arange(length)
+    span = float(xs[-1] - xs[0]) or 1.0
+    cut = np.minimum(((xs - xs[0]) * (columns / span)).astype(np.int64), columns - 1)
+    starts = np.flatnonzero(np.r_[True, cut[1:] != cut[:-1]])
+    ordered = np.where(np.isnan(values), np.inf, values)
+    lowest = np.lexsort((ordered, cut))[starts]
+    ordered = np.where(np.isnan(values), -np.inf, values)
+    highest = np.lexsort((-ordered, cut))[starts]
+    return np.unique(np.concatenate([lowest, highest, [0, length - 1]]))
 
 
 def peak_indices(values: np.ndarray, columns: int) -> np.ndarray:
@@ -86,6 +108,7 @@ class TrainingCurves(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._history = {name: np.zeros(0) for name in _SERIES}
+        self._history["val_epochs"] = np.zeros(0)
         self._pixels_per_epoch = 0.0  # the resolution the curves were last reduced to
         self._make_plots(current_theme())
         self.graphics.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
@@ -94,7 +117,7 @@ class TrainingCurves(QWidget):
         view_box.sigResized.connect(self._on_view_range_changed)
         self.graphics.mouse_left.connect(self._show_latest)
 
-        self.readout = QLabel()
+        self.readout = QLabel(wordWrap=True)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Room for both lines from the start, so the plots do not jump when the first epoch lands.
         self.readout.setMinimumHeight(2 * self.readout.fontMetrics().lineSpacing() + 4)
@@ -114,7 +137,7 @@ class TrainingCurves(QWidget):
         """The three plots on one canvas, their curves, legend and epoch cursors."""
         self.graphics = _PlotStack()
         self.graphics.setBackground(theme.panel)
-        self.graphics.setMinimumSize(300, 300)
+        self.graphics.setMinimumSize(240, 200)
         self.loss_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": _LossAxis("left")})
         self.accuracy_plot = self.graphics.addPlot(row=1, col=0,
                                                    axisItems={"left": ReadableAxis("left")})
@@ -181,25 +204,30 @@ class TrainingCurves(QWidget):
         val_loss: np.ndarray | None = None,
         val_accuracy: np.ndarray | None = None,
         learning_rate: np.ndarray | None = None,
+        val_epochs: np.ndarray | None = None,
     ) -> None:
-        """Show the run so far: every argument (n_epochs,); validation entries may be NaN."""
+        """Show the run so far: loss, accuracy and learning_rate at `epochs` (n,), increasing;
+        val_loss and val_accuracy at `val_epochs` (m,) (by default `epochs`); validation
+        entries may be NaN."""
         epochs = np.asarray(epochs, dtype=np.float64)
-        missing = np.full(len(epochs), np.nan)
+        val_epochs = epochs if val_epochs is None else np.asarray(val_epochs, dtype=np.float64)
         given = {
-            "epochs": epochs,
-            "loss": loss,
-            "accuracy": accuracy,
-            "val_loss": missing if val_loss is None else val_loss,
-            "val_accuracy": missing if val_accuracy is None else val_accuracy,
-            "learning_rate": missing if learning_rate is None else learning_rate,
+            "epochs": (epochs, epochs),
+            "loss": (loss, epochs),
+            "accuracy": (accuracy, epochs),
+            "val_epochs": (val_epochs, val_epochs),
+            "val_loss": (val_loss, val_epochs),
+            "val_accuracy": (val_accuracy, val_epochs),
+            "learning_rate": (learning_rate, epochs),
         }
         arrays = {}
-        for name, values in given.items():
-            values = np.asarray(values, dtype=np.float64)
-            if values.shape != epochs.shape:
-                raise ValueError(f"{name} has shape {values.shape}, epochs {epochs.shape}")
+        for name, (values, along) in given.items():
+            values = np.full(len(along), np.nan) if values is None else \
+                np.asarray(values, dtype=np.float64)
+            if values.shape != along.shape:
+                raise ValueError(f"{name} has shape {values.shape}, its epochs {along.shape}")
             arrays[name] = values
-        if all(_same(arrays[name], self._history[name]) for name in _SERIES):
+        if all(_same(arrays[name], self._history[name]) for name in arrays):
             return  # an edit inside an epoch, a repeated snapshot: nothing to redraw
         self._history = arrays
         self._draw()
@@ -227,23 +255,27 @@ class TrainingCurves(QWidget):
         if len(epochs) == 0:
             return "No epochs yet."
         i = int(np.argmin(np.abs(epochs - epoch)))
-        values = {name: series[i] for name, series in self._history.items()}
+        values = {name: self._history[name][i] for name in ("epochs", "loss", "accuracy",
+                                                              "learning_rate")}
+        shown = values["epochs"]
         return (
-            f"epoch {values['epochs']:.0f}, learning rate {_fmt(values['learning_rate'])}\n"
-            f"loss {_fmt(values['loss'])} (validation {self._validation_at('val_loss', i)}), "
+            f"epoch {shown:.0f}, learning rate {_fmt(values['learning_rate'])}\n"
+            f"loss {_fmt(values['loss'])} (validation {self._validation_at('val_loss', shown)}), "
             f"accuracy {_fmt(values['accuracy'], 3)} "
-            f"(validation {self._validation_at('val_accuracy', i, 3)})"
+            f"(validation {self._validation_at('val_accuracy', shown, 3)})"
         )
 
-    def _validation_at(self, name: str, i: int, digits: int = 4) -> str:
-        """The latest validation value measured at or before index i, with its epoch if older
+    def _validation_at(self, name: str, epoch: float, digits: int = 4) -> str:
+        """The latest validation value measured at or before `epoch`, with its epoch if older
         (the controller may measure the validation set only every few epochs)."""
-        measured = np.flatnonzero(np.isfinite(self._history[name][: i + 1]))
+        epochs = self._history["val_epochs"]
+        upto = int(np.searchsorted(epochs, epoch, side="right"))
+        measured = np.flatnonzero(np.isfinite(self._history[name][:upto]))
         if len(measured) == 0:
             return "–"
         j = measured[-1]
         text = _fmt(self._history[name][j], digits)
-        return text if j == i else f"{text} at epoch {self._history['epochs'][j]:.0f}"
+        return text if epochs[j] == epoch else f"{text} at epoch {epochs[j]:.0f}"
 
     def _curve(self, plot, color: str, name: str | None = None, dashed: bool = False):
         style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
@@ -252,20 +284,21 @@ class TrainingCurves(QWidget):
         return curve
 
     def _draw(self) -> None:
-        epochs = self._history["epochs"]
-        short = count_range(self.loss_plot, epochs)
+        short = count_range(self.loss_plot, self._history["epochs"])
         if self._short_run and not short:
             self.loss_plot.enableAutoRange(axis="x")  # the run outgrew the first epochs
         self._short_run = short
         self._pixels_per_epoch = self._resolution()
         for name, curve in self.curves.items():
+            epochs = self._history["val_epochs" if name.startswith("val_") else "epochs"]
             # Only measured values, so a validation set checked every k epochs still draws a line.
             measured = np.flatnonzero(np.isfinite(self._history[name]))
             xs, ys = epochs[measured], self._history[name][measured]
             if len(xs) > 1 and self._pixels_per_epoch > 0:
-                keep = peak_indices(ys, math.ceil((xs[-1] - xs[0]) * self._pixels_per_epoch))
+                columns = math.ceil((xs[-1] - xs[0]) * self._pixels_per_epoch)
             else:
-                keep = peak_indices(ys, MAX_DRAWN_POINTS // 2)
+                columns = MAX_DRAWN_POINTS // 2
+            keep = peak_indices_by_x(xs, ys, columns)
             curve.setData(xs[keep], ys[keep])
         rates = self._history["learning_rate"]
         if np.isfinite(rates).any():

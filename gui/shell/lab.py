@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDockWidget
+
     from gui.controller.lab_controller import LabController
 
 
@@ -21,6 +23,10 @@ class Lab(Protocol):
     kind: str
     # The only object that changes the lab's engine state; sessions and tools go through it.
     controller: LabController
+    # Its panels by key ("controls", "chain_rule", ...), each in a dock of the window.
+    docks: Mapping[str, QDockWidget]
+    # The keys of the panels its focus layout shows beside the central view.
+    focus_panels: tuple[str, ...]
 
     @property
     def active(self) -> bool:
@@ -34,6 +40,18 @@ class Lab(Protocol):
 
     def deactivate(self) -> None:
         """Pause, and hide the panels and free the keys (the window calls it)."""
+
+    def arrange_docks(self, focus: bool = False) -> None:
+        """Its panels in their default places for the window's size and text size (`focus`:
+        only the focus panels shown)."""
+
+    def fit_room(self) -> None:
+        """The window was resized: a default arrangement is made again if the new size calls
+        for another one (an arrangement the user made is left alone)."""
+
+    def forget_arrangement(self) -> None:
+        """Its panels were put somewhere else than its default places (a remembered or named
+        arrangement): resizing the window leaves them there."""
 
     def view_settings(self) -> dict[str, Any]:
         """What the lab's views show that the engine does not hold (a session keeps it)."""

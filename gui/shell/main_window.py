@@ -13,13 +13,16 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
 from gui import APP_NAME, RESOURCES
 from gui.shell.about import AboutDialog, ShortcutsDialog, plain_text
 from gui.shell.lab import Lab
+from gui.shell.layouts import DEFAULT, WindowLayouts
+from gui.shell.panel_dock import PanelScroll
+from gui.shell.screen_fit import fit_to_screen
 from gui.shell.settings import restore_window_layout, save_window_layout
 from gui.shell.window_title import WindowTitle
 
@@ -27,6 +30,7 @@ if TYPE_CHECKING:
     from gui.tutorial.tools import TutorialTools
 
 DEFAULT_SIZE = (1600, 1000)
+RESIZE_SETTLE_MS = 50  # a resize being dragged re-arranges the panels once it pauses
 
 
 def app_icon() -> QIcon:
@@ -57,6 +61,13 @@ class MainWindow(QMainWindow):
         self._active_lab: Lab | None = None
         self._scenario_actions: dict[str, QAction] = {}
         self.title = WindowTitle(self)
+        self.layouts = WindowLayouts(self, settings)
+        # Whether closing writes the size and the arrangements to the settings: not after a
+        # start whose command line chose them for one run (--size, --large-text).
+        self.remembers_layout = settings is not None
+        # Whether the window keeps itself on its screen (the app's window does; a screenshot's
+        # or a test's may be larger than the offscreen platform's screen).
+        self.keeps_on_screen = False
         # File > Export, Record, Tools > Record actions, View > Presentation mode...: set once
         # by gui.shell.app.build_window (a bare window, as in a panel's test, has none).
         self.tools: TutorialTools | None = None
@@ -71,6 +82,11 @@ class MainWindow(QMainWindow):
         # Side panels run the full height; a bottom panel sits under the central view only.
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        # The active lab's panels fit the new size once a resize pauses (Lab.fit_room).
+        self._resize_timer = QTimer(self)
+        self._resize_timer.setSingleShot(True)
+        self._resize_timer.setInterval(RESIZE_SETTLE_MS)
+        self._resize_timer.timeout.connect(self._on_resize_timer_timeout)
         self.resize(*DEFAULT_SIZE)
         self._build_menus()
         self.statusBar().showMessage("Ready")
@@ -106,7 +122,10 @@ class MainWindow(QMainWindow):
         Its show/hide toggle joins View > Panels. The dock needs an objectName for the layout
         to be remembered; one is derived from its title when missing. A panel added after the
         remembered layout was restored (a lab opened later) goes where the user last had it.
+        The panel goes into a PanelScroll, so it scrolls rather than widen the window.
         """
+        if dock.widget() is not None and not isinstance(dock.widget(), PanelScroll):
+            dock.setWidget(PanelScroll(dock.widget()))
         if not dock.objectName():
             dock.setObjectName(plain_text(dock.windowTitle()).lower().replace(" ", "_") + "_dock")
         if not self.restoreDockWidget(dock):
@@ -135,9 +154,16 @@ class MainWindow(QMainWindow):
         """Give the window to `lab`: the lab that had it steps aside first (it no longer counts
         as active while it pauses), then `lab` shows its view, panels and keys."""
         previous, self._active_lab = self._active_lab, lab
-        if previous is not None and previous is not lab:
-            previous.deactivate()
-        lab.activate()
+        if previous is not lab:
+            if previous is not None:
+                self.layouts.lab_leaving(previous)
+                previous.deactivate()
+            lab.activate()
+            self.layouts.lab_arriving(lab)
+        else:
+            lab.activate()
+        if self.keeps_on_screen:
+            fit_to_screen(self)
         self.lab_activated.emit(lab)
 
     def scenario_actions(self, titles: Mapping[str, str]) -> dict[str, QAction]:
@@ -164,14 +190,22 @@ class MainWindow(QMainWindow):
             previous.deleteLater()
 
     def restore_layout(self) -> bool:
-        """Apply the geometry and dock arrangement remembered from the last run, if any."""
-        return self._settings is not None and restore_window_layout(self, self._settings)
+        """Apply the geometry and dock arrangement remembered from the last run, if any (each
+        lab's own arrangement is put back when it takes the window: WindowLayouts)."""
+        restored = self._settings is not None and restore_window_layout(self, self._settings)
+        if self.keeps_on_screen:
+            fit_to_screen(self)
+        return restored
 
     def reset_layout(self) -> None:
-        """Every panel back in its first place, docked and visible.
+        """Every panel back in its first place, docked and visible: the active lab's default
+        arrangement for the window's size.
 
         Panels whose View > Panels entry is hidden (those of a lab not in use) stay hidden.
         """
+        if self._active_lab is not None:
+            self.layouts.show_named(self._active_lab, DEFAULT)
+            return
         for dock, _, _ in self._docks:
             dock.setFloating(False)
             self.removeDockWidget(dock)
@@ -191,8 +225,17 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._resize_timer.start()
+
+    def _on_resize_timer_timeout(self) -> None:
+        if self._active_lab is not None:
+            self._active_lab.fit_room()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self._settings is not None:
+        if self._settings is not None and self.remembers_layout:
+            self.layouts.remember(self._active_lab)
             save_window_layout(self, self._settings)
         super().closeEvent(event)
 

@@ -50,8 +50,11 @@ class WindowSizeError(ValueError):
     """The window cannot be laid out at the asked size (its panels need more room)."""
 
 
-def save_screenshot(window: QWidget, path: str | Path, size: tuple[int, int]) -> None:
-    """Show `window` at `size` (width, height) and write exactly that many pixels to `path`.
+def save_screenshot(window: QWidget, path: str | Path, size: tuple[int, int],
+                    device_pixels: bool = False) -> None:
+    """Show `window` at `size` (width, height) and write exactly that many pixels to `path`;
+    `device_pixels`: that many times the screen's device pixel ratio (2 on a HiDPI screen, or
+    with QT_SCALE_FACTOR=2), every pixel drawn at that resolution.
 
     Raises WindowSizeError rather than squeeze a larger window into the asked pixels, and
     FileWriteError (the file there untouched) if the PNG cannot be written.
@@ -66,11 +69,14 @@ def save_screenshot(window: QWidget, path: str | Path, size: tuple[int, int]) ->
             f"its panels need at least {least.width()}x{least.height()}"
         )
     image = window.grab().toImage()
-    if (image.width(), image.height()) != size:
+    ratio = window.devicePixelRatioF() if device_pixels else 1.0
+    pixels = (round(size[0] * ratio), round(size[1] * ratio))
+    if (image.width(), image.height()) != pixels:
         # A high-DPI screen grabs at its device pixel ratio; the caller asked for pixels.
         image = image.scaled(
-            *size,
+            *pixels,
             Qt.AspectRatioMode.IgnoreAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
         )
+    image.setDevicePixelRatio(1.0)
     write_atomically(path, png_bytes(image))

@@ -15,8 +15,9 @@ SETTINGS_ENV = "BACKPROP_PLAYGROUND_SETTINGS"
 ORGANIZATION = "Backprop Playground"
 GEOMETRY_KEY = "window/geometry"
 STATE_KEY = "window/state"
-# Bump when the set of docks changes so an old saved layout is ignored rather than misapplied.
-LAYOUT_VERSION = 1
+# Bump when the set of docks changes so an old saved layout is ignored rather than misapplied
+# (2: panels scroll inside their docks, and each lab keeps its own arrangement).
+LAYOUT_VERSION = 2
 
 
 def open_settings() -> QSettings:

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui import APP_NAME
-from gui.shell.theme import Theme, current_theme
+from gui.shell.theme import Theme, current_theme, text_scale
 
 TAGLINE = (
     "Learn backpropagation by touching it: the networks of “Neural Networks from Scratch”, "
@@ -27,18 +27,19 @@ KIND_SUMMARIES = {
 }
 
 
-def style_sheet(theme: Theme) -> str:
-    """Card-like scenario buttons in the theme's colours."""
+def style_sheet(theme: Theme, scale: float = 1.0) -> str:
+    """Card-like scenario buttons in the theme's colours, the headings' sizes for the text
+    scale `scale`."""
     return f"""
-        #startTitle {{ font-size: 26pt; font-weight: 600; color: {theme.text}; }}
-        #startTagline {{ font-size: 12pt; color: {theme.muted_text}; }}
-        #startHeading {{ font-size: 11pt; font-weight: 600; color: {theme.text}; }}
+        #startTitle {{ font-size: {26 * scale:g}pt; font-weight: 600; color: {theme.text}; }}
+        #startTagline {{ font-size: {12 * scale:g}pt; color: {theme.muted_text}; }}
+        #startHeading {{ font-size: {11 * scale:g}pt; font-weight: 600; color: {theme.text}; }}
         #startHint {{ color: {theme.muted_text}; }}
         QPushButton[scenarioCard="true"] {{
             background: {theme.panel}; border: 1px solid {theme.border}; border-radius: 8px;
         }}
         QPushButton[scenarioCard="true"] #cardTitle {{
-            font-size: 12pt; font-weight: 600; color: {theme.text};
+            font-size: {12 * scale:g}pt; font-weight: 600; color: {theme.text};
         }}
         QPushButton[scenarioCard="true"] #cardSummary {{ color: {theme.muted_text}; }}
         QPushButton[scenarioCard="true"]:hover, QPushButton[scenarioCard="true"]:focus {{
@@ -71,7 +72,7 @@ class StartPage(QWidget):
         # The page takes the first focus, so no card looks chosen before the user picks;
         # Tab still walks the cards.
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setStyleSheet(style_sheet(current_theme()))
+        self.setStyleSheet(style_sheet(current_theme(), text_scale()))
         self.buttons: dict[str, QPushButton] = {}
         self._group = QButtonGroup(self)
         column = QVBoxLayout()
@@ -100,6 +101,14 @@ class StartPage(QWidget):
         outer.addStretch(1)
         outer.addLayout(row)
         outer.addStretch(2)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The application's text size changed: the headings' sizes follow."""
+        if event.type() == QEvent.Type.FontChange:
+            sheet = style_sheet(current_theme(), text_scale())
+            if sheet != self.styleSheet():
+                self.setStyleSheet(sheet)
+        super().changeEvent(event)
 
     def set_current(self, name: str) -> None:
         """Mark the scenario that is loaded, without emitting `scenario_chosen`."""

@@ -1,18 +1,21 @@
 """Colours and type sizes shared by every view, in a light and a dark variant.
 
 One place decides the colours so that a weight is the same blue in the table, the diagram and
-the plots, and so that a teacher can switch to large type for a screen recording in one call.
-The palette is Okabe and Ito's, which stays distinguishable for colour-blind viewers.
+the plots, and one number the size of all text (the text scale: 1 is normal, large text and
+presentation mode are 1.25, View > Zoom steps through the rest), so that a teacher can switch to
+large type for a screen recording in one call. The palette is Okabe and Ito's, which stays
+distinguishable for colour-blind viewers.
 """
 
 import sys
 from dataclasses import dataclass
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-BASE_POINT_SIZE = 10.0
-PRESENTATION_SCALE = 1.25
+BASE_POINT_SIZE = 10.0  # the application's text at a text scale of 1
+LARGE_TEXT_SCALE = 1.25  # large text and presentation mode: all text a quarter larger
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ DARK = Theme(
 )
 
 _current = LIGHT
+_chosen_scale = 1.0  # the text scale chosen for the app (the font differs while a lab is built)
 
 
 def current_theme() -> Theme:
@@ -92,15 +96,41 @@ def palette(theme: Theme) -> QPalette:
     return result
 
 
-def apply_theme(app: QApplication, theme: Theme = LIGHT, presentation: bool = False) -> None:
-    """Style the whole application; `presentation` enlarges all type for screen recordings."""
+def text_scale(app: QApplication | None = None) -> float:
+    """How much larger than normal the application's text is (1.25 for large text)."""
+    app = app or QApplication.instance()
+    return round(app.font().pointSizeF() / BASE_POINT_SIZE, 4)
+
+
+def chosen_text_scale() -> float:
+    """The text scale chosen for the app, also while a lab is being built at scale 1."""
+    return _chosen_scale
+
+
+def set_application_text_scale(app: QApplication, scale: float, chosen: bool = True) -> None:
+    """All text that follows the application's font `scale` times its normal size (the text
+    of widgets with a size of their own is gui.shell.text_size's to scale); `chosen`: this is
+    the scale chosen for the app, not one for a moment."""
+    global _chosen_scale
+    if chosen:
+        _chosen_scale = scale
+    if app.font().pointSizeF() != BASE_POINT_SIZE * scale:
+        font = QFont(app.font())
+        font.setPointSizeF(BASE_POINT_SIZE * scale)
+        app.setFont(font)
+        # Qt tells the widgets later, in posted events: now, so that sizes measured next
+        # (a lab arranging its panels) are the new ones.
+        app.sendPostedEvents(None, QEvent.Type.ApplicationFontChange)
+
+
+def apply_theme(app: QApplication, theme: Theme = LIGHT, scale: float = 1.0) -> None:
+    """Style the whole application in `theme`, its text at `scale`."""
     global _current
     _current = theme
-    app.setStyle("Fusion")
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")  # (setting it again would restyle every widget for nothing)
     app.setPalette(palette(theme))
-    font = QFont(app.font())
-    font.setPointSizeF(BASE_POINT_SIZE * (PRESENTATION_SCALE if presentation else 1.0))
-    app.setFont(font)
+    set_application_text_scale(app, scale)
     # pyqtgraph takes a quarter of a second to import; the start page needs none of it, so
     # plots are themed here only if it is loaded already, otherwise by apply_plot_theme().
     if "pyqtgraph" in sys.modules:

@@ -1,11 +1,12 @@
-"""View > Presentation mode and View > Dark theme, remembered between runs; and the keys.
+"""View > Presentation mode, Full screen and Dark theme, remembered between runs; and the keys.
 
-Presentation mode is for a screen recording or a projector: every text a quarter larger (the
-theme's large text), plot lines twice as thick and markers half as big again, axis text the size
-of the rest. Both toggles act on a window that is already built: Qt widgets follow the
-application's font and palette, and the plots, which took their colours and widths when they
-were made, are walked and restyled here (their first widths and sizes are kept on each item, so
-toggling never compounds).
+Presentation mode is for a screen recording or a projector: the text at the large-text point of
+the zoom scale (gui.tutorial.text_zoom), plot lines twice as thick and markers half as big
+again. Turned off, the text goes back to the size it had, so every font is exactly what it was.
+Full screen (F11) is its companion for a projector. Both toggles act on a window that is already
+built: Qt widgets follow the application's font and palette, and the plots are restyled by
+gui.tutorial.plot_style. Only what the user switches is remembered: `--dark` and
+`--large-text` are for the run they start.
 
 The window's panel toggles and scenario entries get their keys here too (Alt+1.. for the panels
 on screen, Ctrl+1.. for the scenarios), so every action in the menus has a keyboard shortcut and
@@ -14,174 +15,93 @@ Help > Keyboard shortcuts lists it.
 
 from __future__ import annotations
 
-import sys
-from dataclasses import fields
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSettings, QSignalBlocker, QTimer
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPen
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow
 
-from gui.shell.theme import BASE_POINT_SIZE, DARK, LIGHT, Theme, apply_theme, current_theme
+from gui.shell.theme import DARK, LARGE_TEXT_SCALE, LIGHT, apply_theme, current_theme, text_scale
+from gui.tutorial.plot_style import colour_map, style_plots
+from gui.tutorial.text_zoom import TextZoom
 
 PRESENTATION_KEY = "view/presentation"
 DARK_KEY = "view/dark"
-LINE_SCALE = 2.0
-MARKER_SCALE = 1.5
-_BASE = "_presentation_base"  # attribute on a plot item: its widths and sizes before scaling
-
-
-def presentation_on(app: QApplication | None = None) -> bool:
-    """Whether the application's type is the enlarged one."""
-    app = app or QApplication.instance()
-    return app.font().pointSizeF() > BASE_POINT_SIZE + 0.01
-
-
-def _colour_map(old: Theme, new: Theme) -> dict[str, QColor]:
-    """Each colour of `old` (by #rrggbb) to the colour of the same role in `new`."""
-    result = {}
-    for field in fields(Theme):
-        before, after = getattr(old, field.name), getattr(new, field.name)
-        if isinstance(before, str) and before.startswith("#"):
-            result.setdefault(QColor(before).name(), QColor(after))
-    return result
-
-
-def _recolour(pen_or_brush, colours: dict[str, QColor]):
-    """The pen or brush with its colour swapped for the new theme's, if it is a theme colour."""
-    colour = pen_or_brush.color()
-    swapped = colours.get(colour.name())
-    if swapped is None:
-        return pen_or_brush
-    swapped = QColor(swapped)
-    swapped.setAlpha(colour.alpha())
-    result = type(pen_or_brush)(pen_or_brush)
-    result.setColor(swapped)
-    return result
-
-
-def style_plots(window: QMainWindow, presentation: bool, colours: dict[str, QColor]) -> None:
-    """Restyle every pyqtgraph plot in `window`: widths and sizes for `presentation`, and
-    theme colours through `colours` (old #rrggbb -> new colour)."""
-    if "pyqtgraph" not in sys.modules:
-        return  # no lab yet: its plots will be built in the current theme
-    import pyqtgraph as pg
-
-    theme = current_theme()
-    line, marker = (LINE_SCALE, MARKER_SCALE) if presentation else (1.0, 1.0)
-    font = QFont(QApplication.instance().font())
-    for view in window.findChildren(pg.GraphicsView):
-        view.setBackground(theme.panel)
-        for item in view.scene().items():
-            if isinstance(item, pg.PlotDataItem):
-                _style_curve(item, line, marker, colours)
-            elif isinstance(item, pg.ScatterPlotItem) and not isinstance(
-                    item.parentItem(), pg.PlotDataItem):
-                _style_scatter(item, marker, colours)
-            elif isinstance(item, pg.AxisItem):
-                _style_axis(item, font, theme)
-            elif isinstance(item, pg.LegendItem):
-                item.setBrush(_recolour(pg.mkBrush(item.opts["brush"]), colours))
-                item.setLabelTextColor(theme.text)
-                for _sample, label in item.items:  # existing labels keep their colour
-                    label.setText(label.text, color=theme.text)
-
-
-def _base(item, **now: float) -> dict[str, float]:
-    """The item's first widths and sizes, remembered the first time it is styled."""
-    if not hasattr(item, _BASE):
-        setattr(item, _BASE, now)
-    return getattr(item, _BASE)
-
-
-def _style_curve(item, line: float, marker: float, colours: dict[str, QColor]) -> None:
-    import pyqtgraph as pg
-
-    pen = pg.mkPen(item.opts["pen"])
-    size = item.opts.get("symbolSize") or 0
-    base = _base(item, width=pen.widthF(), size=float(size))
-    pen = _recolour(pen, colours)
-    if base["width"] > 0:
-        pen.setWidthF(base["width"] * line)
-    item.setPen(pen)
-    if item.opts.get("symbol") is not None and base["size"]:
-        item.setSymbolSize(base["size"] * marker)
-    if item.opts.get("symbolBrush") is not None:
-        item.setSymbolBrush(_recolour(pg.mkBrush(item.opts["symbolBrush"]), colours))
-
-
-def _style_scatter(item, marker: float, colours: dict[str, QColor]) -> None:
-    import pyqtgraph as pg
-
-    base = _base(item, size=float(item.opts["size"]))
-    item.setSize(base["size"] * marker)
-    item.setPen(_recolour(pg.mkPen(item.opts["pen"]), colours), update=False)
-    item.setBrush(_recolour(pg.mkBrush(item.opts["brush"]), colours))
-
-
-def _style_axis(axis, font: QFont, theme: Theme) -> None:
-    # An axis given a fixed breadth for its labels grows with the type, or its text is cut.
-    base = _base(axis, width=axis.fixedWidth or 0, height=axis.fixedHeight or 0)
-    scale = font.pointSizeF() / BASE_POINT_SIZE
-    if base["width"]:
-        axis.setWidth(round(base["width"] * scale))
-    if base["height"]:
-        axis.setHeight(round(base["height"] * scale))
-    axis.setTickFont(font)
-    axis.setPen(QPen(QColor(theme.text)))
-    axis.setTextPen(QPen(QColor(theme.text)))
-    if axis.labelText:
-        # Labels keep their size: stacked short plots have no room for longer rotated ones.
-        axis.labelStyle = {**axis.labelStyle, "color": theme.text}
-        axis._updateLabel()  # pyqtgraph's way to re-render a label with a new style
 
 
 class ViewToggles(QObject):
-    """View > Presentation mode and View > Dark theme for one window, kept in `settings`."""
+    """View > Presentation mode, Full screen and Dark theme for one window, kept in `settings`."""
 
-    def __init__(self, window: QMainWindow, settings: QSettings | None = None):
+    def __init__(self, window: QMainWindow, zoom: TextZoom, settings: QSettings | None = None):
         super().__init__(window)
         self.window = window
+        self.zoom = zoom
         self.settings = settings
+        self._scale_before: float | None = None  # the text scale presentation mode replaced
+        self._layout_before = None  # and the arrangement of panels (WindowLayouts.keep)
         self.presentation = self._toggle("&Presentation mode", "Ctrl+Shift+P",
-                                         self.set_presentation)
-        self.dark = self._toggle("&Dark theme", "Ctrl+Shift+D", self.set_dark)
-        self._sync_checks()
+                                         self._on_presentation_toggled)
+        self.full_screen = self._toggle("&Full screen", "F11", self._on_full_screen_toggled)
+        self.dark = self._toggle("&Dark theme", "Ctrl+Shift+D", self._on_dark_toggled)
         if settings is not None:
-            self.set_presentation(presentation_on() or _flag(settings, PRESENTATION_KEY))
-            self.set_dark(current_theme() is DARK or _flag(settings, DARK_KEY))
+            if _flag(settings, PRESENTATION_KEY):
+                self.set_presentation(True)
+            if _flag(settings, DARK_KEY):
+                self.set_dark(True)
+        self._sync_checks()
+        zoom.scale_changed.connect(self._on_zoom_scale_changed)
         # A lab installed later builds its plots in the current theme, at normal widths.
         window.scenario_requested.connect(self._on_window_scenario_requested)
 
-    def _toggle(self, text: str, keys: str, slot) -> QAction:
+    def _toggle(self, text: str, keys: str, slot: Callable[[bool], None]) -> QAction:
         action = QAction(text, self.window)
         action.setCheckable(True)
         action.setShortcut(QKeySequence(keys))
-        action.toggled.connect(slot)
+        action.triggered.connect(slot)
         self.window.add_menu_action("View", action)
         return action
 
     def _sync_checks(self) -> None:
-        for action, on in ((self.presentation, presentation_on()),
+        for action, on in ((self.presentation, self._scale_before is not None),
+                           (self.full_screen, self.window.isFullScreen()),
                            (self.dark, current_theme() is DARK)):
             with QSignalBlocker(action):
                 action.setChecked(on)
 
+    def presenting(self) -> bool:
+        """Whether presentation mode is on."""
+        return self._scale_before is not None
+
     def set_presentation(self, on: bool) -> None:
-        """Large type, thick lines and big markers (on), or the usual sizes (off)."""
-        self._apply(current_theme(), on)
-        self._remember(PRESENTATION_KEY, on)
+        """Large type, thick lines and big markers (on), or the sizes it replaced (off)."""
+        if on == self.presenting():
+            return
+        layouts = self.window.layouts
+        if on:
+            self._scale_before = self.zoom.scale()
+            self._layout_before = layouts.keep()
+            self.zoom.set_scale(max(self._scale_before, LARGE_TEXT_SCALE), remember=False)
+        else:
+            before, self._scale_before = self._scale_before, None
+            self.zoom.set_scale(before, remember=False)
+            layouts.put_back(self._layout_before)
+        style_plots(self.window, on)
+        self._sync_checks()
+
+    def set_full_screen(self, on: bool) -> None:
+        """The whole screen for the window (on), or its normal size and place."""
+        if on:
+            self.window.showFullScreen()
+        else:
+            self.window.showNormal()
+        self._sync_checks()
 
     def set_dark(self, on: bool) -> None:
         """Light text on a dark background (on), or the light theme (off)."""
-        self._apply(DARK if on else LIGHT, presentation_on())
-        self._remember(DARK_KEY, on)
-
-    def _apply(self, theme: Theme, presentation: bool) -> None:
-        old = current_theme()
-        app = QApplication.instance()
-        if theme is not old or presentation != presentation_on(app):
-            apply_theme(app, theme, presentation=presentation)
-        style_plots(self.window, presentation, _colour_map(old, theme))
+        old, theme = current_theme(), DARK if on else LIGHT
+        if theme is not old:
+            apply_theme(QApplication.instance(), theme, text_scale())
+            style_plots(self.window, self.presenting(), colour_map(old, theme))
         self._sync_checks()
 
     def _remember(self, key: str, on: bool) -> None:
@@ -189,9 +109,28 @@ class ViewToggles(QObject):
             self.settings.setValue(key, on)
             self.settings.sync()
 
+    def _on_presentation_toggled(self, on: bool) -> None:
+        """The user switched presentation mode: switch it, and remember it."""
+        self.set_presentation(on)
+        self._remember(PRESENTATION_KEY, on)
+
+    def _on_full_screen_toggled(self, on: bool) -> None:
+        """The user pressed F11."""
+        self.set_full_screen(on)
+
+    def _on_dark_toggled(self, on: bool) -> None:
+        """The user switched the theme: switch it, and remember it."""
+        self.set_dark(on)
+        self._remember(DARK_KEY, on)
+
+    def _on_zoom_scale_changed(self, _scale: float) -> None:
+        """The text size changed: the plots' text follows, and the panels are arranged for it."""
+        style_plots(self.window, self.presenting())
+        self.window.layouts.text_size_changed()
+
     def _on_window_scenario_requested(self, _name: str) -> None:
         """Style a newly built lab's plots once its handlers have run."""
-        QTimer.singleShot(0, lambda: style_plots(self.window, presentation_on(), {}))
+        QTimer.singleShot(0, lambda: style_plots(self.window, self.presenting()))
 
 
 def _flag(settings: QSettings, key: str) -> bool:

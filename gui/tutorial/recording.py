@@ -202,7 +202,12 @@ class Recorder(QObject):
         self.finished.emit(path, self.written if path else 0, problem)
 
 
-SIZES = {"1280 x 720": (1280, 720), "1920 x 1080": (1920, 1080), "Window size": None}
+# The frame sizes a recording offers, which View > Recording size makes the window's too.
+RECORDING_SIZES = ((1280, 720), (1920, 1080), (3840, 2160))
+WINDOW_SIZE = "Window size"
+SIZES: dict[str, tuple[int, int] | None] = {
+    **{f"{width} x {height}": (width, height) for width, height in RECORDING_SIZES},
+    WINDOW_SIZE: None}
 
 
 def active_controller(window: MainWindow) -> LabController | None:
@@ -229,6 +234,10 @@ class RecordDialog(QDialog):
         self.fps = _spin(1, 60, 10)
         self.size = QComboBox()
         self.size.addItems(list(SIZES))
+        # A window set to a recording size (View > Recording size) records frames of that size.
+        shown = (window.width(), window.height())
+        self.size.setCurrentText(next((name for name, size in SIZES.items() if size == shown),
+                                      WINDOW_SIZE))
         self.every = _spin(1, 100_000, 10)
         self.frames = _spin(1, 10_000, 30)
         form = QFormLayout(self)

@@ -14,8 +14,9 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow
+from PySide6.QtWidgets import QMainWindow
 
+from gui.shell.file_dialogs import ask_save_path
 from gui.tutorial.recording import active_controller
 from gui.tutorial.takes import RUN_TOGGLES, ActionRecorder, TakeError, save_take
 
@@ -206,9 +207,9 @@ class TakeActions(QObject):
         if not self.recorder.recording:
             return
         take = self.recorder.stop()
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save the take", "take.json",
-                                              "Takes (*.json)")
-        if path:
+        path = ask_save_path(self.window, "take", "Save the take", "take.json",
+                             "Takes (*.json)", suffix=".json")
+        if path is not None:
             self.save(take, path)
 
     def save(self, take: dict, path: str | Path) -> None:

@@ -1,13 +1,20 @@
 """File menu for whole sessions: Save, Save As, Open, Open Recent and Export as Python.
 
-A session is the active lab's complete state (engine.files.session) plus the view settings that make
-it look the same when opened again. The window title names the file and carries Qt's '*'
-while the session differs from what was last saved or opened; closing such a window asks
-Save / Discard / Cancel. A file that cannot be loaded is reported and changes nothing, since
-engine.files.session checks a file completely before anything open is replaced.
+A session is the active lab's complete state (engine.files.session) plus what the window shows
+and the learner set (view settings, stop conditions, validation measurements, the timeline's
+keyframes), so it looks the same when opened again. The window title names the file and
+carries Qt's '*' while the session differs from what is on disk: a save runs on a worker
+thread (gui/tutorial/session_saver.py) and the '*' goes only once the file holds what was
+copied, and only if nothing changed since; the status bar says a save is under way, done, or
+failed. A save that fails says why in a dialog and leaves the file that was there untouched
+(engine/files/atomic.py); a read-only file or folder is refused before the work starts, with an
+offer to save elsewhere. Opening reads and checks the file on a worker thread, and a file that
+cannot be loaded is reported and changes nothing (the file is checked whole before anything
+open is replaced).
 
-Dialogs go through the module-level functions `ask_unsaved_changes` and `show_problem`, so a
-test can answer them (monkeypatch) and read what the user was told.
+Dialogs go through this module's names `ask_unsaved_changes`, `show_problem` and
+`offer_save_as` (gui/tutorial/session_dialogs.py), so a test can answer them (monkeypatch)
+and read what the user was told.
 """
 
 from __future__ import annotations
@@ -16,19 +23,23 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu
 
-from engine.files.atomic import write_atomically
-from engine.files.session import HAND_EXAMPLES, Session, SessionError, load_session, save_session
+from engine.files.atomic import FileWriteError, check_writable, write_atomically
+from engine.files.session import HAND_EXAMPLES, Session, SessionCopy, SessionError, load_session
 from engine.scenarios.presets import SCENARIOS
+from engine.training.cost import size_text
 from engine.training.stepper import Divergence
-from gui import APP_NAME
+from gui.shell.background import run_in_background
+from gui.shell.file_dialogs import ask_open_path, ask_save_path
 from gui.shell.lab import Lab
 from gui.shell.main_window import MainWindow
+from gui.tutorial.recent_sessions import RecentSessions, remembered_session
+from gui.tutorial.session_dialogs import ask_unsaved_changes, offer_save_as, show_problem
+from gui.tutorial.session_saver import SAVE, SaveJob, SessionSaver
+from gui.tutorial.timeline import Timeline
+from gui.user_text import isolated
 
-RECENT_KEY = "sessions/recent"
-LAST_KEY = "last_session"
-MAX_RECENT = 8
 SESSION_FILTER = "Backprop Playground sessions (*.json);;All files (*)"
 PYTHON_FILTER = "Python scripts (*.py);;All files (*)"
 UNTITLED = "untitled"  # what Save/Discard/Cancel calls a session that has no file
@@ -38,21 +49,6 @@ DIVERGED_RUN = ("Training has diverged: a script from here would train on overfl
 DIVERGED_EXPORT = ("The script starts where this iteration ends, and finishing it overflows "
                    "({}). Step back (Left) to finite values, or change the value that "
                    "overflows, then export.")
-
-
-def ask_unsaved_changes(parent: QMainWindow, name: str) -> str:
-    """'save', 'discard' or 'cancel': what to do with unsaved changes to `name`."""
-    buttons = QMessageBox.StandardButton
-    answer = QMessageBox.question(
-        parent, f"Unsaved changes - {APP_NAME}",
-        f"The session {name} has changes that are not saved. Save them before closing?",
-        buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
-    return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
-
-
-def show_problem(parent: QMainWindow, title: str, text: str) -> None:
-    """Tell the user what went wrong (a modal message box)."""
-    QMessageBox.warning(parent, f"{title} - {APP_NAME}", text)
 
 
 def lab_kind(session: Session) -> str:
@@ -77,8 +73,8 @@ class SessionActions(QObject):
     closing = Signal()
 
     def __init__(self, window: MainWindow, settings: QSettings | None = None):
-        """settings: where Open Recent and the last session are remembered; None keeps them for
-        this window only."""
+        """settings: where Open Recent, the last session and the dialogs' folders are
+        remembered; None keeps them for this run only."""
         super().__init__(window)
         self.window = window
         self.settings = settings
@@ -86,8 +82,11 @@ class SessionActions(QObject):
         # Closing asks about unsaved changes in the real app; a window without settings (tests,
         # screenshots) closes quietly unless a test switches this on.
         self.ask_on_close = settings is not None
-        self._recent: list[str] = self._stored_recent()
-        self._clean_version: dict[int, int] = {}  # id(controller) -> version when saved/opened
+        self.quitting = False  # a signal asked the app to quit: no questions, autosave only
+        self.recent = RecentSessions(settings)
+        self.saver = SessionSaver(self)
+        self.saver.finished.connect(self._on_saver_finished)
+        self._clean_version: dict[int, int] = {}  # id(controller) -> version the file holds
         self.actions: dict[str, QAction] = {}
         self._create_actions()
         window.installEventFilter(self)
@@ -95,6 +94,8 @@ class SessionActions(QObject):
         window.lab_activated.connect(self._on_window_lab_activated)
         for lab in window.labs.values():
             self._on_window_lab_added(lab)
+        if self.recent.ignored:
+            self._status(f"Ignored {'; '.join(self.recent.ignored)} in the settings")
 
     # --- what the window shows ---------------------------------------------------------------
 
@@ -122,48 +123,81 @@ class SessionActions(QObject):
 
     # --- saving ------------------------------------------------------------------------------
 
-    def save(self) -> bool:
-        """Save to the session's file, asking for one if it has none; False if not saved."""
+    def save(self, wait: bool = False) -> bool:
+        """Save to the session's file, asking for one if it has none. False if nothing was
+        started (cancelled, refused); with `wait`, whether the file was written."""
         if self.path is None:
-            return self.save_as()
-        return self.save_to(self.path)
+            return self.save_as(wait)
+        return self.save_to(self.path, wait)
 
-    def save_as(self) -> bool:
-        """Ask for a file name and save there; False if cancelled or it failed."""
+    def save_as(self, wait: bool = False) -> bool:
+        """Ask for a file name and save there (see save)."""
         if self.active_lab() is None:
             self._status("Open a scenario first: there is no session to save")
             return False
-        start = str(self.path) if self.path else str(Path.home() / "session.json")
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save session", start,
-                                              SESSION_FILTER)
-        if not path:
-            return False
-        if Path(path).suffix == "":
-            path += ".json"
-        return self.save_to(Path(path))
+        path = ask_save_path(self.window, "session", "Save session",
+                             self.path.name if self.path else "session.json", SESSION_FILTER,
+                             self.settings, suffix=".json",
+                             start=self.path.parent if self.path else None)
+        return path is not None and self.save_to(path, wait)
 
-    def save_to(self, path: Path) -> bool:
+    def save_to(self, path: Path, wait: bool = False) -> bool:
+        """Copy the active session now and write it to `path` on the saver's thread; False if
+        refused before starting (no lab, a target that cannot be written: a read-only one
+        offers Save As). With `wait`, wait for the write and say whether it succeeded."""
         lab = self.active_lab()
         if lab is None:
             return False
-        controller = lab.controller
+        path = Path(path)
         try:
-            save_session(path, self.capture(lab))
-        except (SessionError, OSError, ValueError) as error:
-            show_problem(self.window, "Could not save", f"{path.name} was not saved: {error}")
+            check_writable(path)
+        except FileWriteError as error:
+            reason = error.strerror.partition(": ")[2] or error.strerror
+            if offer_save_as(self.window, path.name, reason):
+                return self.save_as(wait)
             return False
-        self.path = Path(path)
-        self._clean_version[id(controller)] = controller.version
-        self._remember(self.path)
-        self._show_file_state()
-        self._status(f"Saved {self.path.name}")
-        self.file_changed.emit(str(self.path))
-        return True
+        controller = lab.controller
+        job = SaveJob(path, self.copy(lab), SAVE, id(controller), controller.version)
+        self.window.statusBar().showMessage(f"Saving {isolated(path.name)}…")
+        self.saver.submit(job)
+        if not wait:
+            return True
+        self.saver.wait()
+        return job.succeeded
+
+    def copy(self, lab: Lab | None = None) -> SessionCopy:
+        """The active (or given) lab's session copied now, with everything the window shows:
+        its view settings, the panels' arrangement and the timeline's keyframes."""
+        lab = lab or self.active_lab()
+        timeline = self.window.findChild(Timeline)
+        parts = timeline.saved_parts(lab.controller) if timeline is not None else {}
+        layout = self.window.layouts.view_settings() if lab.active else {}
+        return lab.controller.copy_session({**lab.view_settings(), **layout}, **parts)
 
     def capture(self, lab: Lab | None = None) -> Session:
-        """The active (or given) lab's session with its view settings."""
-        lab = lab or self.active_lab()
-        return lab.controller.capture_session(lab.view_settings())
+        """The active (or given) lab's session, encoded (see copy)."""
+        return self.copy(lab).session()
+
+    def wait_for_saves(self) -> bool:
+        """Wait for the saves in flight (quitting, tests); False if one is still running."""
+        return self.saver.wait()
+
+    def _on_saver_finished(self, job: SaveJob) -> None:
+        """A save ended: the title and the status bar say what the disk now holds."""
+        if job.kind != SAVE:
+            return
+        name = isolated(job.path.name)
+        if not job.succeeded:
+            self._status(f"{name} was not saved")
+            show_problem(self.window, "Could not save", f"{name} was not saved: {job.error}. "
+                         "The file on disk is as it was before.")
+            return
+        self.path = job.path.resolve()
+        self._clean_version[job.key] = job.version
+        self.recent.remember(self.path)
+        self._show_file_state()
+        self._status(f"Saved {name} ({size_text(job.size)})")
+        self.file_changed.emit(str(self.path))
 
     # --- opening -----------------------------------------------------------------------------
 
@@ -171,30 +205,53 @@ class SessionActions(QObject):
         """Ask for a session file and open it (after Save/Discard/Cancel if needed)."""
         if not self.maybe_save():
             return False
-        start = str(self.path.parent) if self.path else str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open session", start,
-                                              SESSION_FILTER)
-        return bool(path) and self.open_file(Path(path))
+        path = ask_open_path(self.window, "session", "Open session", SESSION_FILTER,
+                             self.settings)
+        return path is not None and self.open_file(path)
 
-    def open_file(self, path: Path) -> bool:
-        """Open the session in `path`; a file that cannot be loaded is reported and the open
-        session stays as it is."""
+    def open_file(self, path: Path, restored: bool = False) -> bool:
+        """Open the session in `path`, read and checked on a worker thread; a file that
+        cannot be loaded is reported and the open session stays as it is. restored: work
+        kept aside after a crash, which is in no file the learner chose (opened untitled)."""
         path = Path(path)
-        try:
-            session = load_session(path)
-        except SessionError as error:
-            show_problem(self.window, "Could not open",
-                         f"{path.name} cannot be opened: {error}. The open session is kept.")
+        session = self.load_in_background(path)
+        if session is None:
             return False
         self.open_session(session)
+        if restored:
+            self.mark_modified()
+            return True
         self.path = path.resolve()
-        self._remember(self.path)
+        self.recent.remember(self.path)
         self._show_file_state()
         self.file_changed.emit(str(self.path))
         return True
 
+    def load_in_background(self, path: Path) -> Session | None:
+        """The session in `path`, loaded off the window's thread; None, and the learner told
+        why, if it cannot be opened (a remembered last session that fails is forgotten)."""
+        name = isolated(path.name)
+        outcome = run_in_background(self.window, "Opening", f"Reading and checking {name}…",
+                                    lambda _report: load_session(path))
+        if outcome.cancelled:
+            self._status(f"Opening {name} was cancelled")
+            return None
+        if isinstance(outcome.error, SessionError):
+            forgotten = self.recent.last() is not None and \
+                Path(path).resolve() == self.recent.last().resolve()
+            if forgotten:
+                self.recent.forget_last()
+            show_problem(self.window, "Could not open",
+                         f"{name} cannot be opened: {outcome.error}. The open session is kept."
+                         + (" It will not be reopened at the next start." if forgotten else ""))
+            return None
+        if outcome.error is not None:
+            raise outcome.error
+        return outcome.result
+
     def open_session(self, session: Session) -> None:
-        """Show `session` in its lab (installing the lab if needed), untitled."""
+        """Show `session` in its lab (installing the lab if needed), untitled, with the
+        timeline it saved."""
         kind = lab_kind(session)
         lab = self.window.labs.get(kind)
         if lab is None or not lab.active:
@@ -202,17 +259,21 @@ class SessionActions(QObject):
             lab = self.window.labs[kind]
         lab.controller.open_session(session)
         lab.apply_view_settings(session.view)
+        timeline = self.window.findChild(Timeline)
+        if timeline is not None:
+            timeline.restore_saved(lab.controller, session.timeline)
+        self.window.layouts.apply_view_settings(lab, session.view)
         self.path = None
         self._show_file_state()
 
     def maybe_save(self) -> bool:
         """True when it is fine to replace or close the session: nothing unsaved, or the user
-        saved or discarded it."""
+        saved (and the file was written) or discarded it."""
         if not self.is_modified():
             return True
         answer = ask_unsaved_changes(self.window, self.file_name())
         if answer == "save":
-            return self.save()
+            return self.save(wait=True)
         return answer == "discard"
 
     # --- export ------------------------------------------------------------------------------
@@ -236,66 +297,44 @@ class SessionActions(QObject):
         except Divergence as divergence:
             show_problem(self.window, "Could not export", DIVERGED_EXPORT.format(divergence))
             return False
-        start = (self.path.with_suffix(".py") if self.path else Path.home() / "network.py")
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export as Python", str(start),
-                                              PYTHON_FILTER)
-        if not path:
+        name = self.path.with_suffix(".py").name if self.path else "network.py"
+        path = ask_save_path(self.window, "export", "Export as Python", name, PYTHON_FILTER,
+                             self.settings, suffix=".py")
+        if path is None:
             return False
         try:
             write_atomically(path, script)
         except OSError as error:
             show_problem(self.window, "Could not export", f"{error}; nothing was changed.")
             return False
-        self._status(f"Exported {Path(path).name}: run it with python to train on")
+        self._status(f"Exported {isolated(Path(path).name)}: run it with python to train on")
         return True
 
     # --- recent files ------------------------------------------------------------------------
 
     def recent_files(self) -> list[str]:
-        return list(self._recent)
+        return self.recent.paths()
 
     def last_session(self) -> Path | None:
         """The session file saved or opened last (in any earlier run), if remembered."""
-        value = self.settings.value(LAST_KEY) if self.settings is not None else None
-        return Path(str(value)) if value else None
+        return self.recent.last()
 
     def open_recent(self, path: str) -> bool:
         if not Path(path).is_file():
-            self._recent = [each for each in self._recent if each != path]
-            self._store_recent()
+            self.recent.forget(path)
             show_problem(self.window, "Could not open",
-                         f"{path} no longer exists; it was removed from Open Recent.")
+                         f"{isolated(path)} no longer exists; it was removed from Open Recent.")
             return False
         return self.maybe_save() and self.open_file(Path(path))
-
-    def _remember(self, path: Path) -> None:
-        text = str(path.resolve())
-        self._recent = [text] + [each for each in self._recent if each != text]
-        del self._recent[MAX_RECENT:]
-        self._store_recent()
-        if self.settings is not None:
-            self.settings.setValue(LAST_KEY, text)
-            self.settings.sync()
-
-    def _stored_recent(self) -> list[str]:
-        if self.settings is None:
-            return []
-        value = self.settings.value(RECENT_KEY) or []
-        return [str(each) for each in ([value] if isinstance(value, str) else value)][:MAX_RECENT]
-
-    def _store_recent(self) -> None:
-        if self.settings is not None:
-            self.settings.setValue(RECENT_KEY, list(self._recent))
-            self.settings.sync()
 
     def _fill_recent_menu(self) -> None:
         menu = self.recent_menu
         menu.clear()
-        for number, path in enumerate(self._recent, start=1):
-            action = menu.addAction(f"&{number} {Path(path).name}")
-            action.setToolTip(path)
+        for number, path in enumerate(self.recent.paths(), start=1):
+            action = menu.addAction(f"&{number} {isolated(Path(path).name)}")
+            action.setToolTip(isolated(path))
             action.triggered.connect(lambda _checked=False, path=path: self.open_recent(path))
-        if not self._recent:
+        if not self.recent.paths():
             menu.addAction("No sessions yet").setEnabled(False)
 
     # --- wiring ------------------------------------------------------------------------------
@@ -310,7 +349,7 @@ class SessionActions(QObject):
             action = QAction(text, window)
             if shortcut:
                 action.setShortcut(QKeySequence(shortcut))
-            action.triggered.connect(slot)
+            action.triggered.connect(lambda _checked=False, slot=slot: slot())
             window.add_menu_action("File", action)
             self.actions[key] = action
             if key == "open":
@@ -346,25 +385,22 @@ class SessionActions(QObject):
         self.window.title.set_file(self.path.name if self.path is not None else None)
         self.window.title.set_modified(self.is_modified())
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Closing the window with unsaved changes asks first; Cancel keeps it open."""
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Closing the window with unsaved changes asks first (Cancel keeps it open); a save
+        in flight is waited for, so quitting never cuts a save short."""
         if watched is not self.window or event.type() != QEvent.Type.Close:
             return False
-        if self.ask_on_close and not self.maybe_save():
+        if self.ask_on_close and not self.quitting and not self.maybe_save():
             event.ignore()
             return True
+        if self.saver.busy():
+            self.window.statusBar().showMessage("Finishing the save before quitting…")
+            self.saver.wait()
         self.closing.emit()
         return False
 
     def _status(self, message: str) -> None:
         self.window.statusBar().showMessage(message, STATUS_MS)
-
-
-def remembered_session(settings: QSettings) -> Path | None:
-    """The session file saved or opened last, if it still exists."""
-    value = settings.value(LAST_KEY)
-    path = Path(str(value)) if value else None
-    return path if path is not None and path.is_file() else None
 
 
 def check_session_file(path: Path) -> None:
@@ -373,6 +409,11 @@ def check_session_file(path: Path) -> None:
         load_session(path)
     except SessionError as error:
         raise SessionError(f"{Path(path).name} cannot be opened: {error}") from None
+
+
+__all__ = ["SessionActions", "ask_unsaved_changes", "check_session_file",
+           "install_session_actions", "offer_save_as", "remembered_session", "scenario_for",
+           "show_problem"]
 
 
 def install_session_actions(window: MainWindow,

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.files import state as state_codec
+from engine.files.stacked_states import unstack_states
 from engine.training.stepper import state_at_keyframe
 from gui.shell.dialogs import ask_yes
 
@@ -80,6 +81,18 @@ class Keyframes:
         plain = [k for k in sorted(self.frames) if k not in self.anchors and k != latest]
         for k in plain[1::2] or plain:
             del self.frames[k]
+
+    def restore(self, frames: dict[int, dict], anchors: set[int]) -> None:
+        """Hold the keyframes a session saved (thinned as adding them one by one would)."""
+        self.clear()
+        self.frames.update(sorted(frames.items()))
+        self.anchors.update(anchor for anchor in anchors if anchor in self.frames)
+        if self.frames:
+            sample = next(iter(self.frames.values()))
+            limit = min(self.max_count,
+                        max(8, self.max_bytes // max(1, state_codec.state_nbytes(sample))))
+            while len(self.frames) > limit and len(self.frames) > len(self.anchors) + 1:
+                self._thin()
 
     def before(self, iteration: int) -> tuple[int, dict] | None:
         """The latest keyframe at or before `iteration`."""
@@ -148,6 +161,25 @@ class Timeline(QObject):
             first = min(frames.frames) if frames.frames else snapshot.iteration
             self.changed.emit(snapshot.iteration, self.latest.get(key, snapshot.iteration),
                               first)
+
+    def saved_parts(self, controller: Any) -> dict:
+        """The keyframes of `controller`'s session, for its saved copy (SessionCopy.take's
+        keyframes and anchors; the states are shared: a keyframe never changes)."""
+        frames = self.keyframes.get(id(controller))
+        if frames is None:
+            return {}
+        return {"keyframes": dict(frames.frames), "anchors": set(frames.anchors)}
+
+    def restore_saved(self, controller: Any, saved: dict | None) -> None:
+        """Give `controller`'s timeline the keyframes an opened session saved (its timeline
+        part, checked when the file was loaded), so the slider reaches back as it did."""
+        if saved is None or id(controller) not in self.keyframes:
+            return
+        states = unstack_states(state_codec.decode(saved["groups"]))
+        self.keyframes[id(controller)].restore(dict(zip(saved["iterations"], states,
+                                                        strict=True)),
+                                               set(saved["anchors"]))
+        self.refresh()
 
     def refresh(self) -> None:
         """Tell the bar where the active lab stands."""

@@ -217,6 +217,7 @@ def test_every_file_action_on_a_diverged_state_answers_with_a_message(
     files = window.findChild(session_actions.SessionActions)
     save_to("blown.json")
     files.actions["save_as"].trigger()
+    files.wait_for_saves()  # a save is written on the saver's thread
     assert window.statusBar().currentMessage().startswith("Saved blown.json")
     save_to("blown.py")
     files.actions["export"].trigger()

@@ -28,26 +28,21 @@ from PySide6.QtWidgets import (
 
 from engine.scenarios.presets import SCENARIOS
 from gui.shell.app import build_window
-from gui.shell.theme import LIGHT, apply_theme
+from gui.shell.text_size import set_text_scale
+from gui.shell.theme import LARGE_TEXT_SCALE, LIGHT, apply_theme
 from gui.widgets.array_editor import ArrayEditor
 from gui.widgets.diagram_scene import problems
 from tests.gui.text_fit import offenders, report
 
 LONG = "a label far too long for the narrow box it was put in"
 
-# The window only lays out at these sizes once the layout work of issue 14 (branch p2-layout:
-# tabs, collapsible and scrolling panels, smaller minimum sizes) is merged; until then the window
-# refuses them (its panels need about 1400x570, with large text 1520x810).
-NEEDS_LAYOUT = pytest.mark.xfail(
-    reason="the window cannot take this size before issue 14's layout work (p2-layout) lands",
-    strict=False)
 SIZES = [
     pytest.param((1600, 1000), False, id="1600x1000"),
     pytest.param((1920, 1080), False, id="1920x1080"),
     pytest.param((1920, 1080), True, id="1920x1080-large"),
-    pytest.param((1280, 720), False, id="1280x720", marks=NEEDS_LAYOUT),
-    pytest.param((1366, 768), False, id="1366x768", marks=NEEDS_LAYOUT),
-    pytest.param((1280, 720), True, id="1280x720-large", marks=NEEDS_LAYOUT),
+    pytest.param((1280, 720), False, id="1280x720"),
+    pytest.param((1366, 768), False, id="1366x768"),
+    pytest.param((1280, 720), True, id="1280x720-large"),
 ]
 
 
@@ -162,10 +157,11 @@ def text_size():
     app = QApplication.instance()
 
     def set_size(large: bool) -> None:
-        apply_theme(app, LIGHT, presentation=large)
+        set_text_scale(LARGE_TEXT_SCALE if large else 1.0, app)
 
-    yield set_size
     apply_theme(app, LIGHT)
+    yield set_size
+    set_text_scale(1.0, app)
 
 
 def open_window(qtbot, scenario: str, size: tuple[int, int]):

@@ -8,12 +8,9 @@ that the current data stays both live in one place.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -22,7 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.limits import OFFERED_SAMPLES_PER_CLASS
 from gui.shell.colors import CLASS_COLOR_NAMES, CLASS_COLORS_HEX, MAX_CLASSES
+from gui.shell.file_dialogs import ask_open_path, ask_save_path
 from gui.shell.theme import current_theme
 from gui.widgets.blocking import signals_blocked
 from gui.widgets.input_boxes import ChoiceBox, IntBox
@@ -53,7 +52,6 @@ class DataDock(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._folder = str(Path.home())
         self._make_inputs()
         self._lay_out()
         self._fill_add_classes(DEFAULT_SPEC["data"]["classes"])
@@ -74,7 +72,8 @@ class DataDock(QWidget):
             self.dataset_box.addItem(label, key)
         self.dataset_box.setToolTip("nnfs.datasets: spiral_data or vertical_data")
         data = DEFAULT_SPEC["data"]
-        self.samples_box = IntBox("Samples per class", 10, 1000, data["samples"])
+        self.samples_box = IntBox("Samples per class", 10, OFFERED_SAMPLES_PER_CLASS,
+                                  data["samples"])
         self.classes_box = IntBox("Classes", 2, MAX_CLASSES, data["classes"])
         self.seed_box = IntBox("Seed", 0, MAX_SEED, DEFAULT_SPEC["seed"])
         self.seed_box.setToolTip("Seed of the data and of the starting weights (0 to 2^31-1)")
@@ -158,19 +157,16 @@ class DataDock(QWidget):
 
     def choose_load_file(self) -> None:
         """Ask for a CSV file and request loading it."""
-        path, _ = QFileDialog.getOpenFileName(self, "Load points", self._folder, CSV_FILTER)
-        if path:
-            self._folder = str(Path(path).parent)
-            self.load_points_requested.emit(path)
+        path = ask_open_path(self, "points", "Load points", CSV_FILTER)
+        if path is not None:
+            self.load_points_requested.emit(str(path))
 
     def choose_save_file(self) -> None:
         """Ask where to write the added points and request saving them there."""
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save points", str(Path(self._folder) / "points.csv"), CSV_FILTER
-        )
-        if path:
-            self._folder = str(Path(path).parent)
-            self.save_points_requested.emit(path)
+        path = ask_save_path(self, "points", "Save points", "points.csv", CSV_FILTER,
+                             suffix=".csv")
+        if path is not None:
+            self.save_points_requested.emit(str(path))
 
     def _fill_add_classes(self, classes: int) -> None:
         """One entry per class, with its colour and name for those who cannot see the hue."""

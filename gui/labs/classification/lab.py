@@ -17,11 +17,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QVBoxLayout, QWidget
 
 from gui.controller.snapshot import Index, Snapshot
+from gui.labs.arrangement import Area, Side
 from gui.labs.classification.data_panel import DataDock
 from gui.labs.classification.layer_inspector import LayerInspector
 from gui.labs.classification.network_panel import NetworkDock
@@ -30,6 +31,7 @@ from gui.plots.decision_boundary import DecisionBoundaryPlot
 from gui.plots.throttle import Throttle
 from gui.plots.training_curves import TrainingCurves
 from gui.shell.main_window import MainWindow
+from gui.tutorial.points_loading import load_points_in_background
 from gui.widgets.live_text import LiveText
 from gui.widgets.neuron_maps import NeuronMaps, maps_from_layers
 
@@ -39,7 +41,10 @@ SLICE_BUDGET_S = 0.03  # training per tick, then Qt handles input and paints
 FRAME_S = 0.045  # one snapshot (and boundary) per 45 ms while running: about 22 a second
 TABLES_S = 0.4  # the inspector's table and the log redraw at most this often while running
 CURVES_S = 1.0  # the curves likewise: three plots with grids cost ~40 ms to redraw
-Area = Qt.DockWidgetArea
+# The least room (window size at normal text) for the curves under the boundary, and roomy.
+ROOMY = QSize(1500, 880)
+MEDIUM = QSize(1300, 820)
+COMPACT = QSize(1150, 600)  # two sides of panels; in less room, one side and a row below
 
 
 def classification_builders() -> dict[str, tuple[str, Callable]]:
@@ -78,6 +83,7 @@ class ClassificationLab(LabBase):
     """The lab's panels and actions, installed in `window`, all driven by one controller."""
 
     kind = "classification"
+    focus_panels = ("curves",)
 
     def __init__(self, window: MainWindow, builders: Builders | None = None):
         super().__init__(
@@ -97,9 +103,6 @@ class ClassificationLab(LabBase):
         self._shown_points: tuple = ()
         self._tables_throttle = Throttle(self._draw_tables, self, interval=TABLES_S)
         self._curves_throttle = Throttle(self._draw_curves, self, interval=CURVES_S)
-        # The curves' epoch axis: one array while the count of epochs stays, so the curves
-        # see at a glance that an edit inside an epoch left their history as it was.
-        self._epochs = np.zeros(0)
         # The neuron maps and the chain rule draw the latest snapshot when this fires: a timer
         # object, not a queued call, so Qt paints what the handler drew before it fires.
         self._secondary: Snapshot | None = None
@@ -107,7 +110,7 @@ class ClassificationLab(LabBase):
         self._secondary_timer.setSingleShot(True)
         self._secondary_timer.setInterval(0)
         self._secondary_timer.timeout.connect(self._on_secondary_timer_timeout)
-        self._place_panels()
+        self._add_panels()
         self._create_actions("R&eset to the starting weights")
         self._connect()
         self._enter_filter = _EnterCommitsInput(self)
@@ -126,31 +129,48 @@ class ClassificationLab(LabBase):
 
     # --- assembly ----------------------------------------------------------------------------
 
-    def _place_panels(self) -> None:
-        window = self.window
-        self.chain_rule.setMinimumWidth(400)
-        controls = self._dock("controls", "Controls", self.controls, Area.LeftDockWidgetArea)
-        network = self._dock("network", "Network", self.network, Area.LeftDockWidgetArea)
-        # Each tab names its partner, so View > Reset layout brings the tabs back too.
-        self._dock("data", "Data", self.data, Area.LeftDockWidgetArea, network)
-        maps = self._dock("neuron_maps", "Neuron maps", self.neuron_maps,
-                          Area.RightDockWidgetArea)
-        maps.visibilityChanged.connect(self.neuron_maps.set_on_screen)
-        self._dock("inspector", "Layer inspector", self.inspector, Area.RightDockWidgetArea,
-                   maps)
-        chain = self._dock("chain_rule", "Chain rule", self.chain_rule, Area.RightDockWidgetArea)
-        log = self._dock("log", "Printed log", self.log, Area.RightDockWidgetArea, chain)
-        curves = self._dock("curves", "Loss, accuracy, learning rate", self.curves,
-                            Area.BottomDockWidgetArea)
-        # Docks added to one side stack top to bottom, so no splits are needed (splits would
-        # also take docks out of their tab groups). The log's lines need the width; the chain
-        # rule comes to the front when the learner clicks a weight or bias in the inspector.
-        for front in (network, maps, log):
-            front.raise_()
-        window.resizeDocks([controls, maps], [365, 555], Qt.Orientation.Horizontal)
-        window.resizeDocks([controls, network], [230, 700], Qt.Orientation.Vertical)
-        window.resizeDocks([maps, chain], [560, 300], Qt.Orientation.Vertical)
-        window.resizeDocks([curves], [300], Qt.Orientation.Vertical)
+    def _add_panels(self) -> None:
+        self.chain_rule.setMinimumWidth(300)
+        for key, title, widget, area in (
+                ("controls", "Controls", self.controls, Area.LeftDockWidgetArea),
+                ("network", "Network", self.network, Area.LeftDockWidgetArea),
+                ("data", "Data", self.data, Area.LeftDockWidgetArea),
+                ("neuron_maps", "Neuron maps", self.neuron_maps, Area.RightDockWidgetArea),
+                ("inspector", "Layer inspector", self.inspector, Area.RightDockWidgetArea),
+                ("chain_rule", "Chain rule", self.chain_rule, Area.RightDockWidgetArea),
+                ("log", "Printed log", self.log, Area.RightDockWidgetArea),
+                ("curves", "Loss, accuracy, learning rate", self.curves,
+                 Area.BottomDockWidgetArea)):
+            self._dock(key, title, widget, area)
+        self.docks["neuron_maps"].visibilityChanged.connect(self.neuron_maps.set_on_screen)
+
+    def _arrangement(self, room: QSize) -> list[Side]:
+        """Run controls and the network on the left (the data behind it), neuron maps and the
+        printout on the right (the inspector and the chain rule behind them), the curves under
+        the boundary; where the room is short the curves join the right side as a tab in front
+        of the maps, the inspector going behind the printout (three titles side by side would
+        not fit the side), and where it is shorter still the right side's panels join the left
+        side's and the row under the boundary. The log is in front of the chain rule, which
+        comes forward when a weight is clicked."""
+        d = self.docks
+        left = [[d["controls"]], [d["network"], d["data"]]]
+        maps, log = [d["neuron_maps"], d["inspector"]], [d["log"], d["chain_rule"]]
+        if room.width() >= ROOMY.width() and room.height() >= ROOMY.height():
+            return [Side(Area.LeftDockWidgetArea, left, (0, -1), 430),
+                    Side(Area.RightDockWidgetArea, [maps, log], (560, 300), 520),
+                    Side(Area.BottomDockWidgetArea, [[d["curves"]]], (), 300)]
+        if room.width() >= MEDIUM.width() and room.height() >= MEDIUM.height():
+            return [Side(Area.LeftDockWidgetArea, left, (0, -1), 420),
+                    Side(Area.RightDockWidgetArea, [maps, log], (460, 240), 400),
+                    Side(Area.BottomDockWidgetArea, [[d["curves"]]], (), 280)]
+        if room.width() >= COMPACT.width():
+            return [Side(Area.LeftDockWidgetArea, left, (0, -1), 420),
+                    Side(Area.RightDockWidgetArea,
+                         [[d["curves"], d["neuron_maps"]], [*log, d["inspector"]]], (400, 200),
+                         380)]
+        return [Side(Area.LeftDockWidgetArea,
+                     [[d["controls"]], [d["network"], d["data"], *maps]], (0, -1), 410),
+                Side(Area.BottomDockWidgetArea, [[d["curves"], *log]], (), 180)]
 
     def _create_actions(self, reset_text: str) -> None:
         super()._create_actions(reset_text)
@@ -168,7 +188,7 @@ class ClassificationLab(LabBase):
         self.data.data_spec_changed.connect(controller.set_data_spec)
         self.data.add_class_changed.connect(self._on_data_add_class_changed)
         self.data.clear_points_requested.connect(controller.clear_points)
-        self.data.load_points_requested.connect(controller.load_points)
+        self.data.load_points_requested.connect(self._on_data_load_points_requested)
         self.data.save_points_requested.connect(controller.save_points)
         self.boundary.point_added.connect(self._on_boundary_point_added)
         self.boundary.point_removed.connect(controller.remove_point)
@@ -201,6 +221,9 @@ class ClassificationLab(LabBase):
         self.controls.set_snapshot(snapshot)
         self.view.status.setText(info.status_line)
         self._show_spec(info.spec)
+        stops = dict(info.stop_conditions)
+        if stops != self.network.stop_conditions():  # an opened session's: shown as set
+            self.network.set_stop_conditions(stops)
         if info.boundary_frame != self._frames["boundary"]:
             # Only the recomputed rows need colouring, if the previous frame is on screen.
             follows = info.boundary_frame == self._frames["boundary"] + 1
@@ -244,11 +267,10 @@ class ClassificationLab(LabBase):
         """Loss, accuracy and learning rate per epoch: at most every CURVES_S while running."""
         info = snapshot.classification
         history = info.history
-        if len(self._epochs) != len(history["loss"]):
-            self._epochs = np.arange(len(history["loss"]), dtype=np.float64)
-        self.curves.set_history(self._epochs, history["loss"],
+        self.curves.set_history(info.history_epochs, history["loss"],
                                 history["accuracy"], info.validation_loss,
-                                info.validation_accuracy, history["learning_rate"])
+                                info.validation_accuracy, history["learning_rate"],
+                                val_epochs=info.validation_epochs)
 
     def _show_spec(self, spec: Mapping) -> None:
         """Put a spec the controller built (a preset, a refusal's kept spec) into the panels."""
@@ -265,6 +287,10 @@ class ClassificationLab(LabBase):
     def _on_data_add_class_changed(self, index: int) -> None:
         """The class a click on the plane adds."""
         self.boundary.set_add_class(index, self.data.spec()["data"]["classes"])
+
+    def _on_data_load_points_requested(self, path: str) -> None:
+        """A points file chosen: read on a worker thread with progress, then loaded."""
+        load_points_in_background(self.window, self.controller, path)
 
     def _on_boundary_point_added(self, x: float, y: float, label: int) -> None:
         """A click on the plane: add a point of the chosen class there."""

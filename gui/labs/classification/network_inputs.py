@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QWidget
 
+from engine.limits import OFFERED_NEURONS
 from gui.widgets.input_boxes import ChoiceBox, IntBox, RealBox
 
 ACTIVATIONS = (("relu", "ReLU"), ("sigmoid", "Sigmoid"), ("linear", "Linear"), ("tanh", "Tanh"))
@@ -66,7 +67,7 @@ class LayerInputs(QGroupBox):
 
     def __init__(self, index: int) -> None:
         super().__init__(f"Hidden layer {index + 1} (dense{index + 1})")
-        self.neurons = IntBox(f"Layer {index + 1} neurons", 1, 256, 64)
+        self.neurons = IntBox(f"Layer {index + 1} neurons", 1, OFFERED_NEURONS, 64)
         self.activation = ChoiceBox()
         for key, label in ACTIVATIONS:
             self.activation.addItem(label, key)

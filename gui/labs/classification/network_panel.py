@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.limits import OFFERED_HIDDEN_LAYERS
 from gui.labs.classification.network_inputs import (
     DEFAULT_OPTIMIZER,
     NUMERICS,
@@ -43,7 +44,7 @@ from gui.shell.theme import current_theme
 from gui.widgets.blocking import signals_blocked
 from gui.widgets.input_boxes import ChoiceBox, IntBox, RealBox
 
-MAX_HIDDEN_LAYERS = 4
+MAX_HIDDEN_LAYERS = OFFERED_HIDDEN_LAYERS  # the one table of limits: engine/limits.py
 
 
 class NetworkDock(QWidget):

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QWidget
 
 from gui.controller.snapshot import Index, Snapshot
+from gui.labs.arrangement import Area, Side
 from gui.labs.hand.notation import HandNotation, input_name, notation_for
 from gui.labs.hand.parameters_panel import ParametersPanel
 from gui.labs.lab import Builders, LabBase, scenario_builders, show_central
@@ -22,7 +23,10 @@ from gui.plots.loss_plot import LossPlot
 from gui.shell.main_window import MainWindow
 from gui.widgets.network_diagram import NetworkDiagram
 
-Area = Qt.DockWidgetArea
+# The least room (window size at normal text) for panels side by side, and for two per side.
+ROOMY = QSize(1500, 880)
+MEDIUM = QSize(1250, 700)
+COMPACT = QSize(1150, 600)  # two sides of panels; in less room, one side and a row below
 
 
 def hand_builders() -> dict[str, tuple[str, Callable]]:
@@ -34,6 +38,7 @@ class HandLab(LabBase):
     """The lab's panels and actions, installed in `window`, all driven by one controller."""
 
     kind = "hand"
+    focus_panels = ("chain_rule", "log")
 
     def __init__(self, window: MainWindow, builders: Builders | None = None):
         super().__init__(window, builders if builders is not None else hand_builders(),
@@ -45,7 +50,7 @@ class HandLab(LabBase):
         self.loss_along_weight = LossAlongWeightPlot()
         self.log.set_placeholder("The notebook's printed lines appear here as iterations "
                                  "finish (the layer prints every 20th).")
-        self._place_panels()
+        self._add_panels()
         self._create_actions("R&eset to the starting values")
         self._connect()
 
@@ -59,29 +64,48 @@ class HandLab(LabBase):
 
     # --- assembly ----------------------------------------------------------------------------
 
-    def _place_panels(self) -> None:
+    def _add_panels(self) -> None:
         window = self.window
         # Wide enough for a four-factor chain rule, and for a 4-column table of values
-        # like -0.0069889.
-        self.chain_rule.setMinimumWidth(430)
-        self.parameters.setMinimumWidth(440)
+        # like -0.0069889 (a narrower dock shows a scroll bar).
+        self.chain_rule.setMinimumWidth(300)
+        self.parameters.setMinimumWidth(300)
         show_central(window, self.diagram)
-        controls = self._dock("controls", "Controls", self.controls, Area.LeftDockWidgetArea)
-        parameters = self._dock("parameters", "Inputs, weights, biases",
-                                self.parameters, Area.LeftDockWidgetArea)
-        chain = self._dock("chain_rule", "Chain rule", self.chain_rule, Area.RightDockWidgetArea)
-        along = self._dock("loss_along_weight", "Loss along the selected weight",
-                           self.loss_along_weight, Area.RightDockWidgetArea)
-        loss = self._dock("loss", "Loss per iteration", self.loss_plot, Area.BottomDockWidgetArea)
-        log = self._dock("log", "Printed log", self.log, Area.BottomDockWidgetArea)
-        window.splitDockWidget(controls, parameters, Qt.Orientation.Vertical)
-        window.splitDockWidget(chain, along, Qt.Orientation.Vertical)
-        window.splitDockWidget(loss, log, Qt.Orientation.Horizontal)
-        window.resizeDocks([controls, chain], [450, 420], Qt.Orientation.Horizontal)
-        window.resizeDocks([controls, parameters], [200, 730], Qt.Orientation.Vertical)
-        window.resizeDocks([chain, along], [430, 500], Qt.Orientation.Vertical)
-        window.resizeDocks([loss], [260], Qt.Orientation.Vertical)
-        window.resizeDocks([loss, log], [460, 400], Qt.Orientation.Horizontal)
+        self._dock("controls", "Controls", self.controls, Area.LeftDockWidgetArea)
+        self._dock("parameters", "Inputs, weights, biases", self.parameters,
+                   Area.LeftDockWidgetArea)
+        self._dock("chain_rule", "Chain rule", self.chain_rule, Area.RightDockWidgetArea)
+        self._dock("loss_along_weight", "Loss along the selected weight",
+                   self.loss_along_weight, Area.RightDockWidgetArea)
+        self._dock("loss", "Loss per iteration", self.loss_plot, Area.BottomDockWidgetArea)
+        self._dock("log", "Printed log", self.log, Area.BottomDockWidgetArea)
+
+    def _arrangement(self, room: QSize) -> list[Side]:
+        """Editors on the left, the chain rule and the loss along a weight on the right, the
+        loss curve and the printout under the diagram: side by side on a large screen, as
+        tabs where the room is short, and on one side and a row below where it is shorter."""
+        d = self.docks
+        left = [[d["controls"]], [d["parameters"]]]
+        if room.width() >= ROOMY.width() and room.height() >= ROOMY.height():
+            return [Side(Area.LeftDockWidgetArea, left, (0, -1), 450),
+                    Side(Area.RightDockWidgetArea, [[d["chain_rule"]], [d["loss_along_weight"]]],
+                         (430, 500), 420),
+                    Side(Area.BottomDockWidgetArea, [[d["loss"]], [d["log"]]], (460, 400), 260)]
+        if room.width() >= MEDIUM.width() and room.height() >= MEDIUM.height():
+            # The sides leave the diagram the 560 pixels a layer's labels need at 1280x720.
+            return [Side(Area.LeftDockWidgetArea, left, (0, -1), 350),
+                    Side(Area.RightDockWidgetArea, [[d["chain_rule"]], [d["loss_along_weight"]]],
+                         (330, 330), 340),
+                    Side(Area.BottomDockWidgetArea, [[d["loss"], d["log"]]], (), 200)]
+        if room.width() >= COMPACT.width():
+            return [Side(Area.LeftDockWidgetArea, left, (0, -1), 370),
+                    Side(Area.RightDockWidgetArea,
+                         [[d["chain_rule"], d["loss_along_weight"]], [d["loss"], d["log"]]],
+                         (300, 230), 340)]
+        return [Side(Area.LeftDockWidgetArea, [[d["controls"]], [d["parameters"], d["chain_rule"]]],
+                     (0, -1), 380),
+                Side(Area.BottomDockWidgetArea, [[d["loss"], d["log"], d["loss_along_weight"]]],
+                     (), 170)]
 
     def _connect(self) -> None:
         super()._connect()

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.files.export import export_script
-from engine.files.session import Session, session_from_document
+from engine.files.session import FORMAT, Session, session_from_document
 from engine.training.model import Model
 from engine.training.stepper import Stepper
 
@@ -89,7 +89,7 @@ def test_a_hostile_title_stays_in_the_docstring(tmp_path, title):
 def test_a_hostile_title_and_scenario_from_a_session_file(tmp_path):
     session = Session.capture(tiny_stepper("plain"), scenario="x\"\"\";open('pwned','w')#",
                               title=HOSTILE_TITLES[1])
-    loaded = session_from_document({"app": "backprop-playground", "format": 1,
+    loaded = session_from_document({"app": "backprop-playground", "format": FORMAT,
                                     "scenario": session.scenario, "title": session.title,
                                     "spec": session.spec, "stepper": session.stepper,
                                     "view": {}})

@@ -96,6 +96,49 @@ def test_save_refuses_mismatched_shapes_and_leaves_no_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    ("x,y,class\n1_0,2,0\n", "line 2: x '1_0' is not a number"),
+    ("x,y,class\n1,2,1_0\n", "line 2: class '1_0' is not a whole number"),
+    ("x,y,class\n1,0x10,0\n", "line 2: y '0x10' is not a number"),
+    ("x,y,class\n1,2,٣\n", "line 2: class '٣' is not a whole number"),  # an Arabic-Indic 3
+    ("x,y,class\n1,2,0\ninfinity,2,1\n", "line 3: x is infinity"),
+])
+def test_only_what_a_person_writes_as_a_number_is_one(tmp_path, text, message):
+    with pytest.raises(ValueError, match=message):
+        load_points_csv(write(tmp_path, text))
+
+
+def test_numbers_as_people_write_them_are_read(tmp_path):
+    points, labels = load_points_csv(write(tmp_path, "x,y,class\n+1.,.5,+2\n-3e2,4E-1,0\n"))
+    assert points.tolist() == [[1.0, 0.5], [-300.0, 0.4]] and labels.tolist() == [2, 0]
+
+
+def test_more_points_than_a_data_set_takes_are_refused_at_the_first_too_many(tmp_path):
+    path = write(tmp_path, "x,y,class\n" + "0.5,0.5,1\n" * 30)
+    assert len(load_points_csv(path, most=30)[0]) == 30
+    with pytest.raises(ValueError, match=r"holds more than 29 points.*\(line 31\)"):
+        load_points_csv(path, most=29)
+
+
+def test_a_long_load_reports_progress_and_can_be_cancelled(tmp_path):
+    from engine.files.points import LoadCancelled
+
+    path = write(tmp_path, "x,y,class\n" + "0.25,-0.5,1\n" * 70_000)
+    seen = []
+    assert len(load_points_csv(path, progress=lambda f: seen.append(f) or True)[0]) == 70_000
+    assert len(seen) == 3 and 0 < seen[0] < seen[1] < seen[2] < 1
+    with pytest.raises(LoadCancelled):
+        load_points_csv(path, progress=lambda f: False)
+
+
+def test_a_named_pipe_is_refused_at_once(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.csv")
+    with pytest.raises(ValueError, match="is a named pipe, not a point file"):
+        load_points_csv(tmp_path / "pipe.csv")
+
+
 def test_a_save_on_a_full_disk_keeps_the_earlier_file_whole(tmp_path, monkeypatch):
     path = tmp_path / "p.csv"
     save_points_csv(path, np.ones((3, 2)), np.zeros(3, dtype=int))

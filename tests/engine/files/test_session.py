@@ -18,6 +18,7 @@ from engine.files.session import (
     load_session,
     save_session,
 )
+from engine.files.session_packing import unpack
 from engine.limits import SESSION_FILE_BYTES as MAX_FILE_BYTES
 from engine.scenarios.presets import SCENARIOS, chapter10_spec
 from engine.training.model import Model
@@ -188,7 +189,7 @@ def spiral_document(tmp_path_factory) -> dict:
     stepper.step()
     path = tmp_path_factory.mktemp("good") / "spiral.json"
     save_session(path, Session.capture(stepper, "spiral"))
-    return json.loads(path.read_text())
+    return unpack(json.loads(path.read_text()))  # the plain arrays, to break
 
 
 def _refused(tmp_path, document, match: str) -> SessionError:
@@ -223,6 +224,13 @@ def test_wrong_shape_is_named_with_its_place_and_both_shapes(tmp_path, spiral_do
 @pytest.mark.parametrize("path, value, match", [
     ("app", "someone-else", "not a Backprop Playground session"),
     ("format", FORMAT + 1, "newer version"),
+    ("view", {"selected": ["dense1.weights", 5]}, r"view.selected\[1\]: expected a list"),
+    ("view", {"selected": ["dense9.weights", [0, 0]]}, "'dense9.weights' is not a parameter"),
+    ("view", {"selected": ["dense1.weights", [2, 0]]}, r"selected\[1\]\[0\]: expected 0\.\.1"),
+    ("view", {"log_scale": "yes"}, "view.log_scale: expected true or false"),
+    ("spec.optimizer.learning_rate", "0.05", "learning_rate must be a number, got '0.05'"),
+    ("spec.optimizer.learning_rate", True, "learning_rate must be a number, got True"),
+    ("spec.data.samples", True, "samples must be a positive integer"),
     ("format", 0, "not a session format"),
     ("format", "1", r"format: expected a whole number, got string '1'"),
     ("scenario", 7, "scenario: expected text"),
@@ -233,7 +241,10 @@ def test_wrong_shape_is_named_with_its_place_and_both_shapes(tmp_path, spiral_do
     ("spec.numerics", "quad", "numerics must be 'book' or 'native'"),
     ("stepper.iteration", -1, r"stepper.iteration: expected 0\.\."),
     ("stepper.position", 99, r"stepper.position: expected 0\.\.12, got 99"),
-    ("stepper.losses", [1.0], "one loss per completed iteration"),
+    ("stepper.losses", [1.0], "stepper.losses: expected an object"),
+    ("stepper.losses.count", 2, r"losses.count: 2 epochs recorded, expected 3"),
+    ("stepper.losses.bucket", 24, "bucket: expected a power of two"),
+    ("stepper.losses.keys", ["lost"], r"losses.keys: expected \['loss'\]"),
     ("stepper.trainable.layers.dense1.weights", "0.1, 0.2",
      "dense1.weights: expected an array"),
     ("stepper.trainable.layers.dense1.biases.__ndarray__.dtype", "|O",
@@ -247,8 +258,12 @@ def test_wrong_shape_is_named_with_its_place_and_both_shapes(tmp_path, spiral_do
     ("stepper.trainable.optimizer.beta_1", 1.5, r"beta_1 must be in \[0, 1\)"),
     ("stepper.trainable.optimizer.learning_rate", 1, "expected a real number such as 1.0"),
     ("stepper.trainable.random.__tuple__.2", 625, r"random\[2\]: expected 0\.\.624"),
-    ("stepper.trainable.history.loss", [], "history.loss: expected one value"),
+    ("stepper.trainable.history.values.__ndarray__.shape", [3, 4],
+     r"history.values: expected shape \(3, 5\)"),
+    ("stepper.trainable.history.epochs.__ndarray__.data", "AQAAAAAAAAAAAAAAAAAAAAIAAAAAAAAA",
+     "history.epochs: expected increasing epochs"),
     ("stepper.trainable.log", [3], r"log\[0\]: expected text"),
+    ("stepper.trainable.log_length", 0, r"log_length: expected 1\.\."),
     ("stepper.start.iteration", 2, "disagrees with stepper.iteration"),
     ("stepper.edits", [[0, "value", {"__tuple__": ["dense9.weights", {"__tuple__": [0, 0]},
                                                    1.0]}]],
@@ -388,5 +403,5 @@ def test_a_sessions_document_is_the_file_it_saves_and_reads_back_equal(tmp_path)
     document = session_document(session)
     assert (document["app"], document["format"]) == (APP, FORMAT)
     save_session(tmp_path / "run.json", session)
-    assert json.loads((tmp_path / "run.json").read_text()) == document
+    assert unpack(json.loads((tmp_path / "run.json").read_text())) == document
     assert session_from_document(json.loads(json.dumps(document))) == session

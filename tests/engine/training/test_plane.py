@@ -59,10 +59,20 @@ def test_validation_is_placed_at_its_epoch_and_forgotten_when_stepped_back(model
     for epochs in (3, 2):
         stepper.run_iterations(epochs)
         plane.measure_validation(model, stepper.iteration)
-    loss, accuracy = plane.validation_series(5)
+    epochs, loss, accuracy = plane.validation_series()
     measured = model.validation_metrics()
-    assert np.flatnonzero(np.isfinite(loss)).tolist() == [2, 4]
-    assert (loss[4], accuracy[4]) == (measured["loss"], measured["accuracy"])
+    assert epochs.tolist() == [2, 4]  # after 3 and 5 updates: the epochs 2 and 4 ended there
+    assert (loss[1], accuracy[1]) == (measured["loss"], measured["accuracy"])
+    assert not epochs.flags.writeable and not loss.flags.writeable
     plane.measure_validation(model, 3)  # stepped back to epoch 3: epoch 5's measure is gone
-    loss, _ = plane.validation_series(3)
-    assert np.flatnonzero(np.isfinite(loss)).tolist() == [2]
+    epochs, loss, _ = plane.validation_series()
+    assert epochs.tolist() == [2] and len(loss) == 1
+
+
+def test_validation_measurements_of_a_long_run_are_bounded(model):
+    plane = Plane(model)
+    for iteration in range(1, 200_001, 2):
+        plane.validation.append((1.0 / iteration, 0.5), epoch=iteration)
+    epochs, loss, _ = plane.validation_series()
+    assert len(epochs) < 100_000 and epochs[-1] == 199_998
+    assert epochs[0] == 0 and loss[0] == 1.0  # the first measurement is kept

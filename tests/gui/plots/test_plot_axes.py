@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QApplication
 from gui.plots.axes import LABEL_ROOM, SHORT_RUN, ReadableAxis
 from gui.plots.loss_plot import LossPlot
 from gui.plots.training_curves import TrainingCurves
-from gui.shell.theme import LIGHT, apply_theme
+from gui.shell.theme import LARGE_TEXT_SCALE, LIGHT, apply_theme
 
 
 @pytest.fixture(params=[False, True], ids=["normal", "large"])
 def curves(qtbot, request):
-    apply_theme(QApplication.instance(), LIGHT, presentation=request.param)
+    apply_theme(QApplication.instance(), LIGHT, LARGE_TEXT_SCALE if request.param else 1.0)
     widget = TrainingCurves()
     qtbot.addWidget(widget)
     widget.resize(520, 330)  # about the dock's size at 1280x720
@@ -106,7 +106,7 @@ def test_the_plot_names_follow_the_type_size(qtbot):
     qtbot.addWidget(widget)
     widget.show()
     normal = widget.loss_plot.titleLabel.item.boundingRect().height()
-    apply_theme(QApplication.instance(), LIGHT, presentation=True)
+    apply_theme(QApplication.instance(), LIGHT, LARGE_TEXT_SCALE)
     qtbot.waitUntil(lambda: widget.loss_plot.titleLabel.item.boundingRect().height() > normal)
     apply_theme(QApplication.instance(), LIGHT)
     qtbot.waitUntil(lambda: widget.loss_plot.titleLabel.item.boundingRect().height() == normal)

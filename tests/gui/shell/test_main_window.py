@@ -19,8 +19,8 @@ from gui.shell.start_page import StartPage
 from gui.shell.theme import (
     BASE_POINT_SIZE,
     DARK,
+    LARGE_TEXT_SCALE,
     LIGHT,
-    PRESENTATION_SCALE,
     apply_theme,
     current_theme,
 )
@@ -316,11 +316,11 @@ def themed_app(qapp):
 def test_the_chosen_colours_and_text_size_reach_the_windows_widgets(
     qtbot, themed_app, theme, large_text
 ):
-    apply_theme(themed_app, theme, presentation=large_text)
+    scale = LARGE_TEXT_SCALE if large_text else 1.0
+    apply_theme(themed_app, theme, scale)
     window = show(qtbot, MainWindow())
     assert current_theme() is theme
     assert window.palette().window().color().name() == theme.window
-    scale = PRESENTATION_SCALE if large_text else 1.0
     assert window.statusBar().font().pointSizeF() == pytest.approx(BASE_POINT_SIZE * scale)
 
 

@@ -70,7 +70,7 @@ def test_the_title_follows_the_lab_on_screen_whatever_the_connection_order(
     assert window.windowTitle() == f"{TITLES[other]}[*] - {APP}"
     window.active_lab().controller.run_iterations(2)
     assert window.windowTitle() == f"{TITLES[other]}[*] - {APP}" and window.isWindowModified()
-    assert sessions.save_to(tmp_path / "run.json")
+    assert sessions.save_to(tmp_path / "run.json", wait=True)
     assert window.windowTitle() == f"run.json[*] - {TITLES[other]} - {APP}"
     assert not window.isWindowModified()
     # The lab on screen is running when the learner switches: stepping aside, it pauses and

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication
 
 from gui.shell.about import menu_actions, plain_text, shortcut_rows
 from gui.shell.app import build_window
-from gui.shell.theme import LIGHT, apply_theme
+from gui.shell.theme import DARK, LIGHT, apply_theme
 
 # Actions of changes in progress elsewhere (gui/shell/menu_entry_action.py,
 # gui/tutorial/session_actions.py,
@@ -66,3 +66,22 @@ def test_every_menu_action_has_a_key_listed_in_f1(qtbot):
                 name = plain_text(action.text())
                 if action.isVisible() and action.isEnabled():
                     assert name in listed, f"{name} has no keyboard shortcut"
+
+
+def test_a_dark_theme_from_the_command_line_is_not_remembered(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    apply_theme(QApplication.instance(), DARK)  # what --dark does before the window exists
+    window = open_window_as_is(qtbot, settings)
+    assert window.tools.view_toggles.dark.isChecked()
+    window.close()
+    assert settings.value("view/dark") is None
+    apply_theme(QApplication.instance(), LIGHT)
+
+
+def open_window_as_is(qtbot, settings):
+    """The app's window on the neuron, in whatever theme the application has now."""
+    window = build_window("neuron", settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog
 
 from engine.files import state as state_codec
+from engine.files.session_packing import unpack
 from gui.labs.classification.lab import install_classification_lab
 from gui.shell import app
 from gui.tutorial import session_actions
@@ -81,6 +82,7 @@ def test_save_then_open_in_a_fresh_window_gives_back_the_same_session(
     path = tmp_path / "spiral run.json"
     answer_save_dialog(monkeypatch, path)
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    sessions_of(window).wait_for_saves()  # written on the saver's thread
     assert path.is_file()
     assert window.windowTitle().startswith("spiral run.json[*]")
     assert not window.isWindowModified()
@@ -111,6 +113,7 @@ def test_a_hand_session_round_trips_and_reset_goes_to_the_same_start(
     controller.edit_value(next(iter(controller.trainable.parameters())), (0, 0), 0.25)
     path = tmp_path / "layer.json"
     sessions_of(window).save_to(path)
+    sessions_of(window).wait_for_saves()
     fresh = open_window(qtbot, "spiral")
     assert sessions_of(fresh).open_file(path)
     reopened = controller_of(fresh)
@@ -180,6 +183,7 @@ def test_a_session_named_at_start_opens_and_a_bad_one_keeps_the_start_page(
     controller_of(window).run_iterations(4)
     path = tmp_path / "vertical.json"
     sessions_of(window).save_to(path)
+    sessions_of(window).wait_for_saves()
     opened = open_window(qtbot, session=path)
     assert controller_of(opened).stepper.iteration == 4
     missing = open_window(qtbot, session=tmp_path / "nowhere.json")
@@ -194,6 +198,7 @@ def test_open_recent_lists_eight_newest_first_and_drops_a_missing_file(
     sessions = sessions_of(window)
     for number in range(10):
         sessions.save_to(tmp_path / f"run{number}.json")
+        sessions.wait_for_saves()
     names = [path.rsplit("/", 1)[1] for path in sessions.recent_files()]
     assert names == [f"run{number}.json" for number in range(9, 1, -1)]
     sessions.recent_menu.aboutToShow.emit()
@@ -214,7 +219,8 @@ def test_saved_numbers_are_bit_exact_in_the_file(qtbot, tmp_path):
     controller.run_iterations(10)
     path = tmp_path / "exact.json"
     sessions_of(window).save_to(path)
-    saved = state_codec.decode(json.loads(path.read_text())["stepper"])
+    sessions_of(window).wait_for_saves()
+    saved = state_codec.decode(unpack(json.loads(path.read_text()))["stepper"])
     weights = saved["trainable"]["layers"]["dense1"]["weights"]
     assert weights.dtype == np.float32
     assert weights.tobytes() == controller.trainable.parameters()["dense1.weights"].tobytes()
@@ -241,6 +247,7 @@ def test_a_launch_with_settings_reopens_the_last_session_instead_of_the_welcome(
     window = open_window(qtbot, "layer", settings=settings)
     controller_of(window).run_iterations(9)
     sessions_of(window).save_to(tmp_path / "last.json")
+    sessions_of(window).wait_for_saves()
     again = app.launch_window(settings=settings)
     qtbot.addWidget(again)
     assert controller_of(again).stepper.iteration == 9

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QApplication
 
 from gui.panels.chain_rule_panel import ChainRulePanel
 from gui.panels.controls_panel import ControlsPanel
-from gui.shell.theme import LIGHT, apply_theme
+from gui.shell.theme import LARGE_TEXT_SCALE, LIGHT, apply_theme
 from gui.widgets.array_editor import ArrayEditor
 from gui.widgets.live_text import LiveText
 
@@ -15,7 +15,7 @@ from gui.widgets.live_text import LiveText
 def type_size():
     app = QApplication.instance()
     apply_theme(app, LIGHT)
-    yield lambda large: apply_theme(app, LIGHT, presentation=large)
+    yield lambda large: apply_theme(app, LIGHT, LARGE_TEXT_SCALE if large else 1.0)
     apply_theme(app, LIGHT)
 
 
