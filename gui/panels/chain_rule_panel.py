@@ -14,7 +14,7 @@ parameters is a click away. "Check every gradient" runs the same check on all of
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -40,6 +40,8 @@ PASS_NOTE = ("Evaluated at the parameters this iteration's pass used, before its
              "numbers in the diagram.")
 UPDATED_NOTE = ("Evaluated at the updated parameters, which the next pass will use; the "
                 "diagram still shows this iteration's pass.")
+# The rule's lines top to bottom, as rule_html writes them (the largest term takes two rows).
+RULE_LINES = ("equation", "values", "largest_term", "product", "numerical")
 
 
 OPERATORS = frozenset("=+*×·≈")  # a long line wraps only before one of these
@@ -273,6 +275,33 @@ class ChainRulePanel(QWidget):
         if self._snapshot is not None:
             self.set_snapshot(self._snapshot)
 
+    def line_rect(self, line: str) -> QRect | None:
+        """Where a line of the panel is drawn, in the panel's coordinates: one of RULE_LINES
+        of the selected value's rule, or "inputs" (the inputs' gradients); None if the panel
+        does not show it now. A lesson rings it."""
+        if line == "inputs":
+            if not self.inputs_label.isVisibleTo(self):
+                return None
+            return self._rect_of(self.inputs_heading).united(self._rect_of(self.inputs_label))
+        rule = self._shown[0] if self._shown else None
+        if rule is None or line not in RULE_LINES:
+            return None
+        rows = _label_rows(self.rule_label)
+        names = [name for name in RULE_LINES if name != "largest_term" or
+                 (rule.terms and rule.factors)]
+        first = sum(2 if name == "largest_term" else 1 for name in names[:names.index(line)])
+        wanted = rows[first:first + (2 if line == "largest_term" else 1)]
+        if not wanted:
+            return None
+        box = wanted[0]
+        for row in wanted[1:]:
+            box = box.united(row)
+        origin = self.rule_label.mapTo(self, self.rule_label.contentsRect().topLeft())
+        return box.translated(origin.x(), origin.y()).toAlignedRect()
+
+    def _rect_of(self, widget: QWidget) -> QRect:
+        return QRect(widget.mapTo(self, widget.rect().topLeft()), widget.size())
+
     def text(self) -> str:
         """Everything the panel says, as plain text (what a learner would read aloud)."""
         document = QTextDocument()
@@ -285,3 +314,36 @@ class ChainRulePanel(QWidget):
         # One space between words, as read, whatever non-breaking spacing the layout used.
         read = "\n".join(parts).replace(WORD_JOINER, "")
         return "\n".join(" ".join(line.split()) for line in read.splitlines())
+
+
+def _label_rows(label: QLabel) -> list[QRectF]:
+    """The bounding box of each written line of a rich-text label (a block, or a line a <br>
+    ends, however many rows wrapping made of it), in its contents' coordinates, laid out as
+    the label lays out its text."""
+    document = QTextDocument()
+    document.setDefaultFont(label.font())
+    document.setDocumentMargin(0)
+    document.setHtml(label.text())
+    document.setTextWidth(label.contentsRect().width())
+    layout = document.documentLayout()
+    rows: list[QRectF] = []
+    block = document.begin()
+    while block.isValid():
+        top = layout.blockBoundingRect(block).topLeft()
+        text = block.text()
+        lines = block.layout()
+        current: QRectF | None = None
+        for k in range(lines.lineCount()):
+            line = lines.lineAt(k)
+            rect = line.naturalTextRect().translated(top)
+            starts_written_line = k == 0 or text[line.textStart() - 1] == "\u2028"
+            if starts_written_line:
+                if current is not None:
+                    rows.append(current)
+                current = rect
+            else:
+                current = current.united(rect)
+        if current is not None:
+            rows.append(current)
+        block = block.next()
+    return rows

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QModelIndex, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QRect, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -158,6 +158,18 @@ class ArrayEditor(QWidget):
         """What the learner reads in the cell of array element `index`."""
         row, column = self._cell_of(index)
         return self.table.item(row, column).text()
+
+    def cell_rect(self, index: tuple[int, ...]) -> QRect | None:
+        """Where the cell of array element `index` is drawn, in this editor's coordinates
+        (None if the array has no such element): what a lesson rings."""
+        if len(index) != self._array.ndim or any(
+                not 0 <= i < n for i, n in zip(index, self._array.shape, strict=True)):
+            return None
+        item = self.table.item(*self._cell_of(index))
+        if item is None:
+            return None
+        rect = self.table.visualItemRect(item)
+        return rect.translated(self.table.viewport().mapTo(self, QPoint(0, 0)))
 
     def select(self, index: tuple[int, ...] | None) -> None:
         """Mark the cell of array element `index` as the current one (None clears it)."""

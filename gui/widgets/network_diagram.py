@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -110,6 +110,23 @@ class NetworkDiagram(QWidget):
 
     def input_centre(self, n: int) -> QPointF:
         return QPointF(*self.scene().inputs[n])
+
+    def edge_line(self, i: int, n: int) -> QLineF:
+        """The edge from input n to neuron i as drawn (for a lesson's highlight)."""
+        segment = self.scene().weight_edges[i * self.network.n_inputs + n].segment
+        return QLineF(segment.x1, segment.y1, segment.x2, segment.y2)
+
+    def part_box(self, part: str, index: tuple[int, ...] = ()) -> QRectF | None:
+        """The box a part of the diagram is drawn in: "input" (index (n,)), "neuron" and
+        "relu" ((i,)), "sum" and "loss" (no index); None if the diagram has no such part."""
+        scene = self.scene()
+        if scene is None:
+            return None
+        k = index[0] if index else 0
+        owners = {"input": f"x{k}", "neuron": f"sum{k}", "relu": f"relu{k}", "sum": "total",
+                  "loss": "loss"}
+        box = scene.node_boxes.get(owners.get(part, ""))
+        return None if box is None else _rect(box)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         found = self.hit(event.position())
