@@ -48,6 +48,24 @@ def iteration_count(text: str) -> int:
     return int(text)
 
 
+def step_number(text: str) -> int:
+    """An argparse type: a lesson's step, counted from 1 as the lesson panel counts them."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a step number from 1, got {text!r}")
+    return int(text)
+
+
+def speed_factor(text: str) -> float:
+    """An argparse type: how many times faster than recorded, a positive number."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number such as 2, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line; what follows `train` is engine.runner's to parse."""
     parser = argparse.ArgumentParser(
@@ -59,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {app_version()}")
     _add_opening_options(parser)
+    _add_lesson_options(parser)
     _add_look_options(parser)
     _add_desktop_entry_options(parser)
     parser.add_argument(
@@ -113,7 +132,32 @@ def _add_opening_options(parser: argparse.ArgumentParser) -> None:
         "--replay",
         type=Path,
         metavar="TAKE.json",
-        help="play a take recorded with Tools > Record actions, with its timing",
+        help="play a take recorded with Tools > Record actions, with its timing "
+        "(with --screenshot: the picture shows the take's end)",
+    )
+    parser.add_argument(
+        "--replay-speed",
+        type=speed_factor,
+        default=1.0,
+        metavar="FACTOR",
+        help="replay the take FACTOR times faster than it was recorded (default 1)",
+    )
+
+
+def _add_lesson_options(parser: argparse.ArgumentParser) -> None:
+    """Guided lessons: open one, or render one of its steps."""
+    parser.add_argument(
+        "--lesson",
+        metavar="NAME-OR-FILE",
+        help="open a lesson: a built-in one by name (see --list-lessons) or a lesson file",
+    )
+    parser.add_argument(
+        "--lesson-step",
+        type=step_number,
+        default=1,
+        metavar="N",
+        help="start the lesson at step N (with --screenshot: render step N's end, its "
+        "highlights and caption included)",
     )
 
 
@@ -173,6 +217,19 @@ def main(argv: list[str] | None = None) -> int:
         from engine.files.lesson_library import print_builtin_lessons
 
         return print_builtin_lessons()
+    lesson = None
+    if args.lesson is not None:
+        from engine.files.lesson import LessonError
+        from engine.files.lesson_library import load_named
+
+        try:
+            lesson = load_named(args.lesson)
+        except LessonError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        if args.lesson_step > len(lesson.steps):
+            parser.error(f"--lesson-step {args.lesson_step}: {lesson.title!r} has "
+                         f"{len(lesson.steps)} steps")
     take = None
     if args.replay is not None:
         from gui.tutorial.takes import TakeError, load_take
@@ -198,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
         welcome=args.welcome,
         session=args.session,
         replay=take,
+        replay_speed=args.replay_speed,
+        lesson=lesson,
+        lesson_step=args.lesson_step - 1,
     )
 
 

@@ -119,13 +119,10 @@ def _set(stage: Stage, target: Target | SpecPath, value) -> str | None:
            f"{', '.join(settable)}"
 
 
-def _set_spec(stage: Stage, path: SpecPath, value) -> str | None:
-    """A new network from the changed spec, from its seed (training starts again), as the
-    window's network panel rebuilds it."""
-    model = stage.stepper.trainable
-    if not isinstance(model, Model):
-        return f"{model.title} has no spec; {path} is for the classification networks"
-    spec = copy.deepcopy(model.spec)
+def spec_with(spec: dict, path: SpecPath, value) -> dict | str:
+    """A copy of a Model's `spec` with `value` at `path`, or why there is no such place (a
+    window's controller rebuilds its network from the same changed spec)."""
+    spec = copy.deepcopy(spec)
     keys = path.keys
     if keys[0] == "hidden":
         if keys[1] >= len(spec["hidden"]):
@@ -135,6 +132,18 @@ def _set_spec(stage: Stage, path: SpecPath, value) -> str | None:
         spec[keys[0]] = value
     else:
         spec[keys[0]][keys[1]] = value
+    return spec
+
+
+def _set_spec(stage: Stage, path: SpecPath, value) -> str | None:
+    """A new network from the changed spec, from its seed (training starts again), as the
+    window's network panel rebuilds it."""
+    model = stage.stepper.trainable
+    if not isinstance(model, Model):
+        return f"{model.title} has no spec; {path} is for the classification networks"
+    spec = spec_with(model.spec, path, value)
+    if isinstance(spec, str):
+        return spec
     try:
         rebuilt = Model(spec, title=stage.title)
     except (ValueError, TypeError) as error:

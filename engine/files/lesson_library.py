@@ -7,10 +7,12 @@ Their order is the course's (ORDER); any other lesson file placed there follows 
 from __future__ import annotations
 
 import importlib.resources
+import json
+from pathlib import Path
 
 # Imported by name (not only looked up by importlib) so that PyInstaller bundles the package.
 import resources as resource_package
-from engine.files.lesson import Lesson, LessonError, lesson_from_text
+from engine.files.lesson import Lesson, LessonError, lesson_from_text, load_lesson
 
 ORDER = ("neuron", "layer", "optimizers", "overfitting")
 _SUFFIX = ".json"
@@ -36,9 +38,29 @@ def load_builtin(name: str) -> Lesson:
     return lesson_from_text(data, name=name)
 
 
+def load_named(name_or_path: str) -> Lesson:
+    """A built-in lesson by name, else the lesson file at that path (what `--lesson` takes);
+    LessonError naming the built-in choices when it is neither."""
+    if name_or_path in builtin_names():
+        return load_builtin(name_or_path)
+    path = Path(name_or_path)
+    if not path.is_file():
+        raise LessonError(f"{name_or_path!r} is neither a built-in lesson ("
+                          f"{', '.join(builtin_names())}) nor a lesson file")
+    return load_lesson(path)
+
+
 def builtin_titles() -> dict[str, str]:
-    """name -> title of every built-in lesson, in order."""
-    return {name: load_builtin(name).title for name in builtin_names()}
+    """name -> title of every built-in lesson, in order: read from the files' "title" without
+    checking the rest, which loading a lesson does (a menu lists them at once)."""
+    titles = {}
+    for name in builtin_names():
+        try:
+            title = json.loads(_folder().joinpath(name + _SUFFIX).read_bytes())["title"]
+        except (ValueError, KeyError, TypeError):
+            title = None
+        titles[name] = title if isinstance(title, str) and title.strip() else name
+    return titles
 
 
 def print_builtin_lessons() -> int:

@@ -33,9 +33,9 @@ MAX_TERM = 200  # characters in one target or quantity
 # "classification_<key>_dock"); "diagram" and "boundary" are the labs' central views.
 LAB_PANELS = {
     "hand": ("controls", "parameters", "diagram", "chain_rule", "loss_along_weight", "loss",
-             "log"),
+             "log", "landscape"),
     "classification": ("controls", "network", "data", "boundary", "neuron_maps", "inspector",
-                       "confusion", "chain_rule", "log", "curves"),
+                       "confusion", "chain_rule", "log", "curves", "compare", "landscape"),
 }
 LAB_PLOTS = {
     "hand": ("loss", "loss_along_weight"),

@@ -253,7 +253,8 @@ class SingleNeuron(_SeedExample):
         factors = [("dl/da", dl_da), ("da/dz", da_dz), last]
         return make_chain_rule(target, factors, dl_da * da_dz * last[1],
                                self._native_loss_at(name, index),
-                               float(np.asarray(self.ns[name])[tuple(index)]))
+                               float(np.asarray(self.ns[name])[tuple(index)]),
+                               precision=self.numerics.float_dtype)
 
 
 class LayerOfThree(_SeedExample):
@@ -344,7 +345,7 @@ class LayerOfThree(_SeedExample):
             factors = [("dl/dy", dl_dy), (f"dy/da_{i + 1}", 1.0),
                        (f"da_{i + 1}/dz_{i + 1}", da_dz[i]), last]
             return make_chain_rule(target, factors, dl_dy * 1.0 * da_dz[i] * last[1],
-                                   loss_at, current)
+                                   loss_at, current, precision=self.numerics.float_dtype)
         if name == "X":
             (n,) = index
             weights = variables["W"][:, n]
@@ -354,7 +355,8 @@ class LayerOfThree(_SeedExample):
             i = int(np.argmax([abs(value) for _, value in terms]))
             factors = [(f"dl/dz_{i + 1}", dl_dz[i]), (f"dz_{i + 1}/dx_{n + 1}", weights[i])]
             return make_chain_rule(f"dl/dx_{n + 1}", factors, sum(v for _, v in terms),
-                                   loss_at, current, terms=terms)
+                                   loss_at, current, terms=terms,
+                                   precision=self.numerics.float_dtype)
         raise ValueError(f"no chain rule for {name!r}: expected W, B or X")
 
 

@@ -2,6 +2,8 @@
 
 The analytic gradient is what backpropagation computed; the central difference only uses the
 loss, so their agreement (a small relative error) is the evidence that the factors are right.
+Both can only be as exact as their arithmetic: under a floor set by the loss's size, the step
+and the analytic pass's precision (gradcheck.zero_floor) a gradient is "both ~0", not "differ".
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from engine.training import gradcheck
 # enough for rounding to stay far below small gradients, yet rarely carries a sample's ReLU
 # input across its kink.
 DEFAULT_STEP = 1e-4
+AGREEMENT = 1e-4  # relative error under which the two estimates count as the same number
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,12 @@ class ChainRule:
     relative_error: float
     terms: list[tuple[str, float]] = field(default_factory=list)
     sample: int | None = None
+    zero_floor: float = 0.0  # under this size both estimates are 0 as far as they can tell
+
+    @property
+    def verdict(self) -> str:
+        """"both ~0" when neither estimate rises above the floor, else "agree" or "differ"."""
+        return verdict(self.product, self.numerical, self.relative_error, self.zero_floor)
 
     @property
     def equation(self) -> str:
@@ -54,20 +63,33 @@ def central_difference(loss_at: Callable[[float], float], value: float,
                                               order=4)[0])
 
 
-def relative_error(analytic: float, numerical: float) -> float:
-    """engine.training.gradcheck's |a - n| / (|a| + |n|); 0 when both are 0, so an exact zero
-    gradient
-    counts as agreeing."""
-    return float(gradcheck.relative_error(analytic, numerical))
+def relative_error(analytic: float, numerical: float, floor: float = 0.0) -> float:
+    """engine.training.gradcheck's |a - n| / max(|a| + |n|, floor); 0 when both are 0, so an
+    exact zero gradient counts as agreeing."""
+    return float(gradcheck.relative_error(analytic, numerical, floor))
+
+
+def verdict(analytic: float, numerical: float, error: float, floor: float) -> str:
+    """What the check says: "both ~0", "agree" (relative error under AGREEMENT) or "differ"."""
+    if max(abs(analytic), abs(numerical)) <= floor:
+        return "both ~0"
+    return "agree" if error < AGREEMENT else "differ"
 
 
 def make_chain_rule(target: str, factors: list[tuple[str, float]], product: float,
                     loss_at: Callable[[float], float], value: float,
                     step: float = DEFAULT_STEP, terms: list[tuple[str, float]] | None = None,
-                    sample: int | None = None) -> ChainRule:
-    """A ChainRule whose numerical estimate is the central difference of `loss_at` at `value`."""
+                    sample: int | None = None, precision=np.float64) -> ChainRule:
+    """A ChainRule whose numerical estimate is the central difference of `loss_at` at `value`.
+    precision: the dtype the analytic `product` was computed in (float32 under the book's
+    numerics), which sets how close to 0 it can tell a gradient from 0."""
     numerical = central_difference(loss_at, value, step)
+    floor = gradcheck.zero_floor(loss_at(value), step, precision)
+    # Dividing by at least floor / AGREEMENT keeps rounding noise the size of the floor under
+    # AGREEMENT, so "both ~0" also reads as agreeing; a difference larger than the floor still
+    # shows (cs231n's checker divides by at least 1e-8, about the same for these losses).
+    error = relative_error(float(product), float(numerical), floor / AGREEMENT)
     return ChainRule(target=target, factors=[(label, float(v)) for label, v in factors],
-                     product=float(product), numerical=float(numerical),
-                     relative_error=relative_error(float(product), float(numerical)),
-                     terms=[(label, float(v)) for label, v in terms or []], sample=sample)
+                     product=float(product), numerical=float(numerical), relative_error=error,
+                     terms=[(label, float(v)) for label, v in terms or []], sample=sample,
+                     zero_floor=floor)

@@ -2,7 +2,8 @@
 
     numerical_gradient(f, array)          d f / d array, element by element; f() reads array
     numerical_partial(f, array, index)    the same for one element
-    relative_error(analytic, numerical)   |a - n| / max(|a| + |n|, tiny), element by element
+    relative_error(analytic, numerical)   |a - n| / max(|a| + |n|, floor), element by element
+    zero_floor(loss, step, dtype)         the size under which a gradient cannot be told from 0
     check_network(layers, loss, x, y)     both, for every parameter of a network and its inputs
     check_model(model)                    check_network for a Model's layers, loss and data
 
@@ -40,15 +41,34 @@ _STENCILS = {2: {1: 1 / 2}, 4: {1: 8 / 12, 2: -1 / 12}}
 _CLIP = 1e-7  # the losses' np.clip(y_pred, 1e-7, 1 - 1e-7)
 
 
-def relative_error(analytic, numerical) -> np.ndarray:
-    """|a - n| / max(|a| + |n|, tiny), elementwise in float64; 0 where both are 0."""
+def relative_error(analytic, numerical, floor: float = 0.0) -> np.ndarray:
+    """|a - n| / max(|a| + |n|, floor), elementwise in float64; 0 where both are 0.
+
+    floor: an absolute size (`zero_floor`) under which the denominator stops shrinking, as
+    gradient checkers do: without it an exact 0 against the estimate's rounding noise (0 vs
+    3.6e-15) is a relative error of 1, though both say "zero" as well as the arithmetic can.
+    """
     analytic = np.asarray(analytic, dtype=np.float64)
     numerical = np.asarray(numerical, dtype=np.float64)
     if analytic.shape != numerical.shape:
         raise ValueError(f"analytic has shape {analytic.shape} but numerical has shape "
                          f"{numerical.shape}")
-    tiny = np.finfo(np.float64).tiny
-    return np.abs(analytic - numerical) / np.maximum(np.abs(analytic) + np.abs(numerical), tiny)
+    if not (np.isfinite(floor) and floor >= 0):
+        raise ValueError(f"floor must be a finite number, 0 or more, got {floor!r}")
+    denominator = np.maximum(np.abs(analytic) + np.abs(numerical),
+                             max(floor, np.finfo(np.float64).tiny))
+    return np.abs(analytic - numerical) / denominator
+
+
+def zero_floor(loss: float, step: float, dtype=np.float64) -> float:
+    """The size under which a gradient of `loss` cannot be told from 0 (0 for a loss that is
+    not finite). Two roundings add up: the analytic pass, computed in `dtype`, is off by about
+    eps(dtype) times the loss's scale, max(|loss|, 1); a central difference with `step` divides
+    the float64 loss's rounding, eps64 * max(|loss|, 1), by the step."""
+    if not (np.isfinite(loss) and np.isfinite(step) and step > 0):
+        return 0.0
+    scale = max(abs(float(loss)), 1.0)
+    return float(np.finfo(dtype).eps * scale + np.finfo(np.float64).eps * scale / step)
 
 
 def default_step(value: float, dtype, order: int = 2) -> float:

@@ -192,7 +192,7 @@ def chain_rule(layers: list[tuple[str, object]], numerics: Numerics, head: Head,
     return make_chain_rule(f"dl/d({name}[{', '.join(map(str, index))}])", factors,
                            product, lambda value: float64_pass(value)[0], current,
                            step=_kink_free_step(float64_pass, current), terms=terms,
-                           sample=sample)
+                           sample=sample, precision=numerics.float_dtype)
 
 
 def _kink_free_step(float64_pass: Callable[[float], tuple[float, bytes]], value: float) -> float:

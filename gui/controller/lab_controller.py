@@ -2,7 +2,9 @@
 
 LabController is the facade: one object, one Snapshot for every view after each change. It is
 the controller that drives any Trainable (gui/controller/stepping_controller.py: stepping,
-running, edits, time travel, snapshots) with the classification lab's requests added here: a
+running, edits, time travel, snapshots), with what both labs ask beyond stepping
+(gui/controller/lab_requests.py: scenarios kept while the app runs, the preview, the
+whole-model gradient check, numerics) and the classification lab's requests added here: a
 changed network, data or optimizer settings, and the points added by hand
 (gui/controller/added_points.py). A changed network or data builds the Model again from the
 same seed (gui/controller/rebuilds.py); a spec the engine refuses changes nothing and is said.
@@ -17,13 +19,16 @@ from PySide6.QtCore import Signal
 
 from engine.training.cost import check_iteration_cost
 from engine.training.model import Model
+from engine.training.stepper import Stepper
 from gui.controller.actions import action, inside_action
 from gui.controller.added_points import AddedPoints
+from gui.controller.comparison_part import ComparisonPart
+from gui.controller.lab_requests import LabRequests
+from gui.controller.landscape_part import LandscapePart
 from gui.controller.rebuilds import title_for, with_data, with_network
-from gui.controller.stepping_controller import SteppingController
 
 
-class LabController(SteppingController):
+class LabController(LabRequests):
     """Owns the Stepper of the loaded Trainable and everything the learner can do to it."""
 
     # (message, is_error) the outcome of a points request (add, load, save), for the data panel
@@ -35,6 +40,8 @@ class LabController(SteppingController):
         """The arguments of SteppingController: the scenarios' builders and the options."""
         super().__init__(*args, **kwargs)
         self._points = AddedPoints(self, self._rebuild)
+        self.comparison = ComparisonPart(self)
+        self.landscape = LandscapePart(self)
 
     @property
     def spec(self) -> dict:
@@ -98,6 +105,15 @@ class LabController(SteppingController):
         """Replace the added points with a CSV file's; a malformed file changes nothing and
         the message names the line, a file without points asks first (empty_points_file)."""
         self._points.load(path)
+
+    def adopt_run(self, stepper: Stepper, message: str) -> None:
+        """Drive `stepper`, another run of the loaded Model's data (a compared run promoted to
+        be the main one), from where it stands; its undo history starts empty."""
+        self.pause()
+        previous = self._part
+        self._install(stepper.trainable, self.scenario, self.title, stepper=stepper)
+        self._part.carry_over(previous, measurements=False)
+        self._publish(message)
 
     def points_room(self) -> int:
         """How many points a file may add (the data set and they stay within a session's

@@ -78,23 +78,25 @@ class Readings:
         self._curve = None
         return True
 
-    def selected_rule(self, trainable: Trainable, version: int,
-                      paced: bool) -> ChainRuleInfo | None:
-        """The selected value's chain rule at engine state `version`; while `paced` (running
-        with frames), recomputed at most every RULE_REFRESH_S (or ten times what it took, for a
-        large network): it is several extra passes."""
+    def selected_rule(self, trainable: Trainable, version: int, paced: bool,
+                      state: str = "current") -> ChainRuleInfo | None:
+        """The selected value's chain rule at engine state `version`, read off `trainable` (the
+        live one, or the pass-start copy: `state` names which, for the cache); while `paced`
+        (running with frames), recomputed at most every RULE_REFRESH_S (or ten times what it
+        took, for a large network): it is several extra passes."""
         if self.selected is None:
             return None
         now = time.perf_counter()
+        key = (self.selected, version, state)
         if self._rule is not None:
-            (selected, cached_version), rule, when, took = self._rule
-            if cached_version == version and selected == self.selected:
+            (selected, cached_version, cached_state), rule, when, took = self._rule
+            if (selected, cached_version, cached_state) == key:
                 return rule
-            if paced and selected == self.selected and \
+            if paced and selected == self.selected and cached_state == state and \
                     now - when < max(RULE_REFRESH_S, 10 * took):
                 return rule
         rule = chain_rule(trainable, *self.selected)
-        self._rule = ((self.selected, version), rule, now, time.perf_counter() - now)
+        self._rule = (key, rule, now, time.perf_counter() - now)
         return rule
 
     def input_chain_rules(self, trainable: Trainable,
@@ -110,9 +112,11 @@ class Readings:
         return tuple(rule for rule in rules if rule is not None)
 
     def loss_curve(self, trainable: Trainable, parameters: Mapping[str, np.ndarray],
-                   rule: ChainRuleInfo | None, running: bool) -> LossCurve | None:
+                   rule: ChainRuleInfo | None, running: bool,
+                   note: str = "") -> LossCurve | None:
         """The loss along the selected value, everything else fixed; None where it is not
-        finite. While running, recomputed at most every CURVE_REFRESH_S."""
+        finite. While running, recomputed at most every CURVE_REFRESH_S. note: which
+        parameters `trainable` stands at, when not the current ones."""
         if self.selected is None or rule is None:
             return None
         now = time.perf_counter()
@@ -134,27 +138,39 @@ class Readings:
         if label.startswith("(") and label.endswith(")"):
             label = label[1:-1]  # "dl/d(dense1.weights[0, 0])"
         self._curve = LossCurve(name, index, label, frozen_array(xs), frozen_array(ys), value,
-                                loss, rule.product)
+                                loss, rule.product, note)
         self._curve_time = now
         return self._curve
 
 
 def preview(stepper: Stepper) -> Mapping[str, np.ndarray] | None:
-    """At an iteration start: every value the next forward and backward pass computes at the
-    current parameters. The operations run on the trainable itself, which is then restored to
-    the same iteration start, so nothing the stepper relies on changes."""
-    if stepper.position != 0:
+    """Every value of the current iteration's forward and backward pass at its parameters: the
+    ones the stepper has computed and those still to come, computed now. None once the update
+    has begun (nothing is left to preview) or where the pass cannot be computed.
+
+    The operations still to come run on the trainable itself, which is then put back: restored
+    to the iteration start (which forgets values computed inside it) and brought forward again
+    by the operations done so far, so every value the stepper relies on is as it was. Only the
+    forward and backward operations are run, which rewrite nothing but their own results, so
+    doing them again gives the same numbers.
+    """
+    operations = stepper.operations
+    first_update = next((k for k, op in enumerate(operations) if op.phase == "update"),
+                        len(operations))
+    done = stepper.position
+    if done >= first_update:
         return None
     trainable = stepper.trainable
     saved = trainable.capture_state()
     try:
         with np.errstate(all="ignore"):
-            for index, operation in enumerate(stepper.operations):
-                if operation.phase == "update":
-                    break
+            for index in range(done, first_update):
                 trainable.run_operation(index)
-        return sealed_arrays(trainable.values())
+            return sealed_arrays(trainable.values())
     except (ArithmeticError, ValueError):
         return None
     finally:
         trainable.restore(saved)
+        with np.errstate(all="ignore"):
+            for index in range(done):
+                trainable.run_operation(index)

@@ -11,6 +11,8 @@ publishes the snapshots.
 from __future__ import annotations
 
 import time
+from collections import deque
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -24,6 +26,7 @@ MIN_CHUNK = 4  # after the first, no run call for fewer iterations than this in 
 FRAME_SLACK_S = 0.002  # a slice ending this close to the next frame's time publishes it
 # (or closer than MIN_CHUNK iterations take, which the slice leaves untrained)
 RELEASE_EVERY_S = 10.0  # while running, freed memory goes back to the system this often
+RATE_WINDOW_S = 1.0  # the rate a run reaches is measured over its last second
 UNITS = ("iterations", "operations")
 
 
@@ -57,6 +60,11 @@ class RunLoop(QObject):
         self._last_release = 0.0
         self._last_frame = 0.0
         self._seconds_per_unit = 1e-4
+        self._started = 0.0
+        self._done: deque[tuple[float, int]] = deque()  # (when, units) of the recent slices
+        # Trains n iterations instead of the stepper alone and says why Run must stop (or
+        # None): a comparison trains its runs in lockstep (gui/controller/comparison_part.py).
+        self.trainer: Callable[[int], str | None] | None = None
 
     @property
     def running(self) -> bool:
@@ -82,8 +90,19 @@ class RunLoop(QObject):
         self._last_frame = 0.0
         self._timer.setInterval(self._tick_ms)
         part.prepare_to_run()
-        self._last_tick = self._last_release = time.perf_counter()
+        self._last_tick = self._last_release = self._started = time.perf_counter()
+        self._done.clear()
         self._timer.start()
+
+    def achieved(self) -> float | None:
+        """Units per second the run reached over its last RATE_WINDOW_S, what the window really
+        does beside what the speed asks; None while paused or before a whole window has run."""
+        now = time.perf_counter()
+        if not self.running or now - self._started < RATE_WINDOW_S:
+            return None
+        while self._done and self._done[0][0] < now - RATE_WINDOW_S:
+            self._done.popleft()
+        return sum(units for _, units in self._done) / RATE_WINDOW_S
 
     def pause(self) -> None:
         """Stop running; the memory the run's temporary arrays left behind goes back."""
@@ -112,6 +131,7 @@ class RunLoop(QObject):
             self.pause()
             self.diverged.emit(divergence)
             return
+        self._done.append((time.perf_counter(), done))
         # Behind schedule: drop the backlog rather than stutter to catch up.
         self._credit = self._credit - due if done >= due else 0.0
         if stop is None and budget is not None and done >= budget:
@@ -163,9 +183,11 @@ class RunLoop(QObject):
             if self.unit == "operations":
                 for _ in range(chunk):
                     stepper.step()
+            elif self.trainer is not None:
+                stop = self.trainer(chunk)
             else:
                 stepper.run_iterations(chunk)
             self._seconds_per_unit = max(1e-7, (time.perf_counter() - started) / chunk)
             done += chunk
-            stop = part.stop_reason(stepper)
+            stop = stop or part.stop_reason(stepper)
         return done, stop

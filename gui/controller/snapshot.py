@@ -129,6 +129,7 @@ class LossCurve:
     value: float
     loss: float
     slope: float
+    note: str = ""  # which parameters it is read at, when not the current ones
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,42 @@ class ChainRuleInfo:
     product: float
     numerical: float
     relative_error: float
+    verdict: str = ""  # "agree" | "both ~0" | "differ" (engine.training.chain_rule.verdict)
+    zero_floor: float = 0.0  # under this size both estimates are 0 as far as they can tell
+
+
+@dataclass(frozen=True)
+class SurveyInfo:
+    """The whole-model gradient check (engine.training.gradient_survey): how far it got and
+    what it found. `stale`: the state changed since it ran, so its numbers are of the past."""
+
+    checked: int
+    total: int
+    counts: Mapping[str, int]
+    worst: ChainRuleInfo | None
+    skipped: tuple[str, ...]
+    unchecked: int
+    stale: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.checked >= self.total
+
+    def sentence(self) -> str:
+        """What the check found, e.g. "7 gradients checked: 7 agree; the worst, dl/dw_0, has
+        relative error 2.2e-12" (or how far it got)."""
+        if not self.done:
+            return f"Checking every gradient: {self.checked} of {self.total}…"
+        checked = sum(self.counts.values())
+        found = ", ".join(f"{count} {verdict}" for verdict, count in sorted(
+            self.counts.items(), key=lambda item: ("agree", "both ~0", "differ").index(item[0])))
+        text = f"{checked} gradient{'s' if checked != 1 else ''} checked: {found or 'none'}"
+        if self.worst is not None:
+            text += (f"; the worst, {self.worst.target}, has relative error "
+                     f"{self.worst.relative_error:.1e}")
+        if self.unchecked:
+            text += f"; {self.unchecked} could not be computed"
+        return text
 
 
 @dataclass(frozen=True)
@@ -186,10 +223,21 @@ class Snapshot:
     speed: float = 10.0
     speed_unit: str = "iterations"
     can_step_back: bool = False
-    preview: Mapping[str, np.ndarray] | None = None  # the next iteration's values, at its start
+    # Every value of this iteration's forward and backward pass at its parameters: the ones
+    # computed so far and a preview of the rest (all of them at an iteration start); None when
+    # previews are off or the update has begun.
+    preview: Mapping[str, np.ndarray] | None = None
     notice: str = ""  # a warning to keep on screen, e.g. where training diverged
     can_restore: bool = False  # training diverged: "Restore last good state" can go back
     classification: ClassificationInfo | None = None  # set when the trainable is a Model
+    # The update has begun: the chain rules and the loss curve are read at the parameters this
+    # iteration's pass used (as the diagram's gradients are); `updated_chain_rule` is the
+    # selected value's rule at the updated parameters, which the next pass will compute.
+    rules_at_pass_start: bool = False
+    updated_chain_rule: ChainRuleInfo | None = None
+    numerics: str = ""  # "book" | "native": how the trainable computes
+    achieved_speed: float | None = None  # while running: the rate reached, in speed_unit / s
+    gradient_survey: SurveyInfo | None = None  # the last whole-model check, while it holds
 
     @property
     def next_operation(self) -> OperationInfo | None:
@@ -214,6 +262,18 @@ class Snapshot:
                                            for name in operation.writes)
         return self.values, self.computed()
 
+    def drawn(self) -> tuple[Mapping[str, np.ndarray], frozenset[str], frozenset[str]]:
+        """What the hand diagram draws: the values by name, the names this iteration has
+        computed so far (none at its start), and the names only previewed, the rest of its
+        forward and backward pass (none without a preview)."""
+        computed = frozenset(name for operation in self.operations[:self.position]
+                             for name in operation.writes)
+        if self.preview is None:
+            return self.values, computed, frozenset()
+        later = frozenset(name for operation in self.operations[self.position:]
+                          if operation.phase != "update" for name in operation.writes)
+        return self.preview, computed, later - computed
+
     @property
     def current_loss(self) -> float | None:
         """The latest loss the learner has seen: the last completed iteration's."""
@@ -233,6 +293,8 @@ def chain_rule_info(rule: ChainRule) -> ChainRuleInfo:
         product=float(rule.product),
         numerical=float(rule.numerical),
         relative_error=float(rule.relative_error),
+        verdict=rule.verdict,
+        zero_floor=float(rule.zero_floor),
     )
 
 

@@ -22,10 +22,12 @@ from engine.training.model import Model
 from engine.training.stepper import Divergence, Stepper, Trainable
 from gui.controller.actions import action
 from gui.controller.edit_history import EditHistory
+from gui.controller.edit_report import edit_report
+from gui.controller.gradient_check import GradientCheck
 from gui.controller.readings import InputName, Readings
 from gui.controller.run_loop import SLICE_BUDGET_S, TICK_MS, RunLoop
 from gui.controller.session_parts import apply_saved_parts, saved_selection, session_copy
-from gui.controller.snapshot import Index, Snapshot, parameter_label
+from gui.controller.snapshot import Index, Snapshot
 from gui.controller.snapshot_maker import SnapshotMaker
 from gui.controller.stop_conditions import StopConditions
 from gui.controller.time_travel import TimeTravel
@@ -74,6 +76,7 @@ class SteppingController(QObject):
         self._run_loop.diverged.connect(self._on_training_diverged)
         self._run_loop.stopped.connect(self._on_run_loop_stopped)
         self._run_loop.trained.connect(self._on_run_loop_trained)
+        self._gradient_check = GradientCheck(self)
         self._can_restore = False
         self.stepper: Stepper | None = None
         self.scenario = ""
@@ -129,14 +132,15 @@ class SteppingController(QObject):
             self._stops, parts))  # with the latest validation record, too
 
     def _install(self, trainable: Trainable, name: str, title: str,
-                 stepper_state: dict | None = None) -> None:
-        """A new Stepper for `trainable` (continuing from `stepper_state` if given), with the
-        part for its kind; the selection is kept where the new trainable has it."""
+                 stepper_state: dict | None = None, stepper: Stepper | None = None) -> None:
+        """A new Stepper for `trainable` (continuing from `stepper_state` if given), or the
+        given `stepper` of it, with the part for its kind; the selection is kept where the new
+        trainable has it."""
         self._notice = ""
         self._travel.forget()
         self._can_restore = False
         self._part = part_for(trainable, self._stops)
-        self.stepper = Stepper(trainable)
+        self.stepper = stepper if stepper is not None else Stepper(trainable)
         if stepper_state is not None:
             self.stepper.set_state(stepper_state)
         self.scenario, self.title = name, title
@@ -156,6 +160,11 @@ class SteppingController(QObject):
     def model(self) -> Model | None:
         """The trainable when it is a classification Model, else None."""
         return self._part.model
+
+    @property
+    def preview_on(self) -> bool:
+        """Whether snapshots carry the preview of the pass (the learner's choice)."""
+        return self._snapshots.offers_preview and self._snapshots.preview_on
 
     @property
     def epoch_word(self) -> str:
@@ -252,9 +261,11 @@ class SteppingController(QObject):
 
     def _apply_edit(self, name: str, index: Index, value: float) -> None:
         """Set the value in the engine and recompute up to the current position."""
+        position = self.stepper.position
         self.stepper.edit(name, index, value)
         self._notice = ""
-        self._publish(f"{parameter_label(name, index)} = {value:.6g}; everything recomputed")
+        self._publish(edit_report(self._snapshots.operations(self.stepper), position, name,
+                                  index, value, self.preview_on, self.epoch_word))
 
     @action
     def select(self, name: str, index: Index) -> None:
@@ -370,6 +381,11 @@ class SteppingController(QObject):
         """Stop running; the memory the run's temporary arrays left behind goes back."""
         self._run_loop.pause()
 
+    def set_iteration_trainer(self, trainer: Callable[[int], str | None] | None) -> None:
+        """Run trains through trainer(n) (which says why Run must stop, or None) instead of
+        the stepper alone: a comparison trains its runs beside this one; None: alone again."""
+        self._run_loop.trainer = trainer
+
     @action
     def set_speed(self, per_second: float, unit: str) -> None:
         """How many iterations (or single operations) Run does per second."""
@@ -395,6 +411,7 @@ class SteppingController(QObject):
         the engine state is as in the last snapshot (a selection, a speed, a refusal)."""
         if changed:
             self._version += 1
+            self._gradient_check.state_changed(self._version)
         if self.stepper is None:
             return  # nothing loaded yet: a setting chosen before the first scenario
         self._run_loop.frame_shown()
@@ -403,7 +420,8 @@ class SteppingController(QObject):
             self.stepper, self._part, self._version, running=running,
             paced=self._run_loop.paced, scenario=self.scenario, title=self.title,
             notice=self._notice, speed=self.speed, speed_unit=self.speed_unit,
-            can_restore=self._can_restore)
+            can_restore=self._can_restore, achieved_speed=self._run_loop.achieved(),
+            survey=self._gradient_check.info())
         if self._part.drawing_unfinished and not running:
             QTimer.singleShot(0, self._on_plane_timer_timeout)
         self.snapshot = snapshot

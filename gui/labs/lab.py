@@ -17,18 +17,20 @@ from typing import Any, ClassVar, Protocol
 
 from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
 from gui.controller.lab_controller import LabController
 from gui.controller.snapshot import Index, Snapshot
 from gui.labs.arrangement import Side, place_sides, room, same_places, size_sides
+from gui.labs.keyboard_focus import KeyboardFocus
 from gui.panels.chain_rule_panel import ChainRulePanel
-from gui.panels.controls_panel import ControlsPanel
+from gui.panels.controls_panel import SPEED_UNITS, ControlsPanel, position_text
 from gui.panels.log_panel import LogPanel
 from gui.shell.main_window import MainWindow
 from gui.shell.panel_dock import PanelDock
 
 STATUS_MS = 10_000
+SPEED_FACTOR = 2.0  # what Run faster and Run slower multiply or divide the speed by
 LAB_VIEW_PROPERTY = "labCentralView"  # set on a lab's central view: keep it when swapped out
 
 Builders = Mapping[str, tuple[str, Callable]]  # scenario name -> (title, build)
@@ -96,9 +98,22 @@ class LabBase(QObject):
         self.chain_rule = ChainRulePanel()
         self.log = LogPanel()
         self.docks: dict[str, QDockWidget] = {}
+        # Panels shown only when asked for (Run > Compare runs, View > Panels): a default
+        # arrangement and the lab's return leave them closed, so their tabs crowd no others.
+        self.on_demand: set[str] = set()
         # Its own actions by key, and the shared Scenario entries as "scenario_<name>".
         self.actions: dict[str, QAction] = {}
         self._shared_actions: set[QAction] = set()
+        # Where the lab stands, in the status bar whenever no message covers it, so the bar
+        # never goes blank once a message times out.
+        self.status_label = QLabel()
+        self.status_label.setObjectName(f"{self.kind}_status")
+        window.statusBar().addWidget(self.status_label, 1)
+        self.status_label.hide()
+        window.statusBar().messageChanged.connect(self._on_status_bar_message_changed)
+        self._shown_scenario = ""
+        if window.findChild(KeyboardFocus) is None:
+            KeyboardFocus(window)
         # What arrange_docks last placed, (focus, the arrangement), while the panels are still
         # where it put them; None once the user or a restored arrangement moved them.
         self._arranged: tuple[bool, list[Side]] | None = None
@@ -137,7 +152,8 @@ class LabBase(QObject):
             sides = self._arrangement(room(self.window))
             place_sides(self.window, sides)
             for key, dock in self.docks.items():
-                dock.setVisible(self.active and (not focus or key in self.focus_panels))
+                dock.setVisible(self.active and (not focus or key in self.focus_panels)
+                                and key not in self.on_demand)
             size_sides(self.window, sides)
         finally:
             self._arranging = False
@@ -186,6 +202,19 @@ class LabBase(QObject):
         self.actions[key] = action
         return action
 
+    def _add_toggle(self, menu: str, key: str, text: str, slot: Callable[[bool], object],
+                    shortcut: str, on: bool) -> QAction:
+        """A checkable action of this lab, starting `on`, that calls slot(checked)."""
+        action = QAction(text, self.window)
+        action.setCheckable(True)
+        action.setChecked(on)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.toggled.connect(slot)
+        self.window.add_menu_action(menu, action)
+        self.actions[key] = action
+        return action
+
     def _create_actions(self, reset_text: str) -> None:
         """Undo/Redo, the Run menu every lab has (with the keys the controls panel names on
         its buttons) and the shared Scenario menu."""
@@ -204,10 +233,22 @@ class LabBase(QObject):
                          controller.finish_iteration, "Return", "Enter")
         self._add_action("Run", "run", "&Run / Pause", controller.toggle_running, "Space")
         self._add_action("Run", "reset", reset_text, controller.reset, "R")
+        self._add_action("Run", "faster", "Run &faster (twice the speed)",
+                         lambda: self._change_speed(SPEED_FACTOR), "]")
+        self._add_action("Run", "slower", "Run &slower (half the speed)",
+                         lambda: self._change_speed(1 / SPEED_FACTOR), "[")
+        self._add_action("Run", "unit", "Count the speed in &operations or iterations",
+                         self._switch_speed_unit, "O")
+        self._add_action("Run", "check", "&Check every gradient", controller.check_gradients,
+                         "G")
         # Shared with the other lab, so they stay when this lab steps aside.
         for name, action in self.window.scenario_actions(scenario_titles()).items():
             self.actions[f"scenario_{name}"] = action
             self._shared_actions.add(action)
+        self._create_panel_actions()
+
+    def _create_panel_actions(self) -> None:
+        """Keys for a lab's own panel buttons, so a recording needs no mouse (none here)."""
 
     def _connect(self) -> None:
         """The wiring every lab has: controller to views, controls to controller, the window's
@@ -222,6 +263,7 @@ class LabBase(QObject):
         self.controls.reset_requested.connect(controller.reset)
         self.controls.speed_changed.connect(controller.set_speed)
         self.controls.restore_requested.connect(controller.restore_last_good)
+        self.chain_rule.check_requested.connect(controller.check_gradients)
         self.window.scenario_requested.connect(self._on_window_scenario_requested)
 
     # --- taking the window over ----------------------------------------------------------------
@@ -232,14 +274,17 @@ class LabBase(QObject):
         return self.window.active_lab() is self
 
     def load(self, name: str) -> None:
-        """Take the window over and open scenario `name` at its start."""
+        """Take the window over and open scenario `name` where it was left (its start, the
+        first time); the keyboard goes to the lab's view, out of whatever field had it."""
         self.window.set_active_lab(self)
         self.controller.load_scenario(name)
+        self.central_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def activate(self) -> None:
         """Show this lab's view, panels and keys, and its scenario in the title."""
         show_central(self.window, self.central_view)
         self._show_parts(True)
+        self._on_status_bar_message_changed(self.window.statusBar().currentMessage())
         if self.controller.snapshot is not None:
             self.window.title.set_scenario(self.controller.snapshot.title)
 
@@ -247,12 +292,13 @@ class LabBase(QObject):
         """Step aside for another lab: pause, hide the panels, free the keys."""
         self.controller.pause()
         self._show_parts(False)
+        self.status_label.hide()
 
     def _show_parts(self, visible: bool) -> None:
         """Show or hide the panels with their View > Panels entries, and the menu actions."""
-        for dock in self.docks.values():
+        for key, dock in self.docks.items():
             dock.toggleViewAction().setVisible(visible)
-            dock.setVisible(visible)
+            dock.setVisible(visible and key not in self.on_demand)
         for action in self.actions.values():
             if action not in self._shared_actions:
                 action.setVisible(visible)
@@ -276,11 +322,38 @@ class LabBase(QObject):
         if name in self.controller.builders:
             self.load(name)
 
+    def _start_plots_afresh(self) -> None:
+        """A new scenario is shown: its plots find their own ranges (a lab overrides this)."""
+
+    def _change_speed(self, factor: float) -> None:
+        """Run faster or slower by `factor`, within what the speed box allows."""
+        box = self.controls.speed_box
+        speed = min(box.maximum(), max(box.minimum(), self.controller.speed * factor))
+        self.controller.set_speed(speed, self.controller.speed_unit)
+        self.window.statusBar().showMessage(
+            f"Speed: {box.textFromValue(speed)} {self.controller.speed_unit} per second",
+            STATUS_MS)
+
+    def _switch_speed_unit(self) -> None:
+        """Count the speed in the other unit (operations or iterations per second)."""
+        unit = SPEED_UNITS[1 - SPEED_UNITS.index(self.controller.speed_unit)]
+        self.controller.set_speed(self.controller.speed, unit)
+        self.window.statusBar().showMessage(f"Speed counted in {unit} per second", STATUS_MS)
+
     def _on_controller_snapshot_changed(self, snapshot: Snapshot) -> None:
         """Draw the new snapshot; while on screen, keep the title's scenario current."""
         if self.active:
             self.window.title.set_scenario(snapshot.title)
+        if snapshot.scenario != self._shown_scenario:
+            self._shown_scenario = snapshot.scenario
+            self._start_plots_afresh()
         self._show_snapshot(snapshot)
+        self.status_label.setText(f"{snapshot.title}: {position_text(snapshot)}")
+
+    def _on_status_bar_message_changed(self, message: str) -> None:
+        """Where the lab stands, while it is on screen and no message covers that place (the
+        status bar hides it only for messages shown after it appeared)."""
+        self.status_label.setVisible(self.active and not message)
 
     def _on_controller_status_message(self, message: str) -> None:
         """Show the controller's sentence in the status bar."""

@@ -4,20 +4,44 @@ Each factor is shown with its live value, then their product (what backpropagati
 next to the central-difference estimate that only uses the loss. Agreement to many digits is the
 learner's evidence that the chain rule, and not some trick, produced the number. Below it the
 gradient with respect to the inputs, dl/dX = dl/dZ * W, term by term.
+
+A gradient of 0 says why (an inactive ReLU, a factor of 0), and one computed by both methods as
+0 within their rounding says "both ~0" rather than "differ". Once an iteration's update has
+begun, the rule is the pass's, the numbers the diagram shows; the rule at the updated
+parameters is a click away. "Check every gradient" runs the same check on all of them.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QTextDocument
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gui.controller.snapshot import ChainRuleInfo, Snapshot
 from gui.widgets.cell_values import format_value
 from gui.widgets.text_style import MUTED_COLOUR, style_text
 
 AGREEMENT = 1e-4  # relative error under which the two estimates count as the same number
+VERDICT_COLOURS = {"agree": "#009E73", "both ~0": "#009E73", "differ": "#D55E00"}
+NOTE_COLOUR = "#D55E00"
+CURRENT_NOTE = ("Evaluated at the parameters' current values, the ones the next forward pass "
+                "uses.")
+PASS_NOTE = ("Evaluated at the parameters this iteration's pass used, before its update: the "
+             "numbers in the diagram.")
+UPDATED_NOTE = ("Evaluated at the updated parameters, which the next pass will use; the "
+                "diagram still shows this iteration's pass.")
+# The rule's lines top to bottom, as rule_html writes them (the largest term takes two rows).
+RULE_LINES = ("equation", "values", "largest_term", "product", "numerical")
 
 
 OPERATORS = frozenset("=+*×·≈")  # a long line wraps only before one of these
@@ -65,14 +89,40 @@ def _wrt(rule: ChainRuleInfo) -> str:
     return name[1:-1] if name.startswith("(") and name.endswith(")") else name
 
 
-def rule_html(rule: ChainRuleInfo) -> str:
+def verdict_of(rule: ChainRuleInfo) -> str:
+    """The rule's verdict; a rule made without one (a hand-built snapshot) by its error."""
+    return rule.verdict or ("agree" if rule.relative_error < AGREEMENT else "differ")
+
+
+def zero_note(rule: ChainRuleInfo, brief: bool = False) -> str:
+    """Why a gradient that backpropagation computed as exactly 0 is 0; "" if it is not 0.
+    `brief`: only the reason, for the rules under one that explained it in full."""
+    if rule.product != 0:
+        return ""
+    zeros = [part for part in rule.factors if part.value == 0]
+    relu = next((part for part in zeros
+                 if part.label.startswith("da") and "/dz" in part.label), None)
+    if relu is not None:
+        if brief:
+            return f"{relu.label} = 0: the ReLU is inactive."
+        return (f"{relu.label} = 0: the ReLU is inactive (its input z ≤ 0), so it passes no "
+                "gradient back and this weight or bias stops changing. A neuron whose ReLU is "
+                "inactive for every input is dead: training cannot bring it back.")
+    if rule.terms and all(part.value == 0 for part in rule.terms):
+        return "Every term is 0, so their sum is 0."
+    if zeros:
+        return f"{zeros[0].label} = 0, so the whole product is 0."
+    return ""
+
+
+def rule_html(rule: ChainRuleInfo, brief: bool = False) -> str:
     """The equation, the factors' values, the product and the numerical check, as rich text
     that wraps before operators."""
     parts = rule.terms or rule.factors
     joiner = " + " if rule.terms else " × "
     values = joiner.join(_signed(part.value) for part in parts)
-    verdict = "agree" if rule.relative_error < AGREEMENT else "differ"
-    colour = "#009E73" if rule.relative_error < AGREEMENT else "#D55E00"
+    verdict = verdict_of(rule)
+    colour = VERDICT_COLOURS[verdict]
     lines = [_line(f"<b>{_math(rule.equation)}</b>"), _line(_math(f"= {values}"))]
     if rule.terms and rule.factors:
         # A sum over samples: take its largest term apart, factor by factor.
@@ -87,11 +137,17 @@ def rule_html(rule: ChainRuleInfo) -> str:
     lines.append(_line(_math(f"≈ {_number(rule.numerical)}"), _math("(central difference)"),
                        f"<span style='color: {colour}'>relative error "
                        f"{_math(f'{rule.relative_error:.1e}: {verdict}')}</span>"))
+    note = zero_note(rule, brief)
+    if note:
+        lines.append(_line(_escape(note), colour=NOTE_COLOUR))
     return "".join(lines)
 
 
 class ChainRulePanel(QWidget):
     """Rich-text labels for the selected parameter's rule and the inputs' rules."""
+
+    # () "Check every gradient" was clicked
+    check_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -120,11 +176,31 @@ class ChainRulePanel(QWidget):
         layout.addWidget(self.inputs_heading)
         layout.addWidget(self.inputs_label)
         layout.addStretch(1)
-        self.note = QLabel("Evaluated at the parameters' current values, as the next forward "
-                           "pass will see them.")
+        self.note = QLabel(CURRENT_NOTE)
         self.note.setWordWrap(True)
         style_text(self.note, MUTED_COLOUR)
         layout.insertWidget(2, self.note)
+        # Shown once an update has begun: the other state, on request.
+        self.updated_box = QCheckBox("Show at the updated parameters (U)")
+        self.updated_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.updated_box.hide()
+        layout.insertWidget(3, self.updated_box)
+        self.check_button = QPushButton("Check every gradient  (G)")
+        self.check_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.check_button.setToolTip("The same check for every weight, bias and input: the "
+                                     "worst relative error named")
+        self.survey_label = QLabel()
+        self.survey_label.setWordWrap(True)
+        self.survey_label.setTextFormat(Qt.TextFormat.RichText)
+        self.survey_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        check_row = QHBoxLayout()
+        check_row.addWidget(self.check_button)
+        check_row.addStretch(1)
+        layout.insertLayout(layout.count() - 1, check_row)
+        layout.insertWidget(layout.count() - 1, self.survey_label)
+        self.check_button.clicked.connect(self.check_requested)
+        self.updated_box.toggled.connect(self._on_updated_box_toggled)
+        self._snapshot: Snapshot | None = None
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         # Long equations wrap before their operators at the panel's width; only a single term
@@ -150,11 +226,18 @@ class ChainRulePanel(QWidget):
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         """Show the selected parameter's chain rule and the inputs' ones."""
-        shown = (snapshot.chain_rule, snapshot.input_chain_rules)
+        self._snapshot = snapshot
+        updated = self.updated_box.isChecked() and snapshot.updated_chain_rule is not None
+        shown = (snapshot.chain_rule, snapshot.input_chain_rules, snapshot.updated_chain_rule,
+                 updated, snapshot.gradient_survey)
         if shown == self._shown:
             return
         self._shown = shown
-        rule = snapshot.chain_rule
+        self.updated_box.setVisible(snapshot.rules_at_pass_start)
+        self.note.setText(UPDATED_NOTE if updated else
+                          PASS_NOTE if snapshot.rules_at_pass_start else CURRENT_NOTE)
+        self._show_survey(snapshot)
+        rule = snapshot.updated_chain_rule if updated else snapshot.chain_rule
         if rule is None:
             self.heading.setText("Click a weight or bias to take its gradient apart.")
             self.rule_label.setText("")
@@ -165,16 +248,102 @@ class ChainRulePanel(QWidget):
         inputs = snapshot.input_chain_rules
         self.inputs_heading.setVisible(bool(inputs))
         self.inputs_label.setVisible(bool(inputs))
-        self.inputs_label.setText("<br>".join(rule_html(each) for each in inputs))
+        # A dead ReLU explained once, in the selected rule: the inputs' rules name it briefly.
+        brief = rule is not None and bool(zero_note(rule))
+        self.inputs_label.setText("<br>".join(rule_html(each, brief) for each in inputs))
+
+    def show_updated(self, on: bool) -> None:
+        """Show the selected rule at the updated parameters (on) or the pass's (off)."""
+        self.updated_box.setChecked(on)
+
+    def _show_survey(self, snapshot: Snapshot) -> None:
+        """The whole-model check's progress or result, while it holds for the state shown."""
+        survey = snapshot.gradient_survey
+        if survey is None:
+            self.survey_label.setText("")
+            return
+        text = _escape(survey.sentence())
+        if survey.stale:
+            text = f"<span style='color: gray'>Before the last change: {text}</span>"
+        elif survey.done:
+            verdict = "differ" if survey.counts.get("differ") else "agree"
+            text = f"<span style='color: {VERDICT_COLOURS[verdict]}'>{text}</span>"
+        self.survey_label.setText(text)
+
+    def _on_updated_box_toggled(self, _on: bool) -> None:
+        """Draw the other state's rule."""
+        if self._snapshot is not None:
+            self.set_snapshot(self._snapshot)
+
+    def line_rect(self, line: str) -> QRect | None:
+        """Where a line of the panel is drawn, in the panel's coordinates: one of RULE_LINES
+        of the selected value's rule, or "inputs" (the inputs' gradients); None if the panel
+        does not show it now. A lesson rings it."""
+        if line == "inputs":
+            if not self.inputs_label.isVisibleTo(self):
+                return None
+            return self._rect_of(self.inputs_heading).united(self._rect_of(self.inputs_label))
+        rule = self._shown[0] if self._shown else None
+        if rule is None or line not in RULE_LINES:
+            return None
+        rows = _label_rows(self.rule_label)
+        names = [name for name in RULE_LINES if name != "largest_term" or
+                 (rule.terms and rule.factors)]
+        first = sum(2 if name == "largest_term" else 1 for name in names[:names.index(line)])
+        wanted = rows[first:first + (2 if line == "largest_term" else 1)]
+        if not wanted:
+            return None
+        box = wanted[0]
+        for row in wanted[1:]:
+            box = box.united(row)
+        origin = self.rule_label.mapTo(self, self.rule_label.contentsRect().topLeft())
+        return box.translated(origin.x(), origin.y()).toAlignedRect()
+
+    def _rect_of(self, widget: QWidget) -> QRect:
+        return QRect(widget.mapTo(self, widget.rect().topLeft()), widget.size())
 
     def text(self) -> str:
         """Everything the panel says, as plain text (what a learner would read aloud)."""
         document = QTextDocument()
         parts = []
-        for label in (self.heading, self.rule_label, self.inputs_heading, self.inputs_label):
-            if label.isVisibleTo(self):
+        for label in (self.heading, self.note, self.rule_label, self.inputs_heading,
+                      self.inputs_label, self.survey_label):
+            if label.isVisibleTo(self) and label.text():
                 document.setHtml(label.text())
                 parts.append(document.toPlainText())
         # One space between words, as read, whatever non-breaking spacing the layout used.
         read = "\n".join(parts).replace(WORD_JOINER, "")
         return "\n".join(" ".join(line.split()) for line in read.splitlines())
+
+
+def _label_rows(label: QLabel) -> list[QRectF]:
+    """The bounding box of each written line of a rich-text label (a block, or a line a <br>
+    ends, however many rows wrapping made of it), in its contents' coordinates, laid out as
+    the label lays out its text."""
+    document = QTextDocument()
+    document.setDefaultFont(label.font())
+    document.setDocumentMargin(0)
+    document.setHtml(label.text())
+    document.setTextWidth(label.contentsRect().width())
+    layout = document.documentLayout()
+    rows: list[QRectF] = []
+    block = document.begin()
+    while block.isValid():
+        top = layout.blockBoundingRect(block).topLeft()
+        text = block.text()
+        lines = block.layout()
+        current: QRectF | None = None
+        for k in range(lines.lineCount()):
+            line = lines.lineAt(k)
+            rect = line.naturalTextRect().translated(top)
+            starts_written_line = k == 0 or text[line.textStart() - 1] == "\u2028"
+            if starts_written_line:
+                if current is not None:
+                    rows.append(current)
+                current = rect
+            else:
+                current = current.united(rect)
+        if current is not None:
+            rows.append(current)
+        block = block.next()
+    return rows

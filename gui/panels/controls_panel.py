@@ -26,6 +26,7 @@ from gui.widgets.text_style import ERROR_COLOUR, style_text
 
 SPEED_UNITS = ("iterations", "operations")
 FASTEST = "fastest"  # what the speed box says at its maximum: as fast as the computer goes
+KEEPING_UP = 0.9  # a run reaching less than this share of the asked speed says what it reaches
 
 
 class SpeedBox(RealBox):
@@ -55,6 +56,30 @@ PHASE_NAMES = {"forward": "forward pass", "loss": "loss", "backward": "backward 
                "update": "update"}
 
 
+def position_text(snapshot: Snapshot) -> str:
+    """Where the iteration stands, e.g. "done 3 of 13 operations (loss)"."""
+    last = snapshot.last_operation
+    if last is None or snapshot.position == 0:
+        return "start of the iteration" if last is None else "the iteration is done"
+    return (f"done {snapshot.position} of {len(snapshot.operations)} operations "
+            f"({PHASE_NAMES.get(last.phase, last.phase)})")
+
+
+def iteration_text(snapshot: Snapshot, first: int | None) -> str:
+    """The header: a count of iterations done, or with `first` (the number the example's
+    printed lines give its first iteration: 1 for the neuron, 0 for the layer) the iteration
+    by the name its printed line gives it, so the header and the log count alike."""
+    loss = snapshot.current_loss
+    last_loss = "" if loss is None else f"   ·   last loss {loss:.6g}"
+    if first is None:
+        return f"Iterations done: {snapshot.iteration}{last_loss}"
+    if snapshot.position:
+        return f"Iteration {snapshot.iteration + first}{last_loss}"
+    if snapshot.iteration == 0:
+        return f"Ready for iteration {first}"
+    return f"Iteration {snapshot.iteration - 1 + first} done{last_loss}"
+
+
 class ControlsPanel(QWidget):
     """Buttons that request a change and labels that show the snapshot's position."""
 
@@ -75,6 +100,7 @@ class ControlsPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.first_iteration: int | None = None  # see iteration_text
         self._make_buttons()
         self._make_labels()
         # When the divergence notice and its restore button appear, the panel grows inside
@@ -108,6 +134,11 @@ class ControlsPanel(QWidget):
         self.iteration_label.setObjectName("iterationCounter")
         self.position_label = LiveText()
         self.next_label = _code_label()
+        # The rate a run reaches, when it falls short of the one asked (one line, kept).
+        self.reached_label = QLabel()
+        self.reached_label.setObjectName("speedReached")
+        style_text(self.reached_label, ERROR_COLOUR)
+        self.reached_label.setMinimumHeight(self.fontMetrics().lineSpacing())
         self.speed_message = QLabel()  # why a typed speed was refused
         self.speed_message.setWordWrap(True)
         style_text(self.speed_message, ERROR_COLOUR)
@@ -137,7 +168,8 @@ class ControlsPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(buttons)
         layout.addLayout(speed)
-        for widget in (self.speed_message, self.iteration_label, self.position_label,
+        for widget in (self.reached_label, self.speed_message, self.iteration_label,
+                       self.position_label,
                        self.last_label, self.next_label, self.notice_label, self.restore_button):
             layout.addWidget(widget)
         return layout
@@ -162,18 +194,10 @@ class ControlsPanel(QWidget):
                 self.speed_box.setValue(snapshot.speed)
             self.unit_box.setCurrentIndex(SPEED_UNITS.index(snapshot.speed_unit))
         self.step_back_button.setEnabled(snapshot.can_step_back)
-        loss = snapshot.current_loss
-        self.iteration_label.setText(f"Iterations done: {snapshot.iteration}" + (
-            "" if loss is None else f"   ·   last loss {loss:.6g}"))
-        total = len(snapshot.operations)
+        self.iteration_label.setText(iteration_text(snapshot, self.first_iteration))
+        self.position_label.setText(position_text(snapshot))
+        self.reached_label.setText(self._reached(snapshot))
         last = snapshot.last_operation
-        if last is None or snapshot.position == 0:
-            done = "start of the iteration" if last is None else \
-                f"iteration {snapshot.iteration} done"
-        else:
-            done = f"done {snapshot.position} of {total} operations " \
-                f"({PHASE_NAMES.get(last.phase, last.phase)})"
-        self.position_label.setText(done)
         self.notice_label.setText(snapshot.notice)
         self.notice_label.setVisible(bool(snapshot.notice))
         self.restore_button.setVisible(snapshot.can_restore)
@@ -183,6 +207,19 @@ class ControlsPanel(QWidget):
         self.next_label.setText(
             "" if upcoming is None else
             f"next: <code>{_escape(upcoming.code)}</code>")
+
+    def _reached(self, snapshot: Snapshot) -> str:
+        """What a run really reaches, said when it falls short of the asked speed (or always
+        at "fastest", which asks for no particular rate)."""
+        reached = snapshot.achieved_speed
+        if not snapshot.running or reached is None:
+            return ""
+        unit = f"{snapshot.speed_unit} / s"
+        if snapshot.speed >= self.speed_box.maximum():
+            return f"reaching {reached:,.0f} {unit}"
+        if reached >= KEEPING_UP * snapshot.speed:
+            return ""
+        return f"reaching {reached:,.0f} {unit}: the window cannot keep up"
 
     def _on_run_button_toggled(self, running: bool) -> None:
         """Ask to run or pause; the label follows the next snapshot."""

@@ -74,7 +74,11 @@ class LossAlongWeightPlot(QWidget):
         self.caption.setText(
             f"loss along {curve.label}, everything else fixed: at {curve.label} = "
             f"{curve.value:.6g} the loss is {curve.loss:.6g}; tangent slope dl/d{curve.label}"
-            f" = {curve.slope:.6g}")
+            f" = {curve.slope:.6g}" + (f" ({curve.note})" if curve.note else ""))
+
+    def start_afresh(self) -> None:
+        """Let the axes find the ranges of what comes next (after a zoom of another curve)."""
+        self.plot_item.getViewBox().enableAutoRange()
 
     def tangent_data(self) -> tuple[np.ndarray, np.ndarray]:
         """Two points of the tangent line loss + slope * (w - value) around the current value."""

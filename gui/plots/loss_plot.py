@@ -46,6 +46,7 @@ class LossPlot(QWidget):
         self.summary = QLabel("no iteration completed yet")
         self._losses = np.zeros(0)
         self._iterations = np.zeros(0)  # the iteration after which each loss was recorded
+        self.first_iteration = 1  # what the first iteration is called: the log's own count
         self._throttle = Throttle(lambda pair: self.set_losses(*pair), self)
 
         header = QHBoxLayout()
@@ -74,7 +75,8 @@ class LossPlot(QWidget):
         self._losses, self._iterations = losses, iterations
         self._draw()
         if len(losses):
-            self.summary.setText(f"iteration {iterations[-1] + 1:.0f}: loss {losses[-1]:.6g}")
+            last = iterations[-1] + self.first_iteration
+            self.summary.setText(f"iteration {last:.0f}: loss {losses[-1]:.6g}")
         else:
             self.summary.setText("no iteration completed yet")
 
@@ -88,9 +90,20 @@ class LossPlot(QWidget):
             self.log_box.setChecked(on)
         self._draw()
 
+    def set_first_iteration(self, first: int) -> None:
+        """Call the first iteration `first` (0 where the example's printed lines count from 0),
+        so the axis and the log name each iteration alike."""
+        if first != self.first_iteration:
+            self.first_iteration = first
+            self._losses = self._iterations = np.zeros(0)  # drawn afresh with the next losses
+
+    def start_afresh(self) -> None:
+        """Let the axes find the ranges of what comes next (after a zoom of another run)."""
+        self.plot_item.getViewBox().enableAutoRange()
+
     def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
         """The (iterations, losses) behind the curve, as the learner sees them."""
-        return self._iterations + 1, self._losses.copy()
+        return self._iterations + self.first_iteration, self._losses.copy()
 
     def _draw(self) -> None:
         log = self.log_box.isChecked()

@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from engine.files.atomic import FileWriteError, check_writable
+from engine.files.lesson import Lesson
 from engine.files.session import SessionError
 from engine.scenarios.presets import SCENARIOS
 from engine.training.performance import tune_for_small_arrays
@@ -32,7 +33,9 @@ from gui.shell.text_size import built_at_normal_size, set_text_scale
 from gui.shell.theme import DARK, LARGE_TEXT_SCALE, LIGHT, apply_plot_theme, apply_theme
 from gui.shell.welcome import show_welcome, welcome_wanted
 from gui.tutorial.autosave import install_autosave
+from gui.tutorial.lessons import install_lessons, show_lesson
 from gui.tutorial.recording_size import RecordingSizeMenu
+from gui.tutorial.replay import replay_to_end
 from gui.tutorial.session_actions import (
     check_session_file,
     install_session_actions,
@@ -137,6 +140,7 @@ def build_window(
     _install_labs_on_request(window)
     sessions = install_session_actions(window, settings)
     install_timeline(window, window.labs)
+    install_lessons(window, sessions)
     if scenario is not None:
         window.scenario_requested.emit(scenario)
     if steps:
@@ -248,13 +252,20 @@ def run(
     session: Path | None = None,
     replay: dict | None = None,
     scale: float | None = None,
+    replay_speed: float = 1.0,
+    lesson: Lesson | None = None,
+    lesson_step: int = 0,
 ) -> int:
     """Open the window (or only render it to `screenshot`); the process's exit status.
 
     scale: device pixels per pixel (Qt's QT_SCALE_FACTOR), set before Qt starts; a screenshot
     is then `scale` times `size` in pixels, drawn at that resolution.
 
-    replay: a take (gui.tutorial.takes's format, checked) to play once the window is up.
+    replay: a take (gui.tutorial.takes's format, checked) to play once the window is up, at
+    `replay_speed` times its own pace; with a screenshot, the picture shows the take's end.
+
+    lesson: a lesson (engine.files.lesson) to open at step `lesson_step` (from 0); with a
+    screenshot, the picture shows that step's end with its highlights and caption.
 
     session: a session file to open; with a screenshot, one that cannot be opened is an
     error (exit status 2), in the window it is reported there.
@@ -271,19 +282,43 @@ def run(
             check_writable(screenshot)  # before the window is built for nothing
         if screenshot is not None and session is not None:
             check_session_file(session)
-        window = launch_window(
-            scenario, settings=settings, steps=steps, welcome=welcome, session=session,
-            size=size, on_screen=screenshot is None, one_run=size is not None or large_text,
-        )
+        placing = {"size": size, "on_screen": screenshot is None,
+                   "one_run": size is not None or large_text}
+        if replay is None and lesson is None:
+            window = launch_window(scenario, settings=settings, steps=steps, welcome=welcome,
+                                   session=session, **placing)
+        else:  # a take or a lesson opens its own start: no welcome, no remembered session
+            window = build_window(scenario, settings=settings, steps=steps, session=session,
+                                  **placing)
         if screenshot is not None:
-            save_screenshot(window, screenshot, size, device_pixels=scale is not None)
-            return 0
+            return _render_still(window, screenshot, size, scale is not None, replay, lesson,
+                                 lesson_step)
     except (ScenarioUnavailableError, WindowSizeError, SessionError, FileWriteError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     window.show()
-    install_autosave(window)  # after a crash, offers the lost work back
     install_quit_signals(window)  # logout or Ctrl+C: autosave and quit, no crash next time
-    if replay is not None:
-        window.tools.take_actions.replay(replay)
+    if lesson is not None:
+        show_lesson(window, lesson, lesson_step)
+    if replay is None:
+        install_autosave(window)  # after a crash, offers the lost work back
+    else:
+        # Nothing modal waits in front of a replay: the crash question comes after it.
+        replayer = window.tools.take_actions.replay(replay, speed=replay_speed)
+        replayer.finished.connect(lambda _problem: install_autosave(window))
     return app.exec()
+
+
+def _render_still(window: MainWindow, path: Path, size: tuple[int, int], device_pixels: bool,
+                  replay: dict | None, lesson: Lesson | None, lesson_step: int) -> int:
+    """--screenshot: the window at `size`, after the take (its end) or at the lesson's step."""
+    if replay is not None:
+        problem = replay_to_end(window, replay)
+        if problem:
+            print(f"error: the take stopped: {problem}", file=sys.stderr)
+            return 2
+    if lesson is not None:
+        window.resize(*size)
+        show_lesson(window, lesson, lesson_step, still=True)
+    save_screenshot(window, path, size, device_pixels=device_pixels)
+    return 0

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
@@ -30,35 +30,68 @@ def _operations_done(controller: Any) -> int:
     return stepper.iteration * len(stepper.operations) + stepper.position
 
 
-def advance(controller: Any, target: tuple[int, int], budget_s: float | None = None) -> bool:
+class Chunks:
+    """How many whole iterations to train in one call to the controller. Each call ends in a
+    snapshot, which can cost more than many iterations of a small network: a run redone an
+    iteration per call took many times as long as the live run. The chunk doubles while a
+    call (training and snapshot) takes under twice the slice's budget and halves above four
+    times it, so the window still answers between calls."""
+
+    def __init__(self, budget_s: float):
+        self.budget_s = budget_s
+        self.size = 1
+
+    def next(self, left: int) -> int:
+        return max(1, min(left, self.size))
+
+    def took(self, seconds: float) -> None:
+        if seconds < 2 * self.budget_s:
+            self.size *= 2
+        elif seconds > 4 * self.budget_s and self.size > 1:
+            self.size //= 2
+
+
+def advance(controller: Any, target: tuple[int, int], budget_s: float | None = None,
+            chunks: Chunks | None = None) -> bool:
     """Train `controller` forward to (iteration, position) = `target`, whole iterations where
-    possible; True when there, False when `budget_s` ran out first. TakeError if the stepper
-    is already past it (the take was not recorded from this start)."""
+    possible (all at once without a budget, else as many per call as `chunks` finds fit);
+    True when there, False when `budget_s` ran out first. TakeError if the stepper is already
+    past it (the take was not recorded from this start)."""
     stepper = controller.stepper
     goal = target[0] * len(stepper.operations) + target[1]
     if _operations_done(controller) > goal:
         raise TakeError(f"the lab is past iteration {target[0]}, operation {target[1]}, where "
                         "the take's next action was recorded: it does not fit this start")
     deadline = None if budget_s is None else time.perf_counter() + budget_s
+    chunks = chunks or Chunks(budget_s or 0.0)
     while _operations_done(controller) < goal:
-        if deadline is not None and time.perf_counter() > deadline:
+        now = time.perf_counter()
+        if deadline is not None and now > deadline:
             return False
         if stepper.position == 0 and stepper.iteration < target[0]:
-            controller.run_iterations(target[0] - stepper.iteration if deadline is None else 1)
+            left = target[0] - stepper.iteration
+            controller.run_iterations(left if deadline is None else chunks.next(left))
+            chunks.took(time.perf_counter() - now)
         else:
             controller.step()
     return True
 
 
 class Replayer(QObject):
-    """Plays one take in `window`; `finished` when done (or failed, with the reason)."""
+    """Plays one take in `window`; `finished` when done (or failed, with the reason).
+
+    speed: how much faster than the take's own pace (2.0: in half its time); fast: no
+    waiting at all."""
 
     # (str) "" when the take was played to its end, else why it stopped
     finished = Signal(str)
 
-    def __init__(self, window: QMainWindow, take: dict, fast: bool = False):
+    def __init__(self, window: QMainWindow, take: dict, fast: bool = False, speed: float = 1.0):
         super().__init__(window)
-        self.window, self.take, self.fast = window, take, fast
+        if not speed > 0:
+            raise ValueError(f"a replay's speed is a positive factor, not {speed}")
+        self.window, self.take, self.fast, self.speed = window, take, fast, speed
+        self._chunks = Chunks(SLICE_BUDGET_S)
         self._entries = [*take["actions"], {**take["end"], "action": None}]
         self._next = 0
         self._from: tuple[float, int] = (0.0, 0)  # (take time, operations done) of the last
@@ -94,7 +127,8 @@ class Replayer(QObject):
                 if not self._due(entry):
                     self._pace(controller, entry)
                     return
-                if not advance(controller, target, None if self.fast else SLICE_BUDGET_S):
+                if not advance(controller, target, None if self.fast else SLICE_BUDGET_S,
+                               self._chunks):
                     return  # more training than a slice: on at the next tick
                 self._do(controller, entry)
                 self._next += 1
@@ -106,8 +140,12 @@ class Replayer(QObject):
         self._timer.stop()
         self.finished.emit("")
 
+    def _elapsed(self) -> float:
+        """Seconds of the take played so far (at the replay's speed)."""
+        return (time.perf_counter() - self._started) * self.speed
+
     def _due(self, entry: dict) -> bool:
-        return self.fast or time.perf_counter() - self._started >= entry["at"]
+        return self.fast or self._elapsed() >= entry["at"]
 
     def _pace(self, controller: Any, entry: dict) -> None:
         """Train the share of the recorded run that the time elapsed since the last action
@@ -116,11 +154,11 @@ class Replayer(QObject):
         span = entry["at"] - start_at
         stepper = controller.stepper
         goal = entry["iteration"] * len(stepper.operations) + entry["position"]
-        share = min(1.0, (time.perf_counter() - self._started - start_at) / span) if span else 1
+        share = min(1.0, (self._elapsed() - start_at) / span) if span else 1
         now = start_done + int(share * (goal - start_done))
         n = len(stepper.operations)
         if now > _operations_done(controller):
-            advance(controller, (now // n, now % n), SLICE_BUDGET_S)
+            advance(controller, (now // n, now % n), SLICE_BUDGET_S, self._chunks)
 
     def _do(self, controller: Any, entry: dict) -> None:
         name, args = entry["action"], dict(entry.get("args", {}))
@@ -184,9 +222,9 @@ class TakeActions(QObject):
         self.window.statusBar().showMessage(f"Saved {len(take['actions'])} actions to {path}",
                                             STATUS_MS)
 
-    def replay(self, take: dict, fast: bool = False) -> Replayer:
-        """Play `take` in this window."""
-        self.replayer = Replayer(self.window, take, fast)
+    def replay(self, take: dict, fast: bool = False, speed: float = 1.0) -> Replayer:
+        """Play `take` in this window (`speed` times its pace, or without waiting if fast)."""
+        self.replayer = Replayer(self.window, take, fast, speed)
         self.replayer.finished.connect(self._on_replayer_finished)
         QTimer.singleShot(0, self.replayer.start)
         return self.replayer
@@ -200,3 +238,20 @@ class TakeActions(QObject):
         blocker = self.action.blockSignals(True)
         self.action.setChecked(False)
         self.action.blockSignals(blocker)
+
+
+def replay_to_end(window: QMainWindow, take: dict) -> str:
+    """Play `take` in `window` without waiting (a --screenshot of its end); "" when it was
+    played to its end, else why it stopped."""
+    ended: list[str] = []
+    loop = QEventLoop()
+
+    def _on_replayer_finished(problem: str) -> None:
+        ended.append(problem)
+        loop.quit()
+
+    replayer = window.tools.take_actions.replay(take, fast=True)
+    replayer.finished.connect(_on_replayer_finished)
+    if not ended:
+        loop.exec()
+    return ended[0]

@@ -35,14 +35,18 @@ from gui.shell.file_dialogs import ask_open_path, ask_save_path
 from gui.shell.lab import Lab
 from gui.shell.main_window import MainWindow
 from gui.tutorial.recent_sessions import RecentSessions, remembered_session
-from gui.tutorial.session_dialogs import ask_unsaved_changes, offer_save_as, show_problem
+from gui.tutorial.session_dialogs import (
+    UNTITLED,
+    ask_unsaved_changes,
+    offer_save_as,
+    show_problem,
+)
 from gui.tutorial.session_saver import SAVE, SaveJob, SessionSaver
 from gui.tutorial.timeline import Timeline
 from gui.user_text import isolated
 
 SESSION_FILTER = "Backprop Playground sessions (*.json);;All files (*)"
 PYTHON_FILTER = "Python scripts (*.py);;All files (*)"
-UNTITLED = "untitled"  # what Save/Discard/Cancel calls a session that has no file
 STATUS_MS = 10_000
 DIVERGED_RUN = ("Training has diverged: a script from here would train on overflowed values. "
                 "Restore the last good state first, then export.")
@@ -271,7 +275,8 @@ class SessionActions(QObject):
         saved (and the file was written) or discarded it."""
         if not self.is_modified():
             return True
-        answer = ask_unsaved_changes(self.window, self.file_name())
+        answer = ask_unsaved_changes(self.window, self.file_name(),
+                                     self.active_lab().controller.work_summary())
         if answer == "save":
             return self.save(wait=True)
         return answer == "discard"

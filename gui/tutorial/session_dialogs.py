@@ -11,14 +11,23 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 from gui import APP_NAME
 from gui.user_text import isolated
 
+UNTITLED = "untitled"  # what Save/Discard/Cancel calls a session that has no file
 
-def ask_unsaved_changes(parent: QMainWindow, name: str) -> str:
+
+def unsaved_question(name: str, work: str = "") -> str:
+    """The question about unsaved changes to the session `name` (UNTITLED: no file), saying
+    what would be lost when `work` says it (e.g. "3 operations of the 1st iteration")."""
+    session = "Untitled session" if name == UNTITLED else f"The session {isolated(name)}"
+    lost = f" Discarding loses {work}." if work else ""
+    return f"{session} has changes that are not saved.{lost} Save them before closing?"
+
+
+def ask_unsaved_changes(parent: QMainWindow, name: str, work: str = "") -> str:
     """'save', 'discard' or 'cancel': what to do with unsaved changes to `name`."""
     buttons = QMessageBox.StandardButton
     answer = QMessageBox.question(
-        parent, f"Unsaved changes - {APP_NAME}",
-        f"The session {isolated(name)} has changes that are not saved. Save them before "
-        "closing?", buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+        parent, f"Unsaved changes - {APP_NAME}", unsaved_question(name, work),
+        buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
     return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
 
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -218,6 +218,13 @@ class Timeline(QObject):
         controller.resume_from_past()
         return True
 
+    def compare_from_here(self) -> None:
+        """A compared run from the iteration shown (a classification lab's controller)."""
+        controller = self.controller()
+        comparison = getattr(controller, "comparison", None)
+        if comparison is not None and controller.viewing_past:
+            comparison.compare_from_here()
+
 
 class TimelineBar(QWidget):
     """The slider with its reading and the Resume button."""
@@ -226,6 +233,8 @@ class TimelineBar(QWidget):
     iteration_chosen = Signal(int)
     # (no payload) Resume from here was clicked
     resume_requested = Signal()
+    # (no payload) Compare from here was clicked
+    compare_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -241,16 +250,24 @@ class TimelineBar(QWidget):
         self.resume_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.resume_button.setToolTip("Train on from the iteration shown; later ones are dropped")
         self.resume_button.setEnabled(False)
+        self.compare_button = QPushButton("Compare from here")
+        self.compare_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.compare_button.setToolTip("A compared run from the iteration shown, to change a "
+                                       "setting in (classification lab)")
+        self.compare_button.setEnabled(False)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 2)
         layout.addWidget(self.title)
         layout.addWidget(self.slider, 1)
         layout.addWidget(self.reading)
         layout.addWidget(self.resume_button)
+        layout.addWidget(self.compare_button)
         self.slider.valueChanged.connect(self._on_slider_value_changed)
         self.resume_button.clicked.connect(self.resume_requested)
+        self.compare_button.clicked.connect(self.compare_requested)
 
-    def set_range(self, shown: int, latest: int, first: int, word: str) -> None:
+    def set_range(self, shown: int, latest: int, first: int, word: str,
+                  can_compare: bool = False) -> None:
         """Show iteration `shown` of first..latest, without echoing iteration_chosen."""
         blocked = self.slider.blockSignals(True)
         try:
@@ -262,10 +279,30 @@ class TimelineBar(QWidget):
         past = shown < latest
         self.reading.setText(f"{word} {shown} of {latest}" + (" (the past)" if past else ""))
         self.resume_button.setEnabled(past)
+        self.compare_button.setEnabled(past and can_compare)
 
     def _on_slider_value_changed(self, value: int) -> None:
         """The learner dragged the slider."""
         self.iteration_chosen.emit(value)
+
+
+def _add_keys(window: QMainWindow, timeline: Timeline, bar: TimelineBar) -> None:
+    """The bar's controls as keys, so a recording needs no mouse: one iteration back or
+    forward along the timeline, and Resume from here."""
+
+    def _move(by: int) -> None:
+        slider = bar.slider
+        if slider.isEnabled():
+            slider.setValue(max(slider.minimum(), min(slider.maximum(), slider.value() + by)))
+
+    for text, keys, slot in (
+            ("Timeline: one iteration &back", "Ctrl+Left", lambda: _move(-1)),
+            ("Timeline: one iteration &forward", "Ctrl+Right", lambda: _move(1)),
+            ("&Resume from here", "Ctrl+Return", lambda: timeline.resume(window))):
+        action = QAction(text, window)
+        action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(slot)
+        window.add_menu_action("Run", action)
 
 
 def install_timeline(window: QMainWindow, labs: Mapping[str, Any]) -> Timeline:
@@ -294,11 +331,14 @@ def install_timeline(window: QMainWindow, labs: Mapping[str, Any]) -> Timeline:
     def _on_timeline_changed(shown: int, latest: int, first: int) -> None:
         controller = timeline.controller()
         word = controller.epoch_word if controller is not None else "iteration"
-        bar.set_range(shown, latest, first, word)
+        can_compare = controller is not None and getattr(controller, "model", None) is not None
+        bar.set_range(shown, latest, first, word, can_compare)
 
     timeline.changed.connect(_on_timeline_changed)
     bar.iteration_chosen.connect(timeline.show_iteration)
     bar.resume_requested.connect(lambda: timeline.resume(window))
+    _add_keys(window, timeline, bar)
+    bar.compare_requested.connect(timeline.compare_from_here)
     window.scenario_requested.connect(lambda _name: timeline.watch_new_labs())
     # Once the labs have swapped (the one stepping aside hears the request last), show the
     # active lab's timeline.

@@ -13,7 +13,8 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QModelIndex, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QRect, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -53,10 +54,13 @@ class ArrayEditor(QWidget):
     cell_selected = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, *, step: float | None = 0.01,
-                 digits: int = 5):
+                 digits: int = 5, inline_errors: bool = True):
+        """inline_errors: say under the table why a value was refused (False: the panel that
+        holds the editor says it, from `value_rejected`, in a place that moves nothing)."""
         super().__init__(parent)
         self.step = step
         self.digits = digits
+        self.inline_errors = inline_errors
         self._array = np.zeros((0, 0))
         self._transposed = False
         self._session = 0
@@ -155,6 +159,18 @@ class ArrayEditor(QWidget):
         row, column = self._cell_of(index)
         return self.table.item(row, column).text()
 
+    def cell_rect(self, index: tuple[int, ...]) -> QRect | None:
+        """Where the cell of array element `index` is drawn, in this editor's coordinates
+        (None if the array has no such element): what a lesson rings."""
+        if len(index) != self._array.ndim or any(
+                not 0 <= i < n for i, n in zip(index, self._array.shape, strict=True)):
+            return None
+        item = self.table.item(*self._cell_of(index))
+        if item is None:
+            return None
+        rect = self.table.visualItemRect(item)
+        return rect.translated(self.table.viewport().mapTo(self, QPoint(0, 0)))
+
     def select(self, index: tuple[int, ...] | None) -> None:
         """Mark the cell of array element `index` as the current one (None clears it)."""
         if self.table.state() == QAbstractItemView.State.EditingState:
@@ -166,7 +182,9 @@ class ArrayEditor(QWidget):
                 self.table.setCurrentCell(*self._cell_of(index))
 
     def show_error(self, message: str) -> None:
-        """Say under the table why a value was refused."""
+        """Say under the table why a value was refused (unless inline_errors is off)."""
+        if not self.inline_errors:
+            return
         self.message.setText(message)
         self.message.show()
 
@@ -215,7 +233,7 @@ class ArrayEditor(QWidget):
         margin = style.pixelMetric(style.PixelMetric.PM_FocusFrameHMargin, None, self.table) + 1
         width = self.table.columnWidth(column) if width is None else width
         room = width - 2 * margin
-        metrics = self.table.fontMetrics()
+        metrics = QFontMetricsF(self.table.font())  # fractional: a rounded advance can overrun
         return fitting_text(value, self.digits, lambda text: metrics.horizontalAdvance(text)
                             <= room)
 

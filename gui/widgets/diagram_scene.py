@@ -37,6 +37,7 @@ FIT_SCALES = (1.0, 0.9, 0.8, 0.7)  # text sizes tried, as a fraction of the widg
 EDGE_TEXT_SCALE = 0.88  # the weights' labels are a little smaller than the nodes' values
 CODE_BOX_HEIGHT = 34
 NOTE_HEIGHT = 44  # the line under the diagram saying what its numbers are
+WARNING_HEIGHT = 48  # above the note, while a warning says why gradients are 0
 PAD = 4  # pixels between a node and its values, and inside a label's background
 INPUTS_X = 60.0  # the inputs' column, unless their values need more room on the left
 
@@ -86,6 +87,7 @@ class Scene:
     label_style: str = LABEL_STYLES[0]
     callouts: tuple[int, ...] = ()  # weight labels off their edge, joined to it by a leader
     captions: dict[str, str] = field(default_factory=dict)  # what each node says inside it
+    note_height: float = NOTE_HEIGHT  # the band under the drawing: the note and any warning
 
     @property
     def edges(self) -> tuple[Edge, ...]:
@@ -95,16 +97,19 @@ class Scene:
 def build_scene(net: HandNetwork, width: float, height: float, font: QFont) -> Scene:
     """The drawing at the largest text size at which everything fits (else at the smallest)."""
     text = diagram_text(net)
-    return _with_texts(_scene_for(text.masked(), width, height, font.toString()), text)
+    note_height = NOTE_HEIGHT + (WARNING_HEIGHT if net.warning else 0)
+    return _with_texts(_scene_for(text.masked(), width, height, font.toString(), note_height),
+                       text)
 
 
 @lru_cache(maxsize=32)
-def _scene_for(text: DiagramText, width: float, height: float, font: str) -> Scene:
+def _scene_for(text: DiagramText, width: float, height: float, font: str,
+               note_height: float = NOTE_HEIGHT) -> Scene:
     base = QFont()
     base.fromString(font)
     scene = None
     for scale in FIT_SCALES:
-        scene = _scene_at(text, width, height, base, scale)
+        scene = _scene_at(text, width, height, base, scale, note_height)
         if problems(scene, weights=False) and scale != FIT_SCALES[-1]:
             continue  # the nodes' values collide already: no need to place the weights'
         scene = _with_weight_labels(text, scene, scaled_font(base, scale * EDGE_TEXT_SCALE))
@@ -165,10 +170,10 @@ def problems(scene: Scene, weights: bool = True) -> list[str]:
 # --- building ------------------------------------------------------------------------------
 
 def _scene_at(text: DiagramText, width: float, height: float, font: QFont,
-              scale: float) -> Scene:
+              scale: float, note_height: float = NOTE_HEIGHT) -> Scene:
     metrics = QFontMetricsF(scaled_font(font, scale))
     code_box = Box(8, 6, width - 16, CODE_BOX_HEIGHT)
-    top, bottom = code_box.bottom + 6, height - NOTE_HEIGHT - 6
+    top, bottom = code_box.bottom + 6, height - note_height - 6
     inputs_x, neuron_x, relu_x, total_x, loss_x = _columns_x(text, metrics, width)
     radius = _radius(text, metrics.height(), bottom - top)
     inputs = _column(text.n_inputs, inputs_x, top, bottom)
@@ -189,7 +194,7 @@ def _scene_at(text: DiagramText, width: float, height: float, font: QFont,
     wires = _wires(text, neurons, relus, total, (loss_x, middle))
     return Scene(inputs, neurons, relus, total, (loss_x, middle), radius, code_box,
                  Box(0, 0, width, height), node_boxes, weight_edges, wires, tuple(texts),
-                 (None,) * len(weight_edges), scale)
+                 (None,) * len(weight_edges), scale, note_height=note_height)
 
 
 def _columns_x(text: DiagramText, metrics: QFontMetricsF, width: float) -> tuple[float, ...]:
@@ -317,4 +322,4 @@ def _preferred_fraction(n_neurons: int, i: int) -> float:
 def _drawable(scene: Scene) -> Box:
     bounds = scene.bounds
     return Box(bounds.left + 2, scene.code_box.bottom + 2, bounds.width - 4,
-               bounds.height - NOTE_HEIGHT - scene.code_box.bottom - 4)
+               bounds.height - scene.note_height - scene.code_box.bottom - 4)

@@ -19,8 +19,9 @@ from gui.widgets.hand_network import HandNetwork
 
 LABEL_STYLES = ("named", "stacked", "number")  # a weight label's forms, roomiest first
 
-Line = tuple[str, str]  # (text, role): role "text", "gradient" or "muted"
+Line = tuple[str, str]  # (text, role): role "text", "gradient" or "muted", maybe + PREVIEW
 Lines = tuple[Line, ...]
+PREVIEW = " preview"  # ends the role of a value only previewed, not computed yet: drawn greyed
 
 
 @dataclass(frozen=True)
@@ -63,17 +64,23 @@ def _n(value: float) -> str:
     return format_value(float(value), 4)
 
 
+def _role(net: HandNetwork, field: str, role: str) -> str:
+    """`role`, marked as a preview while `net` only previews `field`."""
+    return role + PREVIEW if field in net.preview else role
+
+
 def diagram_text(net: HandNetwork) -> DiagramText:
     """What the diagram of `net` says, node by node and weight by weight."""
     nodes = [_input_text(net, n) for n in range(net.n_inputs)]
     for i in range(net.n_neurons):
         nodes += _neuron_texts(net, i)
     if net.has_sum:
-        above = () if net.y is None else ((f"y = {_n(net.y)}", "text"),)
-        below = () if net.dl_dy is None else ((f"dl/dy = {_n(net.dl_dy)}", "gradient"),)
+        above = () if net.y is None else ((f"y = {_n(net.y)}", _role(net, "y", "text")),)
+        below = () if net.dl_dy is None else \
+            ((f"dl/dy = {_n(net.dl_dy)}", _role(net, "dl_dy", "gradient")),)
         nodes.append(NodeText("total", "y = Σa", above, below))
     above = ((net.loss_text, "muted"),)
-    above += () if net.loss is None else ((f"l = {_n(net.loss)}", "text"),)
+    above += () if net.loss is None else ((f"l = {_n(net.loss)}", _role(net, "loss", "text")),)
     nodes.append(NodeText("loss", "loss", above, ()))
     labels = tuple(tuple(weight_label_lines(net, i, n, style) for style in LABEL_STYLES)
                    for i in range(net.n_neurons) for n in range(net.n_inputs))
@@ -87,23 +94,25 @@ def diagram_text(net: HandNetwork) -> DiagramText:
 
 def _input_text(net: HandNetwork, n: int) -> NodeText:
     sub = net.input_sub(n)
-    below = () if net.dl_dx is None else ((f"dl/dx{sub} = {_n(net.dl_dx[n])}", "gradient"),)
+    below = () if net.dl_dx is None else \
+        ((f"dl/dx{sub} = {_n(net.dl_dx[n])}", _role(net, "dl_dx", "gradient")),)
     return NodeText(f"x{n}", f"x{sub}", ((f"x{sub} = {_n(net.x[n])}", "text"),), below)
 
 
 def _neuron_texts(net: HandNetwork, i: int) -> list[NodeText]:
     """The neuron's sum node (b, z; dl/dz, dl/db) and its ReLU (a; dl/da, da/dz)."""
     k = net.neuron_sub(i)
-    above = ((f"b{k} = {_n(net.b[i])}", "text"),)
-    above += () if net.z is None else ((f"z{k} = {_n(net.z[i])}", "text"),)
-    below = () if net.dl_dz is None else ((f"dl/dz{k} = {_n(net.dl_dz[i])}", "gradient"),)
-    below += () if net.dl_db is None else ((f"dl/db{k} = {_n(net.dl_db[i])}", "gradient"),)
-    relu_above = () if net.a is None else ((f"a{k} = {_n(net.a[i])}", "text"),)
-    relu_below = () if net.dl_da is None else ((f"dl/da{k} = {_n(net.dl_da[i])}", "gradient"),)
-    relu_below += () if net.da_dz is None else \
-        ((f"da{k}/dz{k} = {_n(net.da_dz[i])}", "gradient"),)
+
+    def value(field: str, name: str, role: str) -> Lines:
+        array = getattr(net, field)
+        return () if array is None else ((f"{name} = {_n(array[i])}", _role(net, field, role)),)
+
+    above = ((f"b{k} = {_n(net.b[i])}", "text"),) + value("z", f"z{k}", "text")
+    below = value("dl_dz", f"dl/dz{k}", "gradient") + value("dl_db", f"dl/db{k}", "gradient")
+    relu_below = value("dl_da", f"dl/da{k}", "gradient") + \
+        value("da_dz", f"da{k}/dz{k}", "gradient")
     return [NodeText(f"sum{i}", "Σ", above, below),
-            NodeText(f"relu{i}", "ReLU", relu_above, relu_below)]
+            NodeText(f"relu{i}", "ReLU", value("a", f"a{k}", "text"), relu_below)]
 
 
 def weight_label_lines(net: HandNetwork, i: int, n: int, style: str = "named") -> Lines:
@@ -116,7 +125,8 @@ def weight_label_lines(net: HandNetwork, i: int, n: int, style: str = "named") -
     if net.dl_dw is None or selected:
         quantities.append((f"w{sub}", _n(net.w[i, n]), "text"))
     if net.dl_dw is not None:
-        quantities.append((f"dl/dw{sub}", _n(net.dl_dw[i, n]), "gradient"))
+        quantities.append(
+            (f"dl/dw{sub}", _n(net.dl_dw[i, n]), _role(net, "dl_dw", "gradient")))
     lines: list[Line] = []
     for name, number, role in quantities:
         if style == "named":

@@ -40,6 +40,9 @@ class HandNetwork:
     selected: tuple[str, tuple[int, ...]] | None = None  # ("w", (i, n)) | ("b", (i,)) | ("x", (n,))
     first_index: int = 1  # the seed counts the layer's w_11 from 1, the neuron's w0 from 0
     note: str = ""  # a line under the diagram saying what the numbers are
+    preview: frozenset[str] = field(default_factory=frozenset)  # fields only previewed: greyed
+    inactive: frozenset[int] = field(default_factory=frozenset)  # neurons whose ReLU is off
+    warning: str = ""  # why gradients are 0 (a dead ReLU, say), above the note
 
     def input_sub(self, n: int) -> str:
         return str(n + self.first_index)

@@ -13,19 +13,19 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui.shell.theme import current_theme
 from gui.widgets.diagram_scene import (
     EDGE_TEXT_SCALE,
-    NOTE_HEIGHT,
     Scene,
     Text,
     build_scene,
     scaled_font,
 )
+from gui.widgets.diagram_text import PREVIEW
 from gui.widgets.hand_network import HandNetwork
 from gui.widgets.label_placement import Box
 
@@ -34,6 +34,8 @@ __all__ = ["GRADIENT_COLOUR", "HandNetwork", "NetworkDiagram"]
 EDGE_HIT_PX = 7.0  # how close to an edge a click must land to select its weight
 GRADIENT_COLOUR = "#CC79A7"  # Okabe-Ito reddish purple: the colour of every dl/d... on screen
 LABEL_RADIUS = 4.0  # corners of the labels' backgrounds
+WARNING_COLOUR = "#D55E00"  # Okabe-Ito vermillion: why gradients are 0 (a dead ReLU, say)
+PREVIEW_ALPHA = 0.45  # a value only previewed is drawn this opaque: greyed, until computed
 
 
 class NetworkDiagram(QWidget):
@@ -109,6 +111,23 @@ class NetworkDiagram(QWidget):
     def input_centre(self, n: int) -> QPointF:
         return QPointF(*self.scene().inputs[n])
 
+    def edge_line(self, i: int, n: int) -> QLineF:
+        """The edge from input n to neuron i as drawn (for a lesson's highlight)."""
+        segment = self.scene().weight_edges[i * self.network.n_inputs + n].segment
+        return QLineF(segment.x1, segment.y1, segment.x2, segment.y2)
+
+    def part_box(self, part: str, index: tuple[int, ...] = ()) -> QRectF | None:
+        """The box a part of the diagram is drawn in: "input" (index (n,)), "neuron" and
+        "relu" ((i,)), "sum" and "loss" (no index); None if the diagram has no such part."""
+        scene = self.scene()
+        if scene is None:
+            return None
+        k = index[0] if index else 0
+        owners = {"input": f"x{k}", "neuron": f"sum{k}", "relu": f"relu{k}", "sum": "total",
+                  "loss": "loss"}
+        box = scene.node_boxes.get(owners.get(part, ""))
+        return None if box is None else _rect(box)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         found = self.hit(event.position())
         if found is not None and event.button() == Qt.MouseButton.LeftButton:
@@ -138,15 +157,28 @@ class NetworkDiagram(QWidget):
         for text in scene.texts:
             self._paint_text(painter, text, base, outlined=False)
         self._paint_weight_labels(painter, scene, net, scaled_font(base, EDGE_TEXT_SCALE))
-        if net.note:
-            painter.setFont(base)
-            painter.setPen(QColor(theme.muted_text))
-            # Bottom-aligned and wrapped, so a narrow diagram shows the whole note.
-            painter.drawText(QRectF(10, self.height() - NOTE_HEIGHT - 4, self.width() - 20,
-                                    NOTE_HEIGHT),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
-                             | Qt.TextFlag.TextWordWrap, net.note)
+        self._paint_notes(painter, scene, net, base)
         painter.end()
+
+    def _paint_notes(self, painter: QPainter, scene: Scene, net: HandNetwork,
+                     base: QFont) -> None:
+        """The band under the drawing: why gradients are 0 (when they are), then what the
+        numbers are; bottom-aligned and wrapped, so a narrow diagram shows them whole."""
+        theme = current_theme()
+        painter.setFont(base)
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom | \
+            Qt.TextFlag.TextWordWrap
+        band = QRectF(10, self.height() - scene.note_height - 4, self.width() - 20,
+                      scene.note_height)
+        note = QRectF(band)
+        if net.note:
+            painter.setPen(QColor(theme.muted_text))
+            used = painter.boundingRect(band, flags, net.note)
+            painter.drawText(band, flags, net.note)
+            note.setBottom(band.bottom() - used.height())
+        if net.warning:
+            painter.setPen(QColor(WARNING_COLOUR))
+            painter.drawText(note, flags, net.warning)
 
     def _paint_code(self, painter: QPainter, scene: Scene, net: HandNetwork) -> None:
         theme = current_theme()
@@ -161,6 +193,8 @@ class NetworkDiagram(QWidget):
         painter.setPen(QColor(theme.text))
         text = f"{net.phase}:  {net.code}" if net.code else "ready: press Step (Right) to run " \
             "the first line of the forward pass"
+        if net.preview and not net.code:
+            text += " (greyed: a preview)"
         metrics = QFontMetricsF(code_font)
         text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, box.width() - 20)
         painter.drawText(box.adjusted(10, 0, -10, 0),
@@ -209,6 +243,8 @@ class NetworkDiagram(QWidget):
         theme = current_theme()
         box = _rect(scene.node_boxes[owner])
         round_node = owner.startswith(("x", "sum"))
+        # An inactive ReLU passes nothing on: drawn dashed, in the warning's colour.
+        inactive = owner.startswith("relu") and int(owner[4:]) in net.inactive
         if highlighted or selected:
             glow = QColor(theme.accent if selected else GRADIENT_COLOUR)
             glow.setAlphaF(0.35)
@@ -216,8 +252,11 @@ class NetworkDiagram(QWidget):
             painter.setBrush(glow)
             radius = scene.radius + 9
             painter.drawEllipse(box.center(), radius, radius)
-        painter.setPen(QPen(QColor(theme.accent if selected else theme.text),
-                            3 if selected else 1.5))
+        pen = QPen(QColor(theme.accent if selected else theme.text), 3 if selected else 1.5)
+        if inactive:
+            pen.setColor(QColor(WARNING_COLOUR))
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
         painter.setBrush(QColor(theme.window))
         if round_node:
             painter.drawEllipse(box)
@@ -260,7 +299,10 @@ class NetworkDiagram(QWidget):
         height = QFontMetricsF(font).height()
         top = rect.top() + (rect.height() - height * len(text.lines)) / 2
         for k, (line, role) in enumerate(text.lines):
-            painter.setPen(QColor(colours[role]))
+            colour = QColor(colours[role.removesuffix(PREVIEW)])
+            if role.endswith(PREVIEW):
+                colour.setAlphaF(PREVIEW_ALPHA)  # greyed until the stepper computes it
+            painter.setPen(colour)
             painter.drawText(QRectF(rect.left(), top + k * height, rect.width(), height),
                              Qt.AlignmentFlag.AlignCenter, line)
 

@@ -78,6 +78,7 @@ def no_modal_dialogs(monkeypatch):
     for name in ("warning", "information", "critical"):
         monkeypatch.setattr(QMessageBox, name, lambda *_a, **_k: BUTTONS.Ok)
     monkeypatch.setattr(QInputDialog, "getItem", lambda *_a, **_k: ("", False))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("", False))
     monkeypatch.setattr(QDialog, "exec", lambda _self: QDialog.DialogCode.Rejected)
 
 

@@ -23,11 +23,14 @@ from PySide6.QtWidgets import QAbstractSpinBox, QVBoxLayout, QWidget
 
 from gui.controller.snapshot import Index, Snapshot
 from gui.labs.arrangement import Area, Side
+from gui.labs.classification.compare_wiring import install_compare_panel
 from gui.labs.classification.data_panel import DataDock
 from gui.labs.classification.layer_inspector import LayerInspector
 from gui.labs.classification.network_panel import NetworkDock
 from gui.labs.classification.output_views import OutputViews
+from gui.labs.keyboard_focus import keys_text
 from gui.labs.lab import Builders, LabBase, scenario_builders
+from gui.labs.landscape_wiring import install_landscape_panel
 from gui.plots.decision_boundary import DecisionBoundaryPlot
 from gui.plots.throttle import Throttle
 from gui.plots.training_curves import TrainingCurves
@@ -116,8 +119,10 @@ class ClassificationLab(LabBase):
         self._add_panels()
         self._create_actions("R&eset to the starting weights")
         self._connect()
+        self.compare = install_compare_panel(self)
+        self.landscape = install_landscape_panel(self, self.docks["neuron_maps"])
         self._enter_filter = _EnterCommitsInput(self)
-        for panel in (self.network, self.data, self.controls, self.inspector):
+        for panel in (self.network, self.data, self.controls, self.inspector, self.compare):
             for box in panel.findChildren(QAbstractSpinBox):
                 box.installEventFilter(self._enter_filter)
         self.controller.set_stop_conditions(self.network.stop_conditions())
@@ -154,24 +159,26 @@ class ClassificationLab(LabBase):
         printout on the right (the inspector and the chain rule behind them), the curves under
         the boundary; where the room is short the curves join the right side as a tab in front
         of the maps, the inspector going behind the printout (three titles side by side would
-        not fit the side), and where it is shorter still the right side's panels join the left
-        side's and the row under the boundary. The log is in front of the chain rule, which
-        comes forward when a weight is clicked. The confusion matrix is behind the maps where
-        the right side is roomy enough for three titles, else behind the network and the data
-        (a fourth title would not fit the right side), and in the smallest room it joins the
-        row under the boundary, whose breadth is the window's."""
+        not fit the side), and where it is shorter still the maps and the inspector join the
+        left side's tabs and the printout the curves' row under the boundary (which keeps the
+        width of the book's line above it). The log is in front of the chain rule, which
+        comes forward when a weight is clicked. The confusion matrix is behind the printout
+        where the right side has two stacks, else behind the network and the data (a fourth
+        title would not fit the right side's lower stack), and in the smallest room it joins
+        the row under the boundary, whose breadth is the window's."""
         d = self.docks
         left = [[d["controls"]], [d["network"], d["data"]]]
-        maps = [d["neuron_maps"], d["inspector"]]
-        log = [d["log"], d["chain_rule"]]
+        # Compare runs and the loss landscape (added after the lab's own) go behind the maps.
+        extras = [d[key] for key in ("compare", "landscape") if key in d]
+        maps, log = [d["neuron_maps"], d["inspector"], *extras], [d["log"], d["chain_rule"]]
         if room.width() >= ROOMY.width() and room.height() >= ROOMY.height():
             return [Side(Area.LeftDockWidgetArea, left, (0, -1), 430),
-                    Side(Area.RightDockWidgetArea, [[*maps, d["confusion"]], log], (560, 300),
+                    Side(Area.RightDockWidgetArea, [maps, [*log, d["confusion"]]], (560, 300),
                          520),
                     Side(Area.BottomDockWidgetArea, [[d["curves"]]], (), 300)]
         if room.width() >= MEDIUM.width() and room.height() >= MEDIUM.height():
             return [Side(Area.LeftDockWidgetArea, left, (0, -1), 420),
-                    Side(Area.RightDockWidgetArea, [[*maps, d["confusion"]], log], (460, 240),
+                    Side(Area.RightDockWidgetArea, [maps, [*log, d["confusion"]]], (460, 240),
                          400),
                     Side(Area.BottomDockWidgetArea, [[d["curves"]]], (), 280)]
         if room.width() >= COMPACT.width():
@@ -179,7 +186,8 @@ class ClassificationLab(LabBase):
                          [[d["controls"]], [d["network"], d["data"], d["confusion"]]],
                          (0, -1), 420),
                     Side(Area.RightDockWidgetArea,
-                         [[d["curves"], d["neuron_maps"]], [*log, d["inspector"]]], (400, 200),
+                         [[d["curves"], d["neuron_maps"], *extras], [*log, d["inspector"]]],
+                         (400, 200),
                          380)]
         return [Side(Area.LeftDockWidgetArea,
                      [[d["controls"]], [d["network"], d["data"], *maps]], (0, -1), 410),
@@ -317,6 +325,17 @@ class ClassificationLab(LabBase):
         """A weight or bias clicked in the inspector: its chain rule, brought to the front."""
         self.controller.select(name, index)
         self.docks["chain_rule"].raise_()
+
+    def _create_panel_actions(self) -> None:
+        """The added points' buttons as keys: each presses its button, so a key does only
+        what the button would (nothing while it is greyed out)."""
+        for key, text, button, keys in (
+                ("clear_points", "&Clear added points", self.data.clear_button,
+                 "Ctrl+Shift+Backspace"),
+                ("save_points", "Save added &points…", self.data.save_button, "Ctrl+Alt+P"),
+                ("load_points", "&Load points…", self.data.load_button, "Ctrl+Alt+O")):
+            action = self._add_action("Edit", key, text, button.click, keys)
+            button.setToolTip(f"{action.text().replace('&', '')} ({keys_text(action)})")
 
 
 def install_classification_lab(window: MainWindow, scenario: str = "spiral") -> ClassificationLab:

@@ -274,6 +274,7 @@ def test_switching_between_a_hand_and_a_classification_scenario_swaps_the_whole_
     window = switching_window
     diagram = window.centralWidget()
     hand_panels = visible_panels(window)
+    hand_entries = sorted(panel_entries(window))  # the panels in front and those on demand
     scenario_titles = [a.text() for a in window.menu("Scenario").actions()]
     assert scenario_titles == ["Single neuron", "Layer of 3 neurons",
                                "Spiral (book chapter 10, Adam)", "Vertical",
@@ -282,18 +283,21 @@ def test_switching_between_a_hand_and_a_classification_scenario_swaps_the_whole_
     window.menu("Scenario").actions()[2].trigger()
     lab = next(child for child in window.children() if isinstance(child, ClassificationLab))
     assert window.centralWidget() is lab.view
-    assert visible_panels(window) == {dock.windowTitle() for dock in lab.docks.values()}
-    assert sorted(panel_entries(window)) == sorted(visible_panels(window))
+    assert visible_panels(window) == {dock.windowTitle() for key, dock in lab.docks.items()
+                                      if key not in lab.on_demand}
+    assert sorted(panel_entries(window)) == sorted(dock.windowTitle()
+                                                   for dock in lab.docks.values())
     qtbot.keyClick(window, Qt.Key.Key_Space)  # only the classification lab hears it
     assert lab.controller.is_running()
     window.scenario_requested.emit("layer")
     assert not lab.controller.is_running()
     assert window.centralWidget() is diagram and diagram.isVisible()
     assert visible_panels(window) == hand_panels
-    assert sorted(panel_entries(window)) == sorted(hand_panels)
+    assert sorted(panel_entries(window)) == hand_entries
+    assert set(hand_entries) > hand_panels  # the loss landscape, on demand
     assert window.windowTitle().startswith("Layer of 3 neurons")
     window.scenario_requested.emit("vertical")
     assert window.centralWidget() is lab.view
     assert lab.controller.snapshot.title == "Vertical"
-    assert len(window.docks()) == len(hand_panels) + len(lab.docks)  # none added twice
+    assert len(window.docks()) == len(hand_entries) + len(lab.docks)  # none added twice
     assert [a.text() for a in window.menu("Scenario").actions()] == scenario_titles

@@ -76,9 +76,10 @@ def test_right_and_left_step_one_operation_even_while_a_table_has_focus(qtbot, n
     assert neuron.controls.position_label.text() == "done 3 of 13 operations (loss)"
     assert neuron.diagram.network.loss == 36.0
     assert neuron.diagram.network.code == "loss = (output - target_output) ** 2"
+    assert "loss" not in neuron.diagram.network.preview  # computed: drawn solid
     press(qtbot, neuron, Qt.Key.Key_Left)
     assert neuron.controls.position_label.text() == "done 2 of 13 operations (forward pass)"
-    assert neuron.diagram.network.loss is None
+    assert "loss" in neuron.diagram.network.preview  # not computed yet: only previewed
 
 
 def test_enter_finishes_the_iteration_and_prints_the_seed_line(qtbot, neuron):
@@ -86,7 +87,7 @@ def test_enter_finishes_the_iteration_and_prints_the_seed_line(qtbot, neuron):
     press(qtbot, neuron, Qt.Key.Key_Right)
     press(qtbot, neuron, Qt.Key.Key_Return)
     assert neuron.log.lines() == ["Iteration 1, Loss: 36.0"]
-    assert neuron.controls.iteration_label.text() == "Iterations done: 1   ·   last loss 36"
+    assert neuron.controls.iteration_label.text() == "Iteration 1 done   ·   last loss 36"
     assert neuron.loss_plot.curve_data()[1].tolist() == [36.0]
 
 
@@ -99,7 +100,8 @@ def test_a_typed_weight_recomputes_everything_and_undo_redo_restore_it(qtbot, ne
     network = neuron.diagram.network
     assert (network.z.tolist(), network.loss, network.dl_dw.tolist()) == (
         [7.0], 49.0, [[14.0, -28.0, 42.0]])
-    assert network.note.startswith("Values: the next iteration's")
+    assert network.note.startswith("Greyed numbers preview this iteration's pass")
+    assert {"z", "loss", "dl_dw"} <= network.preview
     assert neuron.loss_along_weight.caption.text().startswith(
         "loss along w_0, everything else fixed: at w_0 = -2 the loss is 49;")
     press(qtbot, neuron, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -113,8 +115,7 @@ def test_a_typed_weight_recomputes_everything_and_undo_redo_restore_it(qtbot, ne
 def test_junk_in_a_cell_is_refused_visibly_and_the_old_value_kept(qtbot, neuron):
     type_into(qtbot, neuron, "bias", (0, 0), "1..5")
     editor = neuron.parameters.editors["bias"]
-    assert editor.message.isVisible()
-    assert editor.message.text() == "'1..5' is not a number; kept 1."
+    assert neuron.parameters.refusal() == "Refused: '1..5' is not a number; kept 1."
     assert neuron.window.statusBar().currentMessage().startswith("Refused: '1..5' is not")
     assert editor.cell_text(()) == "1"
     assert float(neuron.controller.snapshot.parameters["bias"]) == 1.0
@@ -145,7 +146,7 @@ def test_reset_button_brings_back_exactly_the_starting_values(qtbot, neuron):
     assert {name: value.tolist() for name, value in snapshot.parameters.items()} == start
     assert neuron.parameters.editors["inputs"].cell_text((1,)) == "-2"
     assert neuron.log.lines() == []
-    assert neuron.controls.iteration_label.text() == "Iterations done: 0"
+    assert neuron.controls.iteration_label.text() == "Ready for iteration 1"
     press(qtbot, neuron, Qt.Key.Key_R)  # and the key does the same
     assert neuron.controller.snapshot.iteration == 0
 

@@ -215,7 +215,7 @@ def test_loss_along_weight_draws_curve_point_and_tangent(qtbot):
     assert plot.caption.text().startswith("Click a weight or bias")
 
 
-def test_parameters_panel_names_its_edits_and_shows_refusals_at_the_field(qtbot):
+def test_parameters_panel_names_its_edits_and_shows_refusals_above_the_tables(qtbot):
     panel = ParametersPanel({"w": ParameterDescription("Weights w", column=lambda k: f"w{k}")})
     qtbot.addWidget(panel)
     panel.set_snapshot(snapshot())
@@ -227,7 +227,7 @@ def test_parameters_panel_names_its_edits_and_shows_refusals_at_the_field(qtbot)
         qtbot.keyClick(panel.editors["w"].table, Qt.Key.Key_Up)
     assert edited.args[:3] == ["w", (0,), 1.01]
     panel.show_refusal("lr", (), "lr must be positive")
-    assert panel.editors["lr"].message.text() == "lr must be positive"
+    assert panel.refusal() == "Refused: lr must be positive; kept 0.1."
 
 
 def test_throttle_draws_at_once_when_idle_and_coalesces_while_running(qtbot):

@@ -254,3 +254,24 @@ def test_file_dialogs_start_in_the_documents_folder_then_in_the_last_one_used(
         lambda parent, caption, start, filters: asked.append(start) or ("", "")))
     sessions_of(window).open_dialog()
     assert asked[1] == str(chosen.parent)  # the folder the session went to
+
+
+def test_quitting_waits_for_a_save_in_flight(qtbot, monkeypatch, tmp_path):
+    window = window_with(qtbot, "spiral")
+    lab_of(window).controller.run_iterations(30)
+    sessions = sessions_of(window)
+    release = threading.Event()
+    real = engine.files.atomic.os.fsync
+
+    def slow_disk(fd):
+        assert release.wait(10)
+        real(fd)
+
+    monkeypatch.setattr(engine.files.atomic.os, "fsync", slow_disk)
+    monkeypatch.setattr(session_actions, "ask_unsaved_changes", lambda *args: "discard")
+    assert sessions.save_to(tmp_path / "run.json")
+    assert sessions.saver.busy()  # the disk is slow: the save is still being written
+    threading.Timer(0.3, release.set).start()
+    window.close()
+    assert not sessions.saver.busy()
+    assert load_session(tmp_path / "run.json").stepper["iteration"] == 30

@@ -129,7 +129,7 @@ def test_changes_mark_the_title_and_closing_asks_save_discard_or_cancel(
     assert not window.isWindowModified()
     asked = []
     monkeypatch.setattr(session_actions, "ask_unsaved_changes",
-                        lambda parent, name: asked.append(name) or "cancel")
+                        lambda parent, name, work="": asked.append(name) or "cancel")
     controller_of(window).run_iterations(3)
     assert window.isWindowModified()
     assert window.windowTitle() == "Single neuron[*] - Backprop Playground"
@@ -138,7 +138,8 @@ def test_changes_mark_the_title_and_closing_asks_save_discard_or_cancel(
 
     path = tmp_path / "saved.json"
     answer_save_dialog(monkeypatch, path)
-    monkeypatch.setattr(session_actions, "ask_unsaved_changes", lambda parent, name: "save")
+    monkeypatch.setattr(session_actions, "ask_unsaved_changes",
+                        lambda parent, name, work="": "save")
     window.close()
     assert not window.isVisible() and path.is_file()
 
@@ -147,7 +148,7 @@ def test_an_unchanged_session_closes_without_asking(qtbot, monkeypatch):
     window = open_window(qtbot, "spiral")
     sessions_of(window).ask_on_close = True
     monkeypatch.setattr(session_actions, "ask_unsaved_changes",
-                        lambda parent, name: pytest.fail("asked with nothing to save"))
+                        lambda parent, name, work="": pytest.fail("asked with nothing to save"))
     window.close()
     assert not window.isVisible()
 
@@ -167,7 +168,8 @@ def test_a_bad_file_is_reported_and_the_open_session_is_kept(
     path = tmp_path / "bad.json"
     path.write_bytes(content)
     answer_open_dialog(monkeypatch, path)
-    monkeypatch.setattr(session_actions, "ask_unsaved_changes", lambda parent, name: "discard")
+    monkeypatch.setattr(session_actions, "ask_unsaved_changes",
+                        lambda parent, name, work="": "discard")
     sessions_of(window).actions["open"].trigger()
     assert len(told) == 1
     title, text = told[0]
@@ -252,3 +254,30 @@ def test_a_launch_with_settings_reopens_the_last_session_instead_of_the_welcome(
     qtbot.addWidget(again)
     assert controller_of(again).stepper.iteration == 9
     assert again.windowTitle().startswith("last.json[*] - Layer of 3 neurons")
+
+
+def test_garbage_in_the_settings_is_ignored_removed_and_the_app_starts(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("last_session", ["not", "a", "path"])
+    settings.setValue("sessions/recent", 42)
+    window = app.launch_window(settings=settings)
+    qtbot.addWidget(window)
+    assert controller_of(window) is not None
+    assert settings.value("last_session") is None
+    assert sessions_of(window).recent_files() == []
+
+
+
+def test_a_damaged_last_session_is_said_and_the_app_starts(qtbot, monkeypatch, tmp_path):
+    told = []
+    monkeypatch.setattr(session_actions, "show_problem",
+                        lambda parent, title, text: told.append(text))
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    damaged = tmp_path / "last.json"
+    damaged.write_text('{"format": 2, "stepper": ')
+    settings.setValue("last_session", str(damaged))
+    window = app.launch_window(settings=settings)
+    qtbot.addWidget(window)
+    assert len(told) == 1 and "last.json" in told[0]
+    assert window.windowTitle()  # the window is up, the damaged file not opened
+    assert sessions_of(window).path is None

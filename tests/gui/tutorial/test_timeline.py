@@ -122,3 +122,35 @@ def test_the_bar_appears_with_the_first_lab_not_on_the_start_page(qtbot):
     assert not bar.isVisible()
     window.scenario_requested.emit("neuron")
     assert bar.isVisible()
+
+
+def test_compare_from_here_forks_the_past_iteration_which_catches_up_as_that_setting(qtbot):
+    import copy
+
+    from engine.training.fork import capture_start, fork_stepper
+
+    window = open_window(qtbot, "spiral")
+    controller, line = parts(window)
+    bar = line.bar
+    for _ in range(4):
+        controller.run_iterations(10)
+    assert not bar.compare_button.isEnabled()  # at the latest: Run > Compare runs does that
+    drag(bar, 20)
+    start = capture_start(controller.stepper)
+    assert bar.compare_button.isEnabled()
+    bar.compare_button.click()
+    assert not controller.viewing_past and controller.stepper.iteration == 40
+    part = controller.comparison
+    fork = part.comparison.run("vermillion")
+    assert (fork.forked_at, fork.iteration) == (20, 20)
+    part.set_settings("vermillion", {"learning_rate": 0.01})
+    part.comparison.run_iterations(20)  # the fork catches up while the main run waits
+    assert [run.iteration for run in part.comparison.runs] == [40, 40]
+    spec = copy.deepcopy(start.spec)
+    spec["optimizer"]["learning_rate"] = 0.01
+    alone = fork_stepper(start, spec)  # "what if I had lowered it at epoch 20?"
+    alone.run_iterations(20)
+    for name, values in alone.trainable.parameters().items():
+        assert fork.model.parameters()[name].tobytes() == values.tobytes()
+    lab = window.findChild(SessionActions).active_lab()
+    assert lab.docks["compare"].isVisible()
