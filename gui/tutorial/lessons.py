@@ -50,7 +50,7 @@ class Lessons(QObject):
         self.render_action = RenderAction(window, self, sessions.settings)
         self.editor: LessonEditor | None = None
         editor = QAction("&Lesson editor…", window)
-        editor.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        editor.setShortcut(QKeySequence("Ctrl+Shift+K"))
         editor.triggered.connect(self.open_editor)
         window.add_menu_action("Tools", editor)
         for lab in window.labs.values():
