@@ -62,6 +62,7 @@ class Lessons(QObject):
         menu = QMenu("&Lessons", window)
         for number, (name, title) in enumerate(builtin_titles().items(), start=1):
             action = menu.addAction(f"&{number} {title}")
+            action.setShortcut(QKeySequence(f"Alt+Shift+{number}"))
             action.triggered.connect(lambda _checked=False, name=name: self.open_builtin(name))
             self.actions[f"lesson_{name}"] = action
         menu.addSeparator()
@@ -73,6 +74,7 @@ class Lessons(QObject):
         self.actions["close"] = self._action(menu, "&Close the lesson", self.tour.close)
         window.add_menu_action("Help", menu.menuAction())
         opener = QAction("Open &lesson…", window)
+        opener.setShortcut(QKeySequence("Ctrl+Shift+N"))
         opener.triggered.connect(self.open_dialog)
         window.add_menu_action("File", opener)
         self._enable_steps(False)
