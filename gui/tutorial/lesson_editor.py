@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -40,6 +39,7 @@ from engine.files.lesson import (
     session_start,
 )
 from engine.files.lesson_terms import CHAIN_RULE_LINES, LAB_PANELS, LAB_PLOTS, Target
+from gui.shell.file_dialogs import ask_open_path, ask_save_path
 
 LESSON_FILTER = "Backprop Playground lessons (*.json);;All files (*)"
 DIAGRAM_PARTS = {"w": "edge", "b": "neuron", "x": "input"}  # the diagram's selection kinds
@@ -280,9 +280,11 @@ class LessonEditor(QDialog):
         return True
 
     def save_dialog(self) -> bool:
-        start = str(self.path or Path.home() / "lesson.json")
-        path, _ = QFileDialog.getSaveFileName(self, "Save lesson", start, LESSON_FILTER)
-        return bool(path) and self.save(path)
+        name = self.path.name if self.path else "lesson.json"
+        path = ask_save_path(self, "lesson", "Save lesson", name, LESSON_FILTER,
+                             self.lessons.sessions.settings, suffix=".json",
+                             start=self.path.parent if self.path else None)
+        return path is not None and self.save(path)
 
     def open_file(self, path: str | Path) -> bool:
         """Edit the lesson in `path`."""
@@ -299,9 +301,9 @@ class LessonEditor(QDialog):
         return True
 
     def open_dialog(self) -> bool:
-        path, _ = QFileDialog.getOpenFileName(self, "Edit lesson", str(Path.home()),
-                                              LESSON_FILTER)
-        return bool(path) and self.open_file(path)
+        path = ask_open_path(self, "lesson", "Edit lesson", LESSON_FILTER,
+                             self.lessons.sessions.settings)
+        return path is not None and self.open_file(path)
 
     def _say(self, text: str) -> None:
         self.message.setText(text)

@@ -12,11 +12,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QMenu, QMessageBox
 
 from engine.files.lesson import Lesson, LessonError, load_lesson
 from engine.files.lesson_library import builtin_titles, load_builtin
 from gui import APP_NAME
+from gui.shell.file_dialogs import ask_open_path
 from gui.shell.main_window import MainWindow
 from gui.tutorial.lesson_editor import LessonEditor
 from gui.tutorial.lesson_overlay import CaptionStrip, HighlightOverlay
@@ -120,9 +121,9 @@ class Lessons(QObject):
 
     def open_dialog(self) -> bool:
         """Ask for a lesson file and open it."""
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open lesson", str(Path.home()),
-                                              LESSON_FILTER)
-        return bool(path) and self.open_file(path)
+        path = ask_open_path(self.window, "lesson", "Open lesson", LESSON_FILTER,
+                             self.sessions.settings)
+        return path is not None and self.open_file(path)
 
     def open(self, lesson: Lesson, number: int = 0) -> bool:
         """Play `lesson` from step `number`, once unsaved work is saved or given up."""
