@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -190,12 +190,11 @@ class LessonEditor(QDialog):
             self._show_steps(min(row, len(steps) - 1))
 
     def _show_steps(self, row: int = -1) -> None:
-        blocked = self.steps.blockSignals(True)
-        self.steps.clear()
-        for number, step in enumerate(self.document["steps"], start=1):
-            words = step.get("title") or " ".join(step.get("caption", "").split()[:8])
-            self.steps.addItem(f"{number}. {words or '(no caption yet)'}")
-        self.steps.blockSignals(blocked)
+        with QSignalBlocker(self.steps):
+            self.steps.clear()
+            for number, step in enumerate(self.document["steps"], start=1):
+                words = step.get("title") or " ".join(step.get("caption", "").split()[:8])
+                self.steps.addItem(f"{number}. {words or '(no caption yet)'}")
         self.steps.setCurrentRow(row)
         self._on_steps_row_changed(row)
 
@@ -206,12 +205,9 @@ class LessonEditor(QDialog):
                        self.down_button, self.delete_button, self.add_highlight,
                        self.remove_highlight, self.preview_button):
             widget.setEnabled(step is not None)
-        for widget in (self.step_title, self.caption):
-            widget.blockSignals(True)
-        self.step_title.setText(step.get("title", "") if step else "")
-        self.caption.setPlainText(step.get("caption", "") if step else "")
-        for widget in (self.step_title, self.caption):
-            widget.blockSignals(False)
+        with QSignalBlocker(self.step_title), QSignalBlocker(self.caption):
+            self.step_title.setText(step.get("title", "") if step else "")
+            self.caption.setPlainText(step.get("caption", "") if step else "")
         self.start.setText(_start_text(step))
         self.highlights.clear()
         for highlight in (step or {}).get("highlight", []):
