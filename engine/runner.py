@@ -1,9 +1,10 @@
 """Training without a window: `python main.py train ...` or `python -m engine.runner ...`.
 
 It drives the same Stepper and Model (or seed example) the window drives, and prints what the
-book or the seed notebook prints: epoch lines then chapter 11's validation line for a model, the
-notebook's iteration and final lines for the neuron and the layer. Exit status: 0 done,
-1 training diverged, 2 bad arguments.
+book or the seed notebook prints: epoch lines then chapter 11's validation line for a classifier
+(chapter 17's regression prints no validation line, and neither does this), the notebook's
+iteration and final lines for the neuron and the layer. Exit status: 0 done, 1 training
+diverged, 2 bad arguments.
 """
 
 from __future__ import annotations
@@ -13,15 +14,23 @@ import os
 import sys
 from collections.abc import Callable
 
-from engine.scenarios.presets import SCENARIOS, chapter10_spec
+from engine.scenarios.presets import SCENARIOS, preset_spec
 from engine.scenarios.seed import SEED_ITERATIONS, LayerOfThree, SingleNeuron
 from engine.training.model import Model
 from engine.training.performance import tune_for_small_arrays
-from engine.training.spec import HYPERPARAMETERS, normalize_spec
+from engine.training.spec import (
+    DATA_KINDS,
+    DEFAULT_SAMPLES,
+    HYPERPARAMETERS,
+    LOSSES,
+    REGRESSION_DATA,
+    losses_for,
+    normalize_spec,
+)
 from engine.training.stepper import Divergence, Stepper
 
-_MODEL_FLAGS = ("data", "samples", "classes", "hidden", "activation", "optimizer", "decay",
-                "momentum", "rho", "l1", "l2", "dropout", "print_every", "seed")
+_MODEL_FLAGS = ("data", "samples", "classes", "hidden", "activation", "loss", "optimizer",
+                "decay", "momentum", "rho", "l1", "l2", "dropout", "print_every", "seed")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,14 +39,20 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train a scenario without a window and print the book's (or the seed "
                     "notebook's) lines.")
     parser.add_argument("--scenario", choices=list(SCENARIOS), default="spiral",
-                        help="starting point (default: spiral, the book's chapter 10)")
-    parser.add_argument("--data", choices=["spiral", "vertical"], help="data set")
-    parser.add_argument("--samples", type=_positive_int, help="points per class")
+                        help="starting point (default: spiral, the book's chapter 10; binary "
+                             "is chapter 16, sine chapter 17)")
+    parser.add_argument("--data", choices=list(DATA_KINDS), help="data set")
+    parser.add_argument("--samples", type=_positive_int,
+                        help="points per class (sine: points in all)")
     parser.add_argument("--classes", type=_positive_int, help="number of classes")
     parser.add_argument("--hidden", action="append", type=_sizes,
                         help="hidden layer sizes, repeatable or comma-separated (64 or 64,64)")
     parser.add_argument("--activation", choices=["relu", "sigmoid", "linear", "tanh"],
                         help="activation of every hidden layer")
+    parser.add_argument("--loss", choices=list(LOSSES),
+                        help="loss, with the output activation the book pairs it with "
+                             "(categorical_crossentropy: softmax; binary_crossentropy: "
+                             "sigmoid; mean_squared_error, mean_absolute_error: linear)")
     parser.add_argument("--optimizer", choices=list(HYPERPARAMETERS), help="optimizer")
     parser.add_argument("--lr", type=float, help="learning rate")
     parser.add_argument("--decay", type=float, help="learning-rate decay")
@@ -74,9 +89,20 @@ def _sizes(text: str) -> list[int]:
 
 
 def model_spec(args: argparse.Namespace) -> dict:
-    """The chapter-10 spec of the chosen scenario with the command line's changes."""
-    spec = chapter10_spec(args.data or args.scenario)
+    """The book's spec of the chosen scenario with the command line's changes."""
+    spec = preset_spec(args.scenario)
     spec["numerics"] = args.numerics
+    if args.data is not None and args.data != spec["data"]["kind"]:
+        spec["data"] = ({"kind": args.data} if args.data in REGRESSION_DATA else
+                        {"kind": args.data, "classes": spec["data"].get("classes", 3)})
+        spec["data"]["samples"] = DEFAULT_SAMPLES[args.data]
+        if spec.get("loss") not in losses_for(args.data):
+            spec.pop("loss", None)  # the new data's default loss
+    if args.loss is not None:
+        spec["loss"] = args.loss
+    kind = spec["data"]["kind"]
+    if args.classes is not None and kind in REGRESSION_DATA:
+        raise ValueError(f"--classes does not apply to {kind} data (a regression)")
     for key in ("samples", "classes"):
         if getattr(args, key) is not None:
             spec["data"][key] = getattr(args, key)
@@ -139,7 +165,7 @@ def train(args: argparse.Namespace, out: Callable[[str], None]) -> None:
             for line in trainable.log_since(printed):
                 out(line)
             printed = trainable.lines_printed()
-    if isinstance(trainable, Model):
+    if isinstance(trainable, Model) and trainable.head.classifies:
         out(trainable.validation_line())
 
 

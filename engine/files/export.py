@@ -31,13 +31,19 @@ from engine.files.session import Session, clone_stepper
 from engine.scenarios import notebook
 from engine.scenarios.seed import SEED_ITERATIONS, LayerOfThree, SingleNeuron
 from engine.training.model import Model
-from engine.training.spec import HYPERPARAMETERS
+from engine.training.outputs import PRECISION_DIVISOR
+from engine.training.spec import (
+    DEFAULT_WEIGHT_SCALE,
+    HYPERPARAMETERS,
+    is_regression,
+    output_width,
+)
 from engine.training.stepper import Operation, Stepper
 
 BOOK_EPOCHS = 10001  # the book's chapter-10 loop: range(10001)
 _PHASES = {"forward": "Forward pass", "loss": "Loss", "backward": "Backward pass",
            "update": "Update the parameters"}
-_DATA_KINDS = ("spiral", "vertical")
+_DATA_KINDS = ("spiral", "vertical", "sine")
 
 
 def export_script(source: Stepper | Session, epochs: int | None = None) -> str:
@@ -94,7 +100,7 @@ def _model_script(model: Model, epochs: int | None, note: str) -> str:
     if book:
         parts.append("nnfs.init()\n")
     parts += [book_source.source(cls) for cls in _classes(model)]
-    parts.append(_data_lines(spec, book))
+    parts.append(_data_lines(model, book))
     parts.append(_network_lines(model))
     parts.append(_state_lines(model, start))
     parts.append(_model_loop(model, start, end))
@@ -105,11 +111,11 @@ def _classes(model: Model) -> list[type]:
     """The book classes the script defines, each once, in the order a reader meets them."""
     layers = [book_class(layer) for _, layer in model.layers]
     activations = [cls for cls in layers if cls not in (Layer_Dense, Layer_Dropout)]
+    loss = book_class(model.loss_object)
+    losses = ([Activation_Softmax, Loss, Loss_CategoricalCrossentropy, loss]
+              if loss is Activation_Softmax_Loss_CategoricalCrossentropy else [Loss, loss])
     return list(dict.fromkeys([Layer_Dense, *([Layer_Dropout] if Layer_Dropout in layers else []),
-                               *activations, Activation_Softmax, Loss,
-                               Loss_CategoricalCrossentropy,
-                               Activation_Softmax_Loss_CategoricalCrossentropy,
-                               book_class(model.optimizer)]))
+                               *activations, *losses, book_class(model.optimizer)]))
 
 
 def _data_kind(spec: dict) -> str:
@@ -119,18 +125,32 @@ def _data_kind(spec: dict) -> str:
     return kind
 
 
-def _data_lines(spec: dict, book: bool) -> str:
+def _data_lines(model: Model, book: bool) -> str:
+    spec = model.spec
     data = spec["data"]
     lines = ["", "# The data set"]
     if spec["seed"] != 0 or not book:  # nnfs.init() seeds 0 itself
         lines.append(f"np.random.seed({number(spec['seed'])})")
-    lines.append(f"X, y = {_data_kind(spec)}_data(samples={number(data['samples'])}, "
-                 f"classes={number(data['classes'])})")
+    regression = is_regression(spec)
+    classes = "" if regression else f", classes={number(data['classes'])}"
+    lines.append(f"X, y = {_data_kind(spec)}_data(samples={number(data['samples'])}{classes})")
     if spec["points"]:
-        lines += ["# The points added by hand in the app: x, y, class",
-                  assignment("added", np.array(spec["points"], dtype=np.float64)),
-                  "X = np.concatenate([X, added[:, :2].astype(X.dtype)])",
-                  "y = np.concatenate([y, added[:, 2].astype(y.dtype)])"]
+        added = np.array(spec["points"], dtype=np.float64)
+        columns = "x, y" if regression else "x, y, class"
+        lines += [f"# The points added by hand in the app: {columns}", assignment("added", added)]
+        lines += (["X = np.concatenate([X, added[:, :1].astype(X.dtype)])",
+                   "y = np.concatenate([y, added[:, 1:].astype(y.dtype)])"] if regression else
+                  ["X = np.concatenate([X, added[:, :2].astype(X.dtype)])",
+                   "y = np.concatenate([y, added[:, 2].astype(y.dtype)])"])
+    if model.head.loss == "binary_crossentropy":
+        outputs = output_width(spec)
+        lines += (["# One output per sample: a list of one-element lists", "y = y.reshape(-1, 1)"]
+                  if outputs == 1 else
+                  ["# One sigmoid per class: each sample's class as a one-hot row",
+                   f"y = np.eye({number(outputs)}, dtype=y.dtype)[y]"])
+    if regression:
+        lines += ["# A prediction counts as accurate this close to its target",
+                  f"accuracy_precision = np.std(y) / {PRECISION_DIVISOR}"]
     return "\n".join(lines) + "\n"
 
 
@@ -141,18 +161,21 @@ def _network_lines(model: Model) -> str:
     layers = [*spec["hidden"], spec["output"]]
     activations = [book_class(layer).__name__ for name, layer in model.layers
                    if name.startswith("activation")]
+    scale = ("" if spec["weight_scale"] == DEFAULT_WEIGHT_SCALE
+             else f", weight_scale={number(spec['weight_scale'])}")
     for number_, (layer, n_in) in enumerate(zip(layers, widths, strict=True), start=1):
         hidden = number_ <= len(spec["hidden"])
-        n_out = layer["neurons"] if hidden else spec["data"]["classes"]
+        n_out = layer["neurons"] if hidden else output_width(spec)
         options = "".join(f", {key[:-3]}_regularizer_{key[-2:]}={number(layer[key])}"
                           for key in ("weight_l1", "weight_l2", "bias_l1", "bias_l2")
                           if layer[key] > 0)
-        lines.append(f"dense{number_} = Layer_Dense({number(n_in)}, {number(n_out)}{options})")
-        if hidden:
+        lines.append(f"dense{number_} = Layer_Dense({number(n_in)}, {number(n_out)}{options}"
+                     f"{scale})")
+        if number_ <= len(activations):
             lines.append(f"activation{number_} = {activations[number_ - 1]}()")
-            if layer["dropout"] > 0:
-                lines.append(f"dropout{number_} = Layer_Dropout({number(layer['dropout'])})")
-    lines.append("loss_activation = Activation_Softmax_Loss_CategoricalCrossentropy()")
+        if hidden and layer["dropout"] > 0:
+            lines.append(f"dropout{number_} = Layer_Dropout({number(layer['dropout'])})")
+    lines.append(f"{model.head.loss_name} = {book_class(model.loss_object).__name__}()")
     name = spec["optimizer"]["name"]
     changed = ", ".join(f"{key}={number(value)}" for key, value in model.hyperparameters().items()
                         if value != HYPERPARAMETERS[name][key])

@@ -37,7 +37,13 @@ from engine.limits import (
     LOADABLE_PARAMETERS,
 )
 from engine.scenarios.presets import SCENARIOS
-from engine.training.spec import check_optimizer, normalize_spec
+from engine.training.spec import (
+    check_optimizer,
+    input_width,
+    normalize_spec,
+    output_width,
+    sample_count,
+)
 
 MAX_ACTIONS = 50  # per step (and per task solution)
 MAX_HIGHLIGHTS = 8
@@ -173,9 +179,9 @@ def _spec(scenario: str, changes: Any, where: str) -> dict:
         normalized = normalize_spec(spec)
     except (ValueError, TypeError) as error:
         raise LessonError(f"{where}: {error}") from None
-    data = normalized["data"]
-    points = data["samples"] * data["classes"]
-    widths = [2] + [layer["neurons"] for layer in normalized["hidden"]] + [data["classes"]]
+    points = sample_count(normalized)
+    widths = ([input_width(normalized)] + [layer["neurons"] for layer in normalized["hidden"]]
+              + [output_width(normalized)])
     parameters = sum((n_in + 1) * n_out for n_in, n_out in zip(widths, widths[1:], strict=False))
     if points > LOADABLE_DATA_POINTS or len(widths) - 2 > LOADABLE_HIDDEN_LAYERS \
             or max(widths) > LOADABLE_NEURONS or parameters > LOADABLE_PARAMETERS \

@@ -4,7 +4,8 @@ A lesson names things as the book and the seed write them, so a teacher can type
 
 - a target is a value with an optional element index, `weights[0]`, `dense1.weights[0, 1]`,
   `bias`, `learning_rate`; or a part of a classification network's spec, `spec.hidden[0].dropout`,
-  `spec.optimizer.momentum`, `spec.optimizer` (set as a whole), `spec.seed`;
+  `spec.optimizer.momentum`, `spec.optimizer` (set as a whole), `spec.seed`, `spec.loss`
+  (the output/loss pair, e.g. `mean_absolute_error` for a regression);
 - a quantity is what a task checks or a caption quotes: `loss`, `accuracy`, `validation_loss`,
   `validation_accuracy`, `iteration`, `learning_rate`, `value NAME[...]`, `gradient NAME[...]`
   (what backpropagation computes for it), `numerical NAME[...]` (the central difference),
@@ -34,11 +35,12 @@ LAB_PANELS = {
     "hand": ("controls", "parameters", "diagram", "chain_rule", "loss_along_weight", "loss",
              "log", "landscape"),
     "classification": ("controls", "network", "data", "boundary", "neuron_maps", "inspector",
-                       "chain_rule", "log", "curves", "compare", "landscape"),
+                       "confusion", "chain_rule", "log", "curves", "compare", "landscape"),
 }
 LAB_PLOTS = {
     "hand": ("loss", "loss_along_weight"),
-    "classification": ("boundary", "loss", "accuracy", "learning_rate", "neuron_maps"),
+    "classification": ("boundary", "regression", "loss", "accuracy", "learning_rate",
+                       "neuron_maps"),
 }
 # The lines of the chain rule panel (gui/panels/chain_rule_panel.py rule_html), top to bottom:
 # the equation, its factors' values, a sum's largest term, the product, the central difference,
@@ -56,12 +58,12 @@ TEXT_QUANTITIES = ("validation_line",)
 TARGETED_QUANTITIES = ("value", "gradient", "numerical")
 COMPARISONS = ("<", "<=", ">", ">=")
 SPEC_SECTIONS = ("output", "optimizer", "data")
-SPEC_TOP = ("seed", "numerics")
+SPEC_TOP = ("seed", "numerics", "loss", "weight_scale")
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
 _TARGET = re.compile(rf"({_NAME})\s*(?:\[([^\]]*)\])?")
 _SPEC = re.compile(r"spec\.(?:hidden\[(\d+)\]\.([a-z_0-9]+)|(output|optimizer|data)"
-                   r"(?:\.([a-z_0-9]+))?|(seed|numerics))")
+                   r"(?:\.([a-z_0-9]+))?|(seed|numerics|loss|weight_scale))")
 _DIAGRAM = re.compile(r"([a-z]+)(?:\[([^\]]*)\])?")
 _FORMAT = re.compile(r"[+ ]?(?:\.\d{1,2})?[efg%]?")
 
@@ -172,7 +174,8 @@ def parse_spec_path(text: str) -> SpecPath:
     if match is None:
         raise TermError(f"{text!r} is not a place in the network's spec: expected "
                         "spec.hidden[N].KEY, spec.output.KEY, spec.optimizer, "
-                        "spec.optimizer.KEY, spec.data.KEY, spec.seed or spec.numerics")
+                        "spec.optimizer.KEY, spec.data.KEY, spec.seed, spec.numerics, "
+                        "spec.loss or spec.weight_scale")
     layer, layer_key, section, section_key, top = match.groups()
     if layer is not None:
         number = int(layer)

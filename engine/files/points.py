@@ -7,7 +7,9 @@ evaluated: a number is what a person writes as one (digits, a point, an exponent
 "1_0" nor "nan"), a class is digits. Only regular files are read, within POINTS_FILE_BYTES and a
 time limit (engine/files/session_reading.py); a file holding more points than a data set may
 have is refused as soon as the count is passed, so a huge file costs no more than the limit;
-a long load reports its progress and can be cancelled.
+a long load reports its progress and can be cancelled. A regression's points are `x,y` pairs
+(input and target). Files as spreadsheets save them are read too (a byte-order mark, semicolons
+with decimal commas: engine/files/points_dialect.py); an empty file says so.
 """
 
 from __future__ import annotations
@@ -17,16 +19,23 @@ import io
 import math
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 
 from engine.files.atomic import atomic_writer
+from engine.files.points_dialect import (
+    Dialect,
+    dialect_of,
+    number_text,
+    without_byte_order_mark,
+)
 from engine.files.session_reading import read_file_bytes
 from engine.limits import LOADABLE_DATA_POINTS, OFFERED_CLASSES, POINTS_FILE_BYTES
 
 HEADER = ("x", "y", "class")
+REGRESSION_HEADER = ("x", "y")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
 _PROGRESS_ROWS = 20_000  # rows between two progress reports
@@ -51,38 +60,63 @@ def load_points_csv(
     range; for more than `most` points; and for a file larger than POINTS_FILE_BYTES or not a
     regular file, checked before reading it. LoadCancelled if `progress` returned False.
     """
+    coords: list[tuple[float, float]] = []
+    classes: list[int] = []
+    for line, row, dialect in _rows(path, HEADER, most, progress):
+        point, label = _parse_row(row, line, n_classes, dialect)
+        coords.append(point)
+        classes.append(label)
+    points = np.array(coords, dtype=np.float64).reshape(-1, 2)
+    labels = np.array(classes, dtype=np.int64)
+    return points, labels
+
+
+def load_regression_csv(path: str | os.PathLike, most: int = LOADABLE_DATA_POINTS,
+                        progress: Progress | None = None) -> np.ndarray:
+    """A regression's points from `path` (header `x,y`): (n_points, 2) float64, input and
+    target; ValueError and LoadCancelled as load_points_csv."""
+    pairs = []
+    for line, row, dialect in _rows(path, REGRESSION_HEADER, most, progress):
+        if len(row) != 2:
+            raise ValueError(f"line {line}: expected 2 values (x,y), found {len(row)}")
+        pairs.append((_parse_coordinate(row[0], "x", line, dialect),
+                      _parse_coordinate(row[1], "y", line, dialect)))
+    return np.array(pairs, dtype=np.float64).reshape(-1, 2)
+
+
+def _rows(path: str | os.PathLike, header: tuple[str, ...], most: int,
+          progress: Progress | None) -> Iterator[tuple[int, list[str], Dialect]]:
+    """(line, fields, dialect) of each row after `header` that holds anything, at most `most`."""
     path = Path(path)
     data = read_file_bytes(path, POINTS_FILE_BYTES, what="point")
     try:
-        text = data.decode("utf-8")
+        text = without_byte_order_mark(data.decode("utf-8"))
     except UnicodeDecodeError as error:
         raise ValueError(f"{path.name} is not a UTF-8 text file ({error.reason})") from None
-    coords: list[tuple[float, float]] = []
-    classes: list[int] = []
+    dialect = dialect_of(text)
     buffer = io.StringIO(text, newline="")
-    rows = csv.reader(buffer)
+    rows = csv.reader(buffer, delimiter=dialect.delimiter)
+    count = 0
     try:
-        header = next(rows, None)
-        if header is None or tuple(f.strip().lower() for f in header) != HEADER:
-            raise ValueError(f"line 1: expected the header 'x,y,class', found {_show(header)}")
+        found = next((row for row in rows if any(f.strip() for f in row)), None)
+        if found is None:
+            raise ValueError("the file is empty")
+        if tuple(f.strip().lower() for f in found) != header:
+            raise ValueError(f"line {rows.line_num}: expected the header "
+                             f"'{','.join(header)}', found {_show(found)}")
         for row in rows:
-            line = rows.line_num
-            if not row or all(not f.strip() for f in row):
+            if not any(f.strip() for f in row):
                 continue
-            point, label = _parse_row(row, line, n_classes)
-            coords.append(point)
-            classes.append(label)
-            if len(coords) > most:
+            count += 1
+            if count > most:
                 raise ValueError(f"{path.name} holds more than {most} points, the most this "
-                                 f"data set can take (line {line})")
-            if progress is not None and len(coords) % _PROGRESS_ROWS == 0 and \
+                                 f"data set can take (line {rows.line_num})")
+            yield rows.line_num, row, dialect
+            if progress is not None and count % _PROGRESS_ROWS == 0 and \
                     not progress(buffer.tell() / max(1, len(text))):
                 raise LoadCancelled(f"loading {path.name} was cancelled")
     except csv.Error as error:
         raise ValueError(f"line {rows.line_num}: {error}") from None
-    points = np.array(coords, dtype=np.float64).reshape(-1, 2)
-    labels = np.array(classes, dtype=np.int64)
-    return points, labels
 
 
 def save_points_csv(path: str | os.PathLike, points: np.ndarray, labels: np.ndarray) -> None:
@@ -104,11 +138,23 @@ def save_points_csv(path: str | os.PathLike, points: np.ndarray, labels: np.ndar
             writer.writerow((repr(x0), repr(x1), int(label)))
 
 
-def _parse_row(row: list[str], line: int, n_classes: int) -> tuple[tuple[float, float], int]:
+def save_regression_csv(path: str | os.PathLike, points: np.ndarray) -> None:
+    """Write a regression's points: (n_points, 2) input and target, as save_points_csv does."""
+    points = np.asarray(points, dtype=np.float64)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"expected points (n, 2), got {points.shape}")
+    with atomic_writer(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(REGRESSION_HEADER)
+        writer.writerows((repr(x), repr(y)) for x, y in points.tolist())
+
+
+def _parse_row(row: list[str], line: int, n_classes: int,
+               dialect: Dialect) -> tuple[tuple[float, float], int]:
     if len(row) != 3:
         raise ValueError(f"line {line}: expected 3 values (x,y,class), found {len(row)}")
-    x0 = _parse_coordinate(row[0], "x", line)
-    x1 = _parse_coordinate(row[1], "y", line)
+    x0 = _parse_coordinate(row[0], "x", line, dialect)
+    x1 = _parse_coordinate(row[1], "y", line, dialect)
     text = row[2].strip()
     if not _WHOLE.fullmatch(text):
         raise ValueError(f"line {line}: class {_show(text)} is not a whole number")
@@ -118,8 +164,8 @@ def _parse_row(row: list[str], line: int, n_classes: int) -> tuple[tuple[float, 
     return (x0, x1), label
 
 
-def _parse_coordinate(text: str, name: str, line: int) -> float:
-    text = text.strip()
+def _parse_coordinate(text: str, name: str, line: int, dialect: Dialect) -> float:
+    text = number_text(text.strip(), dialect)
     if not _NUMBER.fullmatch(text):
         if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
             raise ValueError(f"line {line}: {name} is {text}; only finite numbers are allowed")

@@ -111,7 +111,10 @@ def _wrapped(texts: list[str], indent: str) -> str:
 
 
 def code(line: str) -> list[str]:
-    """An operation's line, a long sum split over lines with backslashes as the book does."""
+    """An operation's line, a long sum split over lines with backslashes as the book does; an
+    operation of two statements (predictions, then accuracy) gives each its own line."""
+    if "\n" in line:
+        return [part for statement in line.split("\n") for part in code(statement)]
     if len(line) <= WIDTH - 4 or " = " not in line or " + " not in line:
         return [line]
     target, _, terms = line.partition(" = ")

@@ -50,7 +50,16 @@ from engine.scenarios.seed import LayerOfThree, SingleNeuron
 from engine.training.cost import iteration_cost
 from engine.training.model import Model
 from engine.training.model_state import HISTORY_KEYS
-from engine.training.spec import CACHES, CACHES_ALL, HYPERPARAMETERS, OPTIMIZERS, normalize_spec
+from engine.training.spec import (
+    CACHES,
+    CACHES_ALL,
+    HYPERPARAMETERS,
+    OPTIMIZERS,
+    input_width,
+    normalize_spec,
+    output_width,
+    sample_count,
+)
 from engine.training.stepper import Trainable
 
 APP = "backprop-playground"
@@ -163,12 +172,12 @@ def _spec_and_template(scenario: str, spec: Any) -> tuple[dict, Trainable]:
 
 
 def _check_size(spec: dict) -> None:
-    data = spec["data"]
-    points = data["samples"] * data["classes"] + len(spec["points"])
+    points = sample_count(spec) + len(spec["points"])
     if points > LOADABLE_DATA_POINTS:
         raise SessionError(f"spec.data: {points} data points; at most {LOADABLE_DATA_POINTS} "
                            "are allowed")
-    widths = [2] + [layer["neurons"] for layer in spec["hidden"]] + [data["classes"]]
+    widths = ([input_width(spec)] + [layer["neurons"] for layer in spec["hidden"]]
+              + [output_width(spec)])
     if max(widths) > LOADABLE_NEURONS:
         raise SessionError(f"spec: a layer of {max(widths)} neurons; at most {LOADABLE_NEURONS} "
                            "are allowed")

@@ -1,4 +1,5 @@
-"""The app's starting points: the seed's two worked examples and the book's chapter-10 network.
+"""The app's starting points: the seed's two worked examples and the book's networks of chapter
+10 (softmax classifier), 16 (binary logistic regression) and 17 (sine regression).
 
 Each `build()` returns a fresh Trainable at its starting values, so opening a scenario twice
 gives the same numbers both times.
@@ -18,7 +19,7 @@ from engine.training.stepper import Trainable
 class Scenario:
     name: str
     title: str
-    kind: str  # "hand" (the seed's worked examples) | "classification" (a Model)
+    kind: str  # "hand" (the seed's worked examples) | "classification" (a Model, regression too)
     build: Callable[[], Trainable]
 
 
@@ -31,6 +32,41 @@ def chapter10_spec(data: str = "spiral") -> dict:
             "seed": 0, "numerics": "book", "print_every": 100}
 
 
+def chapter16_spec() -> dict:
+    """The book's chapter-16 binary logistic regression: spiral 100 x 2, Dense 2-64 with L2
+    5e-4 on weights and biases, ReLU, Dense 64-1, Sigmoid, binary cross-entropy,
+    Adam(decay=5e-7), book numerics, seed 0."""
+    return {"data": {"kind": "spiral", "samples": 100, "classes": 2},
+            "hidden": [{"neurons": 64, "activation": "relu", "weight_l2": 5e-4,
+                        "bias_l2": 5e-4}],
+            "loss": "binary_crossentropy",
+            "optimizer": {"name": "adam", "decay": 5e-7},
+            "seed": 0, "numerics": "book", "print_every": 100}
+
+
+def chapter17_spec() -> dict:
+    """The book's chapter-17 regression: sine_data() (1000 points), Dense 1-64, ReLU, Dense
+    64-64, ReLU, Dense 64-1, Linear, mean squared error, Adam(learning_rate=0.005,
+    decay=1e-3), weights drawn as 0.1 * randn, book numerics, seed 0."""
+    return {"data": {"kind": "sine", "samples": 1000},
+            "hidden": [{"neurons": 64, "activation": "relu"},
+                       {"neurons": 64, "activation": "relu"}],
+            "loss": "mean_squared_error",
+            "optimizer": {"name": "adam", "learning_rate": 0.005, "decay": 1e-3},
+            "weight_scale": 0.1, "seed": 0, "numerics": "book", "print_every": 100}
+
+
+def preset_spec(name: str) -> dict:
+    """The spec a Model scenario starts from (a fresh copy)."""
+    specs = {"spiral": lambda: chapter10_spec("spiral"),
+             "vertical": lambda: chapter10_spec("vertical"),
+             "binary": chapter16_spec, "sine": chapter17_spec}
+    if name not in specs:
+        raise ValueError(f"{name!r} is not a network scenario: choose one of "
+                         f"{', '.join(specs)}")
+    return specs[name]()
+
+
 def _neuron() -> Trainable:
     return SingleNeuron("book")
 
@@ -39,13 +75,15 @@ def _layer() -> Trainable:
     return LayerOfThree("book")
 
 
-def _model(data: str, title: str) -> Callable[[], Trainable]:
+def _model(name: str, title: str) -> Callable[[], Trainable]:
     def build() -> Trainable:
-        return Model(chapter10_spec(data), title=title)
+        return Model(preset_spec(name), title=title)
     return build
 
 
 _SPIRAL_TITLE = "Spiral (book chapter 10, Adam)"
+_BINARY_TITLE = "Binary logistic regression (book chapter 16)"
+_SINE_TITLE = "Sine regression (book chapter 17)"
 
 SCENARIOS: dict[str, Scenario] = {
     "neuron": Scenario("neuron", "Single neuron", "hand", _neuron),
@@ -54,6 +92,9 @@ SCENARIOS: dict[str, Scenario] = {
                        _model("spiral", _SPIRAL_TITLE)),
     "vertical": Scenario("vertical", "Vertical", "classification",
                          _model("vertical", "Vertical")),
+    "binary": Scenario("binary", _BINARY_TITLE, "classification",
+                       _model("binary", _BINARY_TITLE)),
+    "sine": Scenario("sine", _SINE_TITLE, "classification", _model("sine", _SINE_TITLE)),
 }
 
 

@@ -25,7 +25,7 @@ from engine.limits import (
     ITERATION_BYTES_WARNED,
     ITERATION_SECONDS_WARNED,
 )
-from engine.training.spec import normalize_spec
+from engine.training.spec import input_width, normalize_spec, output_width, sample_count
 
 
 @dataclass(frozen=True)
@@ -56,14 +56,14 @@ class IterationCost:
 def iteration_cost(spec: dict) -> IterationCost:
     """The estimate for a Model spec (normalized here; ValueError for a bad spec)."""
     spec = normalize_spec(spec)
-    data = spec["data"]
-    samples = data["samples"] * data["classes"] + len(spec["points"])
+    samples = sample_count(spec) + len(spec["points"])
     itemsize = 4 if spec["numerics"] == "book" else 8
-    widths = [2] + [layer["neurons"] for layer in spec["hidden"]] + [data["classes"]]
+    outputs = output_width(spec)
+    widths = [input_width(spec)] + [layer["neurons"] for layer in spec["hidden"]] + [outputs]
     per_sample = 0
     for layer in spec["hidden"]:
         per_sample += layer["neurons"] * (4 + (3 if layer["dropout"] else 0)) * itemsize
-    per_sample += data["classes"] * 3 * itemsize + 2 * itemsize + max(widths) * 8
+    per_sample += outputs * 3 * itemsize + 2 * itemsize + max(widths) * 8
     parameters = sum((n_in + 1) * n_out for n_in, n_out in zip(widths, widths[1:], strict=False))
     weights = sum(n_in * n_out for n_in, n_out in zip(widths, widths[1:], strict=False))
     return IterationCost(bytes=samples * per_sample + parameters * 5 * 8,

@@ -164,13 +164,16 @@ def compile_iteration(model) -> tuple[Callable[[], None], ParameterBlock | None]
     block = ParameterBlock(model.dense) if ParameterBlock.fits(model.dense) else None
     optimizer = model.optimizer
     last = model.dense[-1]
-    targets = FixedTargets(model.loss_activation, model.y, last.weights.shape[1],
-                           last.output.dtype)
+    # Only the fused softmax + cross-entropy has fixed targets to take ahead; the other losses
+    # run as the book's classes run them.
+    fused = model.head.loss_name == "loss_activation"
+    targets = FixedTargets(model.loss_object, model.y, last.weights.shape[1],
+                           last.output.dtype) if fused else None
     calls: list[Callable[[], None]] = []
     for operation, call in model.steps(checks=False):
-        if operation.name == "loss_activation.forward":
+        if fused and operation.name == "loss_activation.forward":
             calls.append(lambda: model.set_data_loss(targets.forward(last.output)))
-        elif operation.name == "loss_activation.backward":
+        elif fused and operation.name == "loss_activation.backward":
             calls.append(targets.backward)
         elif block is None or not operation.name.startswith("optimizer.update_params("):
             calls.append(call)

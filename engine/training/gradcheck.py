@@ -5,6 +5,7 @@
     relative_error(analytic, numerical)   |a - n| / max(|a| + |n|, floor), element by element
     zero_floor(loss, step, dtype)         the size under which a gradient cannot be told from 0
     check_network(layers, loss, x, y)     both, for every parameter of a network and its inputs
+    check_model(model)                    check_network for a Model's layers, loss and data
 
 Central differences are exact for quadratics (order 2) or quartics (order 4); their error is
 truncation (grows with the step) plus rounding of f (shrinks with the step), so the default step
@@ -148,6 +149,19 @@ def check_network(layers: Mapping[str, object], loss, x: np.ndarray, y: np.ndarr
     checks["inputs"] = _check("inputs", analytic["inputs"], network, inputs, inputs, eps, order)
     network.forward(inputs)
     return checks
+
+
+def check_model(model, eps: float | None = None, *, order: int = 4,
+                samples: int | None = None) -> dict[str, GradientCheck]:
+    """check_network for an engine.training.model.Model: its layers with its output/loss pair
+    (the fused softmax with cross-entropy, a sigmoid with binary cross-entropy, or linear with
+    mean squared or absolute error) on its training data X and targets y as the loss takes
+    them; the first `samples` of them if given. The model's own arrays are nudged and put back
+    exactly, and its layers are left holding the check's analytic pass (as after a training
+    step's backward pass, before the update)."""
+    count = len(model.X) if samples is None else samples
+    return check_network(dict(model.layers), model.loss_object, model.X[:count],
+                         model.y[:count], eps, order=order)
 
 
 def _check(name, analytic, network, array, inputs, eps, order) -> GradientCheck:

@@ -13,9 +13,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from engine.book.checks import check_array
 from engine.book.numerics import GLOBAL_NUMPY
-from engine.training.fast_layers import softmax
+from engine.training.outputs import Head
 from engine.training.probes import Probes
 
 GRID_BLOCK = 4096  # grid points per block of a pure grid pass
@@ -30,26 +29,40 @@ def grid_points(xs: np.ndarray, ys: np.ndarray, dtype: np.dtype) -> np.ndarray:
     return np.column_stack([grid_x.ravel(), grid_y.ravel()]).astype(dtype)
 
 
-def grid_pass(layers: list[tuple[str, object]], points: np.ndarray,
+def line_points(xs: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """xs: (nx,) -> the inputs (nx, 1) of a one-input network in `dtype`."""
+    xs = np.asarray(xs, dtype=np.float64)
+    if xs.ndim != 1:
+        raise ValueError("xs must be a 1-D array of inputs")
+    return xs.reshape(-1, 1).astype(dtype)
+
+
+def grid_pass(layers: list[tuple[str, object]], head: Head, points: np.ndarray,
               block: Callable[[Probes, np.ndarray], np.ndarray],
               parameters: dict[str, np.ndarray] | None = None) -> np.ndarray:
-    """block(probes, rows) over points (n, 2), GRID_BLOCK rows at a time, stacked along the
-    first axis; probes are copies of `layers` (with `parameters` if given) on numpy's dot."""
-    probes = Probes(layers, GLOBAL_NUMPY, parameters)
+    """block(probes, rows) over points (n, features), GRID_BLOCK rows at a time, stacked along
+    the first axis; probes are copies of `layers` and `head` (with `parameters` if given) on
+    numpy's dot."""
+    probes = Probes(layers, GLOBAL_NUMPY, head, parameters)
     return np.concatenate([block(probes, points[start:start + GRID_BLOCK])
                            for start in range(0, max(len(points), 1), GRID_BLOCK)])
 
 
 def probabilities(probes: Probes, inputs: np.ndarray) -> np.ndarray:
-    """inputs: (n, 2) -> softmax probabilities (n, classes), no dropout; ValueError, as the
-    book's softmax gives, where the logits overflowed."""
-    logits = probes.forward(inputs, training=False)
-    check_array(logits, "Activation_Softmax inputs", ndim=2)
-    return softmax(logits)
+    """inputs: (n, 2) -> each class's probability (n, classes), no dropout: the softmax's, or
+    the sigmoids' (engine/training/outputs.py); ValueError where the network overflowed."""
+    return probes.head.class_scores(probes.forward(inputs, training=False))
+
+
+def predictions(probes: Probes, inputs: np.ndarray) -> np.ndarray:
+    """inputs: (n, features) -> what the network outputs (n, outputs), no dropout: a
+    regression's predicted values."""
+    return probes.forward(inputs, training=False)
 
 
 def activations_of(name: str) -> Callable[[Probes, np.ndarray], np.ndarray]:
-    """A block function: inputs (n, 2) -> layer `name`'s output (n, neurons), no dropout."""
+    """A block function: inputs (n, features) -> layer `name`'s output (n, neurons), no
+    dropout."""
     def block(probes: Probes, inputs: np.ndarray) -> np.ndarray:
         probes.forward(inputs, training=False, stop_after=name)
         return probes.layers[name].output

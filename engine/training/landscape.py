@@ -292,7 +292,7 @@ class _FrozenModel:
         self.layout = ParameterLayout(parameters)
         self.center = self.layout.flatten(parameters)
         self.dtype = self.center.dtype
-        self.probes = Probes(model.layers, model.numerics, parameters)
+        self.probes = Probes(model.layers, model.numerics, model.head, parameters)
         self.X, self.y = model.X.copy(), model.y.copy()
 
     def loss(self, vector: np.ndarray) -> float:

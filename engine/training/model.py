@@ -1,13 +1,15 @@
-"""A classifier built from a plain JSON-able spec out of the book's classes, trained as the book
-trains it, one Operation per call of the book's loop.
+"""A network built from a plain JSON-able spec out of the book's classes, trained as the book
+trains it, one Operation per call of the book's loop: a classifier (softmax, or sigmoids) or a
+regression (linear output).
 
 Model is the one object callers use; its parts live beside it: the spec's format, defaults and
-checks in engine/training/spec.py, building from a spec in engine/training/model_build.py, the
-state at an iteration start (checkpoints, sessions) in engine/training/model_state.py, the pure
-passes (metrics, grids, loss_with, chain rules) in engine/training/model_probing.py, and the
-whole iteration without per-call checks that the Stepper trains with in
-engine/training/fastpath.py. This file is the training: the book's loop as operations, running
-them, and the values a learner reads and edits.
+checks in engine/training/spec.py, the output activation and loss pairs in
+engine/training/outputs.py, building from a spec in engine/training/model_build.py, the state at
+an iteration start (checkpoints, sessions) in engine/training/model_state.py, the pure passes
+(metrics, grids, loss_with, chain rules) in engine/training/model_probing.py, the values a
+learner reads and edits in engine/training/model_values.py, and the whole iteration without
+per-call checks that the Stepper trains with in engine/training/fastpath.py. This file is the
+training: the book's loop as operations, and running them.
 
 `spec` is the spec with the hyperparameters as they are now (set_hyperparameters changes
 them); `starting_spec` is the spec as the model was built, hyperparameters as the run started.
@@ -29,31 +31,33 @@ from engine.book.layers import Layer_Dense, Layer_Dropout
 from engine.book.numerics import make_numerics
 from engine.training.fastpath import ParameterBlock, compile_iteration
 from engine.training.history import History
-from engine.training.indexing import check_index
 from engine.training.model_build import (
     build_data,
     build_layers,
-    build_loss,
     build_optimizer,
     build_validation_data,
 )
 from engine.training.model_probing import ModelProbing
-from engine.training.model_state import HISTORY_KEYS, SCALARS, ModelState
+from engine.training.model_state import HISTORY_KEYS, ModelState
+from engine.training.model_values import ModelValues
+from engine.training.outputs import accuracy_precision, head_for
 from engine.training.printed_lines import PrintedLines
-from engine.training.spec import CACHES, check_optimizer, check_real, describe, normalize_spec
+from engine.training.spec import CACHES, check_optimizer, describe, normalize_spec, output_width
 from engine.training.stepper import Divergence, Operation
 
-_DENSE_VALUES = ("inputs", "output", "weights", "biases", "dweights", "dbiases", "dinputs",
-                 "weight_momentums", "bias_momentums", "weight_cache", "bias_cache")
 Step = tuple[Operation, Callable[[], None]]
 
 
-class Model(ModelState, ModelProbing):
-    """The book's classifier: [Dense, activation, (dropout)] per hidden layer, then Dense and
-    softmax with categorical cross-entropy, trained by one of the book's optimizers.
+class Model(ModelState, ModelProbing, ModelValues):
+    """The book's network: [Dense, activation, (dropout)] per hidden layer, then Dense and the
+    output's activation and loss (engine/training/outputs.py), trained by one of the book's
+    optimizers.
 
-    Book names: dense1, activation1, dropout1, dense2, ..., loss_activation, optimizer; X, y
-    (training data), X_val, y_val (validation data).
+    Book names: dense1, activation1, dropout1, dense2, ..., loss_activation (softmax with
+    cross-entropy) or loss_function (the others), optimizer; X, y (training data, y as the loss
+    takes it: class indices, (n, 1) or one-hot for sigmoids, (n, 1) targets), X_val, y_val
+    (validation data); `labels` and `labels_val` are the data's class indices (n,) for a
+    classifier, None for a regression.
     """
 
     loss_name = "loss"
@@ -62,22 +66,27 @@ class Model(ModelState, ModelProbing):
         self.spec = normalize_spec(spec)
         self.starting_spec = copy.deepcopy(self.spec)
         self.title = title or describe(self.spec)
+        self.head = head_for(self.spec["loss"])
         self.numerics = make_numerics(self.spec["numerics"], self.spec["seed"])
-        self.X, self.y = build_data(self.spec, self.numerics)
-        self.layers = build_layers(self.spec, self.numerics, self.X.shape[1])
+        self.X, self.y, self.labels = self._data(build_data(self.spec, self.numerics))
+        self.accuracy_precision = (None if self.head.classifies
+                                   else accuracy_precision(self.y))
+        self.layers = build_layers(self.spec, self.numerics, self.X.shape[1], self.head)
         self.dense = [layer for _, layer in self.layers if isinstance(layer, Layer_Dense)]
-        self.loss_activation = build_loss(self.numerics)
-        self.X_val, self.y_val = build_validation_data(self.spec, self.numerics)
+        # The book's loss_activation or loss_function.
+        self.loss_object = self.head.build_loss(self.numerics)
+        self.X_val, self.y_val, self.labels_val = self._data(
+            build_validation_data(self.spec, self.numerics))
         self.optimizer = build_optimizer(self.spec)
         self.iteration = 0
         self._log = PrintedLines()
         self._history = History(HISTORY_KEYS)
-        self._regularized = any(
+        self._regularized = self.head.splits_loss or any(
             getattr(layer, f"{kind}_regularizer_{norm}") > 0 for layer in self.dense
             for kind in ("weight", "bias") for norm in ("l1", "l2"))
         self._steps = self._make_steps()
-        self._objects = dict(self.layers, loss_activation=self.loss_activation,
-                             optimizer=self.optimizer)
+        self._objects = {**dict(self.layers), self.head.loss_name: self.loss_object,
+                         "optimizer": self.optimizer}
         self._dense_names = self.dense_names
         self._value_name_set = frozenset(self._value_names())
         # Whether the arrays have been through a checked iteration since the last change from
@@ -90,6 +99,12 @@ class Model(ModelState, ModelProbing):
         self._block: ParameterBlock | None = None
         self._draws = any(isinstance(layer, Layer_Dropout) for _, layer in self.layers)
         self._random_state = None
+
+    def _data(self, data: tuple[np.ndarray, np.ndarray]) -> tuple:
+        """(X, y as the loss takes it, class labels or None) of a data set's (X, labels)."""
+        inputs, labels = data
+        return (inputs, self.head.targets(labels, output_width(self.spec)),
+                labels if self.head.classifies else None)
 
     @property
     def dense_names(self) -> list[str]:
@@ -111,11 +126,11 @@ class Model(ModelState, ModelProbing):
                           _forward_call(layer, self, previous, checks)))
             previous = f"{name}.output"
         steps += self._loss_steps(previous)
-        dvalues = "loss_activation.dinputs"
-        steps.append((Operation("loss_activation.backward",
-                                "loss_activation.backward(loss_activation.output, y)", "backward",
-                                ("loss_activation.dinputs",)),
-                      lambda: self.loss_activation.backward(self.loss_activation.output, self.y)))
+        loss = self.head.loss_name
+        dvalues = f"{loss}.dinputs"
+        steps.append((Operation(f"{loss}.backward", self.head.backward_code(previous),
+                                "backward", (dvalues,)),
+                      lambda: self.head.backward(self.loss_object, self.last_output, self.y)))
         for name, layer in reversed(self.layers):
             writes = ((f"{name}.dweights", f"{name}.dbiases", f"{name}.dinputs")
                       if isinstance(layer, Layer_Dense) else (f"{name}.dinputs",))
@@ -138,27 +153,25 @@ class Model(ModelState, ModelProbing):
 
     def _loss_steps(self, last: str) -> list[Step]:
         target = "data_loss" if self._regularized else "loss"
-        steps = [(Operation("loss_activation.forward",
-                            f"{target} = loss_activation.forward({last}, y)", "loss",
-                            ("loss_activation.output", target) if self._regularized else
-                            ("loss_activation.output", "loss", "data_loss",
-                             "regularization_loss")), self._data_loss)]
+        head = self.head
+        steps = [(Operation(f"{head.loss_name}.{head.forward_method}",
+                            head.forward_code(last, target), "loss",
+                            head.forward_writes(target, self._regularized)), self._data_loss)]
         if self._regularized:
-            terms = " + ".join(f"loss_activation.loss.regularization_loss({name})"
+            terms = " + ".join(f"{head.penalty_name}.regularization_loss({name})"
                                for name in self.dense_names)
             steps.append((Operation("regularization_loss", f"regularization_loss = {terms}",
                                     "loss", ("regularization_loss",)), self._regularization_loss))
             steps.append((Operation("loss", "loss = data_loss + regularization_loss", "loss",
                                     ("loss",)), self._total_loss))
-        code = "accuracy = np.mean(np.argmax(loss_activation.output, axis=1) == y)"
-        steps.append((Operation("accuracy", code, "loss", ("predictions", "accuracy")),
-                      self._accuracy))
+        steps.append((Operation("accuracy", head.accuracy_code(last), "loss",
+                                ("predictions", "accuracy")), self._accuracy))
         return steps
 
     # -- the book's loop body ------------------------------------------------------------------
 
     def _data_loss(self) -> None:
-        self.set_data_loss(self.loss_activation.forward(self.last_output, self.y))
+        self.set_data_loss(self.head.data_loss(self.loss_object, self.last_output, self.y))
 
     def set_data_loss(self, value) -> None:
         """What "data_loss = loss_activation.forward(...)" sets: data_loss, and without
@@ -175,7 +188,7 @@ class Model(ModelState, ModelProbing):
         return self.layers[-1][1].output
 
     def _regularization_loss(self) -> None:
-        penalty = self.loss_activation.loss
+        penalty = self.head.penalty(self.loss_object)
         total = penalty.regularization_loss(self.dense[0])
         for layer in self.dense[1:]:
             total = total + penalty.regularization_loss(layer)
@@ -185,14 +198,15 @@ class Model(ModelState, ModelProbing):
         self.loss = self.data_loss + self.regularization_loss
 
     def _accuracy(self) -> None:
-        self.predictions = self.loss_activation.output.argmax(axis=1)
-        # np.mean of the matches adds 0s and 1s exactly: it is their count over the samples
-        self.accuracy = np.float64(np.count_nonzero(self.predictions == self.y) / len(self.y))
+        predicted = self.head.predicted(self.loss_object, self.last_output)
+        self.predictions, self.accuracy = self.head.accuracy(predicted, self.y,
+                                                               self.accuracy_precision)
         if not self.iteration % self.spec["print_every"]:
             self._log.append(self._epoch_line())
 
     def _epoch_line(self) -> str:
-        """The book's print: chapter 10's line, or chapter 14's with the regularization split."""
+        """The book's print: chapter 10's line, or chapter 14's with the regularization split
+        (which chapters 16 and 17 print always)."""
         lr = self.optimizer.current_learning_rate
         if self._regularized:
             return (f"epoch: {self.iteration}, acc: {self.accuracy:.3f}, loss: {self.loss:.3f} "
@@ -306,68 +320,7 @@ class Model(ModelState, ModelProbing):
         """The iteration of each row history() returns, from row `start` on: (n,) int64."""
         return self._history.epochs(start)
 
-    # -- values --------------------------------------------------------------------------------
-
-    def _value_names(self) -> list[str]:
-        names = ["X", "y", "X_val", "y_val"]
-        for name, layer in self.layers:
-            if isinstance(layer, Layer_Dense):
-                names += [f"{name}.{attribute}" for attribute in _DENSE_VALUES]
-            elif isinstance(layer, Layer_Dropout):
-                names += [f"{name}.{attribute}" for attribute in
-                          ("inputs", "output", "binary_mask", "dinputs")]
-            else:
-                names += [f"{name}.{attribute}" for attribute in ("inputs", "output", "dinputs")]
-        names += ["loss_activation.output", "loss_activation.dinputs", *SCALARS,
-                  "optimizer.current_learning_rate", "optimizer.iterations"]
-        return names
-
-    def value(self, name: str) -> np.ndarray:
-        """The value called `name` (no copy), one of those values() lists; KeyError for any
-        other name (a session's view may name anything) or one not computed yet."""
-        if name not in self._value_name_set:
-            raise KeyError(name)
-        owner, _, attribute = name.rpartition(".")
-        target = self._objects[owner] if owner else self
-        try:
-            return np.asarray(getattr(target, attribute))
-        except AttributeError:
-            raise KeyError(name) from None
-
-    def values(self) -> dict[str, np.ndarray]:
-        values = {}
-        for name in self._value_names():
-            try:
-                values[name] = np.array(self.value(name))
-            except KeyError:
-                continue
-        return values
-
-    def parameters(self) -> dict[str, np.ndarray]:
-        parameters = {}
-        for name, layer in zip(self.dense_names, self.dense, strict=True):
-            parameters[f"{name}.weights"] = layer.weights.copy()
-            parameters[f"{name}.biases"] = layer.biases.copy()
-        return parameters
-
-    def _parameter(self, name: str) -> np.ndarray:
-        layer_name, _, attribute = name.partition(".")
-        if attribute not in ("weights", "biases") or layer_name not in self.dense_names:
-            raise ValueError(f"{name!r} is not a parameter: expected one of "
-                             f"{', '.join(self.parameters())}")
-        return getattr(dict(self.layers)[layer_name], attribute)
-
-    def set_value(self, name: str, index: tuple[int, ...], value: float) -> None:
-        """Set one weight or bias; stored in the layer's dtype (float32 under book numerics)."""
-        array = self._parameter(name)
-        index = check_index(array.shape, index, name)
-        number = check_real(value, name, low=-math.inf)
-        with np.errstate(over="ignore"):
-            stored = array.dtype.type(number)
-        if not np.isfinite(stored):
-            raise ValueError(f"{name}: {number:g} is too large for {array.dtype}")
-        array[index] = stored
-        self._changed_from_outside()
+    # -- hyperparameters -----------------------------------------------------------------------
 
     def set_hyperparameters(self, **values: float) -> None:
         """Change optimizer settings; they apply at the optimizer's next call, without reset.
@@ -402,7 +355,7 @@ def _forward_call(layer, model: Model, previous: str, checks: bool) -> Callable[
 def _backward_call(layer, model: Model, dvalues: str, checks: bool) -> Callable[[], None]:
     backward = layer.backward if checks else unchecked(layer.backward)
     owner = dvalues.partition(".")[0]
-    source = model.loss_activation if owner == "loss_activation" else dict(model.layers)[owner]
+    source = model.loss_object if owner == model.head.loss_name else dict(model.layers)[owner]
     return lambda: backward(source.dinputs)
 
 

@@ -77,8 +77,8 @@ class ModelState:
                 if hasattr(layer, attribute):
                     delattr(layer, attribute)
         for attribute in ("output", "dinputs"):
-            if hasattr(self.loss_activation, attribute):
-                delattr(self.loss_activation, attribute)
+            if hasattr(self.loss_object, attribute):
+                delattr(self.loss_object, attribute)
         for attribute in SCALARS:
             if hasattr(self, attribute):
                 delattr(self, attribute)

@@ -1,5 +1,6 @@
 """A Model's picture over the input plane: the predicted boundary, the hidden neurons' maps and
-the validation curves, each recomputed at most as often as a view can show it.
+the validation curves (engine/training/validation.py), each recomputed at most as often as a
+view can show it. A regression's picture along its one input is engine/training/curve.py.
 
 The window's controller keeps one Plane per Model and asks it for what each snapshot needs;
 while Run is on, the boundary comes from the helper process (engine/training/plane_worker.py)
@@ -14,9 +15,9 @@ import time
 
 import numpy as np
 
-from engine.training.history import History
 from engine.training.model import Model
 from engine.training.plane_worker import PlaneWorker
+from engine.training.validation import ValidationMeasurements, sealed
 
 BOUNDARY_CELLS = 200  # the predicted plane: BOUNDARY_CELLS x BOUNDARY_CELLS cell centres
 MAP_CELLS = 48  # each neuron map: a thumbnail needs no more
@@ -24,13 +25,6 @@ MAPS_REFRESH_S = 1.0  # while running, neuron maps are recomputed at most this o
 EXTENT_MARGIN = 0.1  # the plane shows the data plus this fraction of its span on each side
 
 Extent = tuple[float, float, float, float]  # (x_min, x_max, y_min, y_max) of grid cell centres
-
-
-def sealed(array: np.ndarray) -> np.ndarray:
-    """Make an array nobody else holds read-only without copying it (a fresh boundary grid is
-    half a megabyte, and copying it every frame would buy nothing)."""
-    array.setflags(write=False)
-    return array
 
 
 def data_extent(*point_sets: np.ndarray) -> Extent:
@@ -56,7 +50,12 @@ def grid_axes(extent: Extent, cells: int) -> tuple[np.ndarray, np.ndarray]:
 _FRAMES = itertools.count(1)
 
 
-class Plane:
+def next_frame() -> int:
+    """A new frame number, larger than any handed out before (by any Plane or Curve)."""
+    return next(_FRAMES)
+
+
+class Plane(ValidationMeasurements):
     """A Model's picture over the input plane, recomputed within a time budget per snapshot.
 
     The boundary's rows are recomputed as many per call as fit in the budget, top to bottom:
@@ -67,6 +66,7 @@ class Plane:
     """
 
     def __init__(self, model: Model):
+        super().__init__()
         self.extent = data_extent(model.X[:len(model.X) - len(model.spec["points"])],
                                   model.X_val)
         self.boundary: np.ndarray | None = None
@@ -82,10 +82,11 @@ class Plane:
         self.maps_version = -1
         self.maps_time = 0.0
         self.maps_seconds = 0.0
-        # (loss, accuracy) on the validation set at the iterations measured (once per frame),
-        # bounded as the training history is (engine/training/history.py)
-        self.validation = History(("loss", "accuracy"))
-        self._series: tuple[tuple[int, int], tuple[np.ndarray, ...]] | None = None
+
+    @property
+    def maps_extent(self) -> Extent:
+        """The neuron maps span the plane's extent, as the boundary does."""
+        return self.extent
 
     @property
     def complete(self) -> bool:
@@ -151,27 +152,3 @@ class Plane:
         self.boundary_rows = None if len(rows) == len(ys) else sealed(np.sort(rows))
         self._row_version[rows] = version
         self.boundary_frame = next(_FRAMES)
-
-    def measure_validation(self, model: Model, iteration: int) -> None:
-        """Record the validation loss and accuracy at the current parameters (iteration
-        `iteration`), forgetting measurements of iterations stepped back over."""
-        self.validation.truncate(iteration + 1)
-        epochs = self.validation.epochs()
-        if len(epochs) and epochs[-1] == iteration:
-            return  # measured already
-        self.validation.truncate(iteration)
-        metrics = model.validation_metrics()
-        self.validation.append((metrics["loss"], metrics["accuracy"]), epoch=iteration)
-
-    def validation_series(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(epochs, loss, accuracy), each (n,), read-only: the measurements at the parameters
-        after k updates, placed at epoch k - 1, the epoch whose training loss was the last one
-        recorded then (a measurement before the first update has no epoch yet)."""
-        key = (len(self.validation), self.validation.count)
-        if self._series is None or self._series[0] != key:
-            epochs = self.validation.epochs()
-            first = int(np.searchsorted(epochs, 1))
-            columns = self.validation.columns(first)
-            placed = sealed(epochs[first:].astype(np.float64) - 1)
-            self._series = (key, (placed, columns["loss"], columns["accuracy"]))
-        return self._series[1]

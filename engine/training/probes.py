@@ -11,10 +11,11 @@ import numpy as np
 
 from engine.book.activations import Activation_ReLU, Activation_Sigmoid
 from engine.book.layers import Layer_Dense, Layer_Dropout
-from engine.book.losses import Activation_Softmax_Loss_CategoricalCrossentropy
+from engine.book.losses import Loss_MeanAbsoluteError
 from engine.book.numerics import NativeNumerics, Numerics
 from engine.book.tanh import Activation_Tanh
 from engine.training.chain_rule import DEFAULT_STEP, ChainRule, make_chain_rule
+from engine.training.outputs import Head, clipped_sides
 
 _native = NativeNumerics(0)
 
@@ -24,11 +25,12 @@ class Probes:
     replacing, the parameter arrays), activations and the loss are fresh, dropout layers keep
     the model's current mask.
 
-    layers: (book name, layer) pairs in forward order, as Model.layers; parameters: arrays by
-    "dense1.weights"-style names to use instead of the layers' own.
+    layers: (book name, layer) pairs in forward order, as Model.layers; head: the model's
+    output activation and loss (Model.head); parameters: arrays by "dense1.weights"-style names
+    to use instead of the layers' own.
     """
 
-    def __init__(self, layers: list[tuple[str, object]], numerics: Numerics,
+    def __init__(self, layers: list[tuple[str, object]], numerics: Numerics, head: Head,
                  parameters: dict[str, np.ndarray] | None = None):
         self.layers: dict[str, object] = {}
         self.dense: list[Layer_Dense] = []
@@ -47,7 +49,9 @@ class Probes:
             else:
                 probe = type(layer)(numerics=numerics)
             self.layers[name] = probe
-        self.loss_activation = Activation_Softmax_Loss_CategoricalCrossentropy(numerics=numerics)
+        self.head = head
+        self.loss_object = head.build_loss(numerics)
+        self.last_output: np.ndarray | None = None
 
     def forward(self, inputs: np.ndarray, training: bool,
                 stop_after: str | None = None) -> np.ndarray:
@@ -68,14 +72,24 @@ class Probes:
             values = layer.output
             if name == stop_after:
                 break
+        self.last_output = values
         return values
+
+    def data_loss(self, inputs: np.ndarray, y: np.ndarray):
+        """The data loss of one pass without dropout, as the book's validation computes it."""
+        output = self.forward(inputs, training=False)
+        return self.head.data_loss(self.loss_object, output, y)
+
+    def predicted(self) -> np.ndarray:
+        """What the last pass predicted: the softmax's probabilities, or the last output."""
+        return self.head.predicted(self.loss_object, self.last_output)
 
     def loss(self, inputs: np.ndarray, y: np.ndarray) -> float:
         """The book's total loss (data loss plus every Dense layer's penalty) of one pass.
-        inputs: (n_samples, n_features); y: (n_samples,) class indices."""
+        inputs: (n_samples, n_features); y as the model's loss takes it (Model.y)."""
         output = self.forward(inputs, training=True)
-        loss = self.loss_activation.forward(output, y)
-        penalty = self.loss_activation.loss
+        loss = self.head.data_loss(self.loss_object, output, y)
+        penalty = self.head.penalty(self.loss_object)
         for layer in self.dense:
             loss = loss + penalty.regularization_loss(layer)
         return float(loss)
@@ -83,8 +97,8 @@ class Probes:
     def backward(self, y: np.ndarray) -> dict[str, np.ndarray]:
         """The book's backward pass over the probes; returns each Dense layer's dl/dz
         (n_samples, n_neurons)."""
-        self.loss_activation.backward(self.loss_activation.output, y)
-        dvalues = self.loss_activation.dinputs
+        self.head.backward(self.loss_object, self.last_output, y)
+        dvalues = self.loss_object.dinputs
         dz = {}
         for name, layer in reversed(self.layers.items()):
             if isinstance(layer, Layer_Dense):
@@ -93,9 +107,9 @@ class Probes:
             dvalues = layer.dinputs
         return dz
 
-    def kinks(self) -> bytes:
-        """Which side of every kink the last forward pass is on: ReLU inputs, L1 signs and the
-        loss's probability clip."""
+    def kinks(self, y: np.ndarray) -> bytes:
+        """Which side of every kink the last forward pass is on: ReLU inputs, L1 signs, the
+        cross-entropies' probability clip, mean absolute error's sign of y - prediction."""
         sides = [layer.inputs > 0 for layer in self.layers.values()
                  if isinstance(layer, Activation_ReLU)]
         for layer in self.dense:
@@ -103,19 +117,25 @@ class Probes:
                 sides.append(layer.weights < 0)
             if layer.bias_regularizer_l1 > 0:
                 sides.append(layer.biases < 0)
-        output = self.loss_activation.output
-        sides.append((output < 1e-7) | (output > 1 - 1e-7))
+        predicted = self.predicted()
+        if isinstance(self.loss_object, Loss_MeanAbsoluteError):
+            sides += [y - predicted > 0, y - predicted < 0]
+        elif self.head.classifies:
+            sides.append(clipped_sides(predicted))
         return b"".join(np.packbits(side).tobytes() for side in sides)
 
     def dz_factors(self, dense_name: str, sample: int, j: int) -> list[tuple[str, float]]:
-        """dl/dz[s, j] for the output layer; dl/da[s, j] and da/dz[s, j] for a hidden one."""
+        """dl/dz[s, j] for the output layer under the fused softmax; dl/da[s, j] and
+        da/dz[s, j] for a hidden one, or for the output layer's own activation (dl/da is then
+        the loss's gradient)."""
         names = list(self.layers)
         following = names[names.index(dense_name) + 1:]
         if not following:
-            return [(f"dl/dz[{sample}, {j}]", float(self.loss_activation.dinputs[sample, j]))]
-        # A hidden Dense is followed by its activation, then a dropout or the next Dense,
+            return [(f"dl/dz[{sample}, {j}]", float(self.loss_object.dinputs[sample, j]))]
+        # A Dense is followed by its activation, then a dropout, the next Dense or the loss,
         # whose dinputs is what flows back into the activation: dl/da.
-        activation, after = self.layers[following[0]], self.layers[following[1]]
+        activation = self.layers[following[0]]
+        after = self.layers[following[1]] if len(following) > 1 else self.loss_object
         return [(f"dl/da[{sample}, {j}]", float(after.dinputs[sample, j])),
                 (f"da/dz[{sample}, {j}]", _activation_slope(activation, sample, j))]
 
@@ -131,14 +151,14 @@ def or_nan(compute: Callable, nan: Callable):
             return nan()
 
 
-def chain_rule(layers: list[tuple[str, object]], numerics: Numerics, inputs: np.ndarray,
-               y: np.ndarray, parameters: dict[str, np.ndarray], name: str,
+def chain_rule(layers: list[tuple[str, object]], numerics: Numerics, head: Head,
+               inputs: np.ndarray, y: np.ndarray, parameters: dict[str, np.ndarray], name: str,
                index: tuple[int, ...], sample: int | None) -> ChainRule:
-    """dl/d(parameters[name][index]) of the network `layers` on inputs (n_samples, 2) and
-    labels y (n_samples,), factor by factor (see Model.chain_rule); `index` already checked,
-    `parameters` copies of the layers' own."""
+    """dl/d(parameters[name][index]) of the network `layers` closed by `head` on inputs
+    (n_samples, n_features) and targets y (as the loss takes them), factor by factor (see
+    Model.chain_rule); `index` already checked, `parameters` copies of the layers' own."""
     layer_name, _, attribute = name.partition(".")
-    probes = Probes(layers, numerics)
+    probes = Probes(layers, numerics, head)
     probes.loss(inputs, y)
     dz = probes.backward(y)[layer_name]
     dense = probes.layers[layer_name]
@@ -166,8 +186,8 @@ def chain_rule(layers: list[tuple[str, object]], numerics: Numerics, inputs: np.
     def float64_pass(value: float) -> tuple[float, bytes]:
         changed = {**native, name: native[name].copy()}
         changed[name][index] = value
-        probes = Probes(layers, _native, changed)
-        return probes.loss(x64, y), probes.kinks()
+        probes = Probes(layers, _native, head, changed)
+        return probes.loss(x64, y), probes.kinks(y)
 
     return make_chain_rule(f"dl/d({name}[{', '.join(map(str, index))}])", factors,
                            product, lambda value: float64_pass(value)[0], current,

@@ -33,6 +33,8 @@ class LabController(LabRequests):
 
     # (message, is_error) the outcome of a points request (add, load, save), for the data panel
     data_message = Signal(str, bool)
+    # (file name, added points) a points file held no points: the view asks before clearing
+    empty_points_file = Signal(str, int)
 
     def __init__(self, *args, **kwargs):
         """The arguments of SteppingController: the scenarios' builders and the options."""
@@ -79,6 +81,12 @@ class LabController(LabRequests):
         self._points.add(x, y, label)
 
     @action
+    def add_points(self, coordinates: list, label: int) -> None:
+        """Add the points of one brush stroke, [(x, y), ...], of class `label` (a regression
+        ignores it): one change, one undo step."""
+        self._points.add_stroke([(float(x), float(y)) for x, y in coordinates], label)
+
+    @action
     def remove_point(self, index: int) -> None:
         """Remove added point number `index` (in the order they were added)."""
         self._points.remove(index)
@@ -89,13 +97,13 @@ class LabController(LabRequests):
         self._points.clear()
 
     def save_points(self, path: str) -> None:
-        """Write the added points to a CSV file (header x,y,class)."""
+        """Write the added points to a CSV file (header x,y,class; a regression's x,y)."""
         self._points.save(path)
 
     @action
     def load_points(self, path: str) -> None:
         """Replace the added points with a CSV file's; a malformed file changes nothing and
-        the message names the line."""
+        the message names the line, a file without points asks first (empty_points_file)."""
         self._points.load(path)
 
     def adopt_run(self, stepper: Stepper, message: str) -> None:

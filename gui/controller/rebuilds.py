@@ -9,9 +9,9 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 
-from engine.training.spec import describe, normalize_spec
+from engine.training.spec import REGRESSION_DATA, describe, losses_for, normalize_spec
 
-NETWORK_KEYS = ("hidden", "output", "optimizer", "numerics")
+NETWORK_KEYS = ("hidden", "output", "loss", "optimizer", "numerics")
 
 
 def with_network(spec: dict, network: Mapping) -> dict:
@@ -23,11 +23,20 @@ def with_network(spec: dict, network: Mapping) -> dict:
 
 def with_data(spec: dict, data_spec: Mapping) -> dict:
     """`spec` with new data (kind, samples per class, classes, and the seed if given); added
-    points of classes that no longer exist are dropped (a copy)."""
+    points of classes that no longer exist are dropped, and so are all of them between class
+    data and a regression, whose points are (x, target); a loss that does not fit the new data
+    gives way to the one that fits by default (a copy)."""
     spec = copy.deepcopy(spec)
+    was_regression = spec["data"]["kind"] in REGRESSION_DATA
     spec["data"] = dict(data_spec["data"])
     spec["seed"] = int(data_spec.get("seed", spec["seed"]))
-    spec["points"] = [p for p in spec["points"] if p[2] < spec["data"]["classes"]]
+    regression = spec["data"]["kind"] in REGRESSION_DATA
+    if regression != was_regression:
+        spec["points"] = []
+    elif not regression:
+        spec["points"] = [p for p in spec["points"] if p[2] < spec["data"]["classes"]]
+    if spec.get("loss") not in losses_for(spec["data"]["kind"]):
+        spec.pop("loss", None)
     return spec
 
 

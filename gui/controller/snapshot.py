@@ -39,13 +39,39 @@ def sealed_arrays(fresh: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
 
 
 @dataclass(frozen=True)
+class RegressionCurve:
+    """A regression's prediction over its one input: prediction (n,) float64 at xs (n,);
+    `frame` counts its recomputations, so a view can skip a redraw."""
+
+    xs: np.ndarray
+    prediction: np.ndarray
+    frame: int
+
+
+@dataclass(frozen=True)
+class ConfusionInfo:
+    """A classifier's confusion matrices at the current parameters: (classes, classes) counts
+    of true class (rows) by predicted class (columns) on the training and the validation set,
+    and the class predicted for each point (in the order of `points` and `validation_points`),
+    so a view can pick out the points of one cell."""
+
+    training: np.ndarray
+    validation: np.ndarray
+    predicted: np.ndarray
+    validation_predicted: np.ndarray
+
+
+@dataclass(frozen=True)
 class ClassificationInfo:
-    """What the classification views draw: the data, the predicted plane, the run's curves.
+    """What the classification views draw: the data, the predicted plane, the run's curves; for
+    a regression (`regression` set) the data and the prediction over x instead of a plane.
 
     spec: the model's JSON-able spec (engine.training.model), a private deep copy.
     points, labels: (n, 2), (n,) training data (added points included); validation_points,
-    validation_labels likewise; user_points, user_labels: the points added by hand.
-    boundary: (ny, nx, classes) softmax probabilities at the cell centres spanning `extent`.
+    validation_labels likewise; user_points, user_labels: the points added by hand. For a
+    regression each point is (x, target) and every label 0.
+    boundary: (ny, nx, classes) each class's probability at the cell centres spanning
+    `extent` (the softmax's, or the sigmoids'); None for a regression.
     hidden_maps: per hidden layer (ny, nx, neurons) activations over `extent` (coarser grid).
     boundary_frame, maps_frame: count their recomputations, so a view can skip a redraw;
     boundary_rows: which rows frame boundary_frame recomputed (None: every row).
@@ -55,6 +81,10 @@ class ClassificationInfo:
     every few epochs, at validation_epochs (m,) float.
     status_line: the book's epoch line for the current parameters ("epoch: 10000, acc: ...").
     stop_conditions: {"max_epochs", "target_loss", "target_accuracy"}, None = off.
+    regression: the prediction over x of a regression (None for a classifier).
+    confusion: a classifier's confusion matrices (None for a regression).
+    offered_losses: the spec's losses that fit the data (engine.training.spec.LOSSES' names),
+    the output/loss pairs a view may offer.
     """
 
     spec: Mapping[str, Any]
@@ -65,7 +95,7 @@ class ClassificationInfo:
     user_points: np.ndarray
     user_labels: np.ndarray
     extent: Extent
-    boundary: np.ndarray
+    boundary: np.ndarray | None
     boundary_frame: int
     boundary_rows: np.ndarray | None  # rows recomputed since the previous frame (None: all)
     hidden_maps: tuple[np.ndarray, ...]
@@ -78,6 +108,9 @@ class ClassificationInfo:
     validation_accuracy: np.ndarray
     status_line: str
     stop_conditions: Mapping[str, float | None]
+    regression: RegressionCurve | None = None
+    confusion: ConfusionInfo | None = None
+    offered_losses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ validation set is measured at epochs of its own.
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -110,6 +111,7 @@ class TrainingCurves(QWidget):
         self._history = {name: np.zeros(0) for name in _SERIES}
         self._history["val_epochs"] = np.zeros(0)
         self._pixels_per_epoch = 0.0  # the resolution the curves were last reduced to
+        self.plot_names = list(PLOT_NAMES)
         self._make_plots(current_theme())
         self.graphics.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         view_box = self.loss_plot.getViewBox()  # the other two share its epoch axis
@@ -187,9 +189,15 @@ class TrainingCurves(QWidget):
         large text change it)."""
         # Equal widths keep the three epoch axes aligned; room for ticks like "0.0005".
         ticks_width = QFontMetricsF(QApplication.font()).horizontalAdvance("-0.00005") + 12
-        for plot, name in zip(self.plots, PLOT_NAMES, strict=True):
+        for plot, name in zip(self.plots, self.plot_names, strict=True):
             name_plot(plot, name)
             plot.getAxis("left").setWidth(ticks_width)
+
+    def set_accuracy_name(self, name: str) -> None:
+        """The accuracy plot's name: a regression's accuracy says how the book defines it
+        (plain text: a name's "<" is not markup)."""
+        self.plot_names[1] = html.escape(name)
+        name_plot(self.accuracy_plot, self.plot_names[1])
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:

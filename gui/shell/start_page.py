@@ -7,6 +7,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -21,6 +22,7 @@ TAGLINE = (
     "Learn backpropagation by touching it: the networks of “Neural Networks from Scratch”, "
     "one operation at a time."
 )
+CARD_COLUMNS = 2
 KIND_SUMMARIES = {
     "hand": "Follow one training step by hand, every multiplication on screen",
     "classification": "Train a small network on a data set and watch it learn",
@@ -85,14 +87,19 @@ class StartPage(QWidget):
         column.addWidget(self._label(TAGLINE, "startTagline", wrap=True))
         column.addSpacing(18)
         column.addWidget(self._label("Choose a scenario to begin", "startHeading"))
-        for name, title, kind in scenarios:
-            column.addWidget(self._card(name, title, kind))
+        # Two cards a row, so every scenario fits a laptop screen's height.
+        cards = QGridLayout()
+        cards.setSpacing(10)
+        for position, (name, title, kind) in enumerate(scenarios):
+            cards.addWidget(self._card(name, title, kind), position // CARD_COLUMNS,
+                            position % CARD_COLUMNS)
+        column.addLayout(cards)
         column.addSpacing(12)
         column.addWidget(self._label("Press F1 for the keyboard shortcuts.", "startHint"))
 
         content = QFrame()
         content.setLayout(column)
-        content.setMaximumWidth(620)
+        content.setMaximumWidth(860)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(content, 4)
@@ -145,6 +152,7 @@ class ScenarioCard(QPushButton):
             if content:
                 label = QLabel(content)
                 label.setObjectName(object_name)
+                label.setWordWrap(True)
                 # Clicks on the text belong to the button.
                 label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
                 text.addWidget(label)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMainWindow
 
-from engine.files.points import LoadCancelled, load_points_csv
+from engine.files.points import LoadCancelled, load_points_csv, load_regression_csv
 from gui.controller.lab_controller import LabController
 from gui.shell.background import run_in_background
 from gui.user_text import isolated
@@ -22,13 +22,18 @@ def load_points_in_background(window: QMainWindow, controller: LabController,
                               path: str) -> bool:
     """Replace the added points with those of `path`; whether they were loaded (a refusal,
     said in the data panel, or a cancellation changes nothing)."""
-    classes = controller.model.spec["data"]["classes"]
     most = controller.points_room()
     name = isolated(Path(path).name)
-    outcome = run_in_background(
-        window, "Loading points", f"Reading {name}…",
-        lambda report: load_points_csv(path, classes, most=most, progress=report),
-        measured=True)
+    regression = not controller.model.head.classifies
+
+    def read(report):
+        if regression:  # x,y pairs, no labels
+            return load_regression_csv(path, most=most, progress=report), None
+        classes = controller.model.spec["data"]["classes"]
+        return load_points_csv(path, classes, most=most, progress=report)
+
+    outcome = run_in_background(window, "Loading points", f"Reading {name}…", read,
+                                measured=True)
     if outcome.cancelled or isinstance(outcome.error, LoadCancelled):
         controller.data_message.emit(f"Loading {name} was cancelled; the data is as it was.",
                                      False)

@@ -144,6 +144,7 @@ class NeuronMaps(QWidget):
         self._selected = 0
         self._shown: int | None = None
         self._stale = False  # maps given while hidden, drawn when the panel is shown
+        self._over = "over the input plane"  # what a map spans, for the caption
         self.thumbnails: list[_Thumbnail] = []
         self._layer_headings: list[QLabel] = []
 
@@ -181,6 +182,17 @@ class NeuronMaps(QWidget):
         layout.addWidget(self.large_view, 3)
         layout.addWidget(scroll, 2)
         self.large_view.setVisible(False)
+
+    def set_axes(self, x_label: str = "X[:, 0]", y_label: str | None = "X[:, 1]",
+                 over: str = "over the input plane") -> None:
+        """Name the enlarged map's axes and what a map spans; y_label None: the maps vary along
+        x only (a one-input network's neurons as bands), so the y axis is hidden."""
+        plot = self.large_view.getPlotItem()
+        plot.setLabel("bottom", x_label)
+        plot.showAxis("left", y_label is not None)
+        if y_label is not None:
+            plot.setLabel("left", y_label)
+        self._over = over
 
     def set_maps(self, maps: list[NeuronMap], extent: Extent | None = None) -> None:
         """Show each (layer_index, neuron_index, (ny, nx) activations), cells spanning extent.
@@ -297,7 +309,7 @@ class NeuronMaps(QWidget):
         self.color_bar.setLevels((shown_low, shown_high))
         pinned = "" if self._shown in (None, self._selected) else " (preview; click to keep)"
         self.caption.setText(
-            f"{map_name(layer, neuron)} over the input plane: from {low:.4g} to {high:.4g}"
+            f"{map_name(layer, neuron)} {self._over}: from {low:.4g} to {high:.4g}"
             + pinned
         )
 

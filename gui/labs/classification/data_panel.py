@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
 
 from engine.limits import OFFERED_SAMPLES_PER_CLASS
 from gui.shell.colors import CLASS_COLOR_NAMES, CLASS_COLORS_HEX, MAX_CLASSES
+from gui.shell.dialogs import ask_yes
 from gui.shell.file_dialogs import ask_open_path, ask_save_path
 from gui.shell.theme import current_theme
 from gui.widgets.blocking import signals_blocked
 from gui.widgets.input_boxes import ChoiceBox, IntBox
 
-DATASETS = (("spiral", "Spiral"), ("vertical", "Vertical"))
+DATASETS = (("spiral", "Spiral"), ("vertical", "Vertical"), ("sine", "Sine (regression)"))
+REGRESSION_DATASETS = ("sine",)  # one input x and a target y: no classes
 # The data part of an engine.training.model spec: {"data": {...}, "seed": ...}; the seed also
 # draws the weights, so a new seed gives new data and a new start, as the book's nnfs.init() does.
 DEFAULT_SPEC = {"data": {"kind": "spiral", "samples": 100, "classes": 3}, "seed": 0}
@@ -49,6 +51,8 @@ class DataDock(QWidget):
     load_points_requested = Signal(str)
     # (str) path to write the added points to as CSV
     save_points_requested = Signal(str)
+    # (bool) the brush is on: a drag on the plot paints points of the chosen class
+    brush_toggled = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +68,7 @@ class DataDock(QWidget):
         self.clear_button.clicked.connect(self.clear_points_requested)
         self.save_button.clicked.connect(self.choose_save_file)
         self.load_button.clicked.connect(self.choose_load_file)
+        self.brush_button.toggled.connect(self.brush_toggled)
 
     def _make_inputs(self) -> None:
         """The data set's inputs, the class a click adds, and the added points' buttons."""
@@ -82,6 +87,10 @@ class DataDock(QWidget):
             "The class of the points you add by clicking on the decision boundary"
         )
         self.point_count = QLabel()
+        self.brush_button = QPushButton("Brush: drag to paint points")
+        self.brush_button.setCheckable(True)
+        self.brush_button.setToolTip("While on, dragging on the plot adds a trail of points "
+                                     "of the chosen class (one undo step a stroke)")
         self.clear_button = QPushButton("Clear added points")
         self.save_button = QPushButton("Save points…")
         self.load_button = QPushButton("Load points…")
@@ -91,7 +100,7 @@ class DataDock(QWidget):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
     def _lay_out(self) -> None:
-        form = QFormLayout()
+        form = self._form = QFormLayout()
         form.addRow("Data set", self.dataset_box)
         form.addRow("Samples per class", self.samples_box)
         form.addRow("Classes", self.classes_box)
@@ -103,21 +112,19 @@ class DataDock(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.point_count)
+        layout.addWidget(self.brush_button)
         layout.addWidget(self.clear_button)
         layout.addLayout(files)
         layout.addWidget(self.message)
         layout.addStretch(1)
 
     def spec(self) -> dict:
-        """The data set the inputs describe, as `data_spec_changed` sends it."""
-        return {
-            "data": {
-                "kind": self.dataset_box.currentData(),
-                "samples": self.samples_box.value(),
-                "classes": self.classes_box.value(),
-            },
-            "seed": self.seed_box.value(),
-        }
+        """The data set the inputs describe, as `data_spec_changed` sends it (a regression's
+        without classes)."""
+        data = {"kind": self.dataset_box.currentData(), "samples": self.samples_box.value()}
+        if data["kind"] not in REGRESSION_DATASETS:
+            data["classes"] = self.classes_box.value()
+        return {"data": data, "seed": self.seed_box.value()}
 
     def add_class(self) -> int:
         """The class index a click adds."""
@@ -130,9 +137,19 @@ class DataDock(QWidget):
             data = spec["data"]
             self.dataset_box.setCurrentIndex(self.dataset_box.findData(data["kind"]))
             self.samples_box.setValue(data["samples"])
-            self.classes_box.setValue(data["classes"])
+            if "classes" in data:
+                self.classes_box.setValue(data["classes"])
             self.seed_box.setValue(spec.get("seed", 0))
-            self._fill_add_classes(data["classes"])
+            self._fill_add_classes(data.get("classes", 1))
+        self._show_kind()
+
+    def _show_kind(self) -> None:
+        """A regression has no classes to choose: those inputs are off."""
+        regression = self.dataset_box.currentData() in REGRESSION_DATASETS
+        self.classes_box.setEnabled(not regression)
+        self.add_class_box.setEnabled(not regression)
+        self._form.labelForField(self.samples_box).setText(
+            "Samples" if regression else "Samples per class")
 
     def set_add_class(self, class_index: int) -> None:
         """Choose the class a click adds, from code (no echo)."""
@@ -161,6 +178,15 @@ class DataDock(QWidget):
         if path is not None:
             self.load_points_requested.emit(str(path))
 
+    def ask_to_clear_points(self, name: str, count: int) -> None:
+        """A file with a header and no points would clear the `count` points added: ask."""
+        points = f"the {count} added point{'s' if count != 1 else ''}"
+        if ask_yes(self, "Load points", f"{name} has a header but no points. Loading it "
+                   f"removes {points}. Remove them?"):
+            self.clear_points_requested.emit()
+        else:
+            self.set_message(f"{name} holds no points; {points} are kept.")
+
     def choose_save_file(self) -> None:
         """Ask where to write the added points and request saving them there."""
         path = ask_save_path(self, "points", "Save points", "points.csv", CSV_FILTER,
@@ -180,8 +206,10 @@ class DataDock(QWidget):
 
     def _on_spec_input_changed(self) -> None:
         """Refill the class choice if the number of classes changed; ask for the new data."""
+        self._show_kind()
         before = self.add_class()
-        if self.add_class_box.count() != self.classes_box.value():
+        if self.dataset_box.currentData() not in REGRESSION_DATASETS and \
+                self.add_class_box.count() != self.classes_box.value():
             with QSignalBlocker(self.add_class_box):
                 self._fill_add_classes(self.classes_box.value())
         self.message.clear()

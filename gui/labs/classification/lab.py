@@ -27,6 +27,7 @@ from gui.labs.classification.compare_wiring import install_compare_panel
 from gui.labs.classification.data_panel import DataDock
 from gui.labs.classification.layer_inspector import LayerInspector
 from gui.labs.classification.network_panel import NetworkDock
+from gui.labs.classification.output_views import OutputViews
 from gui.labs.keyboard_focus import keys_text
 from gui.labs.lab import Builders, LabBase, scenario_builders
 from gui.labs.landscape_wiring import install_landscape_panel
@@ -113,6 +114,8 @@ class ClassificationLab(LabBase):
         self._secondary_timer.setSingleShot(True)
         self._secondary_timer.setInterval(0)
         self._secondary_timer.timeout.connect(self._on_secondary_timer_timeout)
+        # Chapters 16 and 17: a regression's plot, a sigmoid's contour, confusion, the brush.
+        self.outputs = OutputViews(self)
         self._add_panels()
         self._create_actions("R&eset to the starting weights")
         self._connect()
@@ -144,6 +147,8 @@ class ClassificationLab(LabBase):
                 ("inspector", "Layer inspector", self.inspector, Area.RightDockWidgetArea),
                 ("chain_rule", "Chain rule", self.chain_rule, Area.RightDockWidgetArea),
                 ("log", "Printed log", self.log, Area.RightDockWidgetArea),
+                ("confusion", "Confusion matrix", self.outputs.confusion,
+                 Area.RightDockWidgetArea),
                 ("curves", "Loss, accuracy, learning rate", self.curves,
                  Area.BottomDockWidgetArea)):
             self._dock(key, title, widget, area)
@@ -157,7 +162,10 @@ class ClassificationLab(LabBase):
         not fit the side), and where it is shorter still the maps and the inspector join the
         left side's tabs and the printout the curves' row under the boundary (which keeps the
         width of the book's line above it). The log is in front of the chain rule, which
-        comes forward when a weight is clicked."""
+        comes forward when a weight is clicked. The confusion matrix is behind the printout
+        where the right side has two stacks, else behind the network and the data (a fourth
+        title would not fit the right side's lower stack), and in the smallest room it joins
+        the row under the boundary, whose breadth is the window's."""
         d = self.docks
         left = [[d["controls"]], [d["network"], d["data"]]]
         # Compare runs and the loss landscape (added after the lab's own) go behind the maps.
@@ -165,21 +173,25 @@ class ClassificationLab(LabBase):
         maps, log = [d["neuron_maps"], d["inspector"], *extras], [d["log"], d["chain_rule"]]
         if room.width() >= ROOMY.width() and room.height() >= ROOMY.height():
             return [Side(Area.LeftDockWidgetArea, left, (0, -1), 430),
-                    Side(Area.RightDockWidgetArea, [maps, log], (560, 300), 520),
+                    Side(Area.RightDockWidgetArea, [maps, [*log, d["confusion"]]], (560, 300),
+                         520),
                     Side(Area.BottomDockWidgetArea, [[d["curves"]]], (), 300)]
         if room.width() >= MEDIUM.width() and room.height() >= MEDIUM.height():
             return [Side(Area.LeftDockWidgetArea, left, (0, -1), 420),
-                    Side(Area.RightDockWidgetArea, [maps, log], (460, 240), 400),
+                    Side(Area.RightDockWidgetArea, [maps, [*log, d["confusion"]]], (460, 240),
+                         400),
                     Side(Area.BottomDockWidgetArea, [[d["curves"]]], (), 280)]
         if room.width() >= COMPACT.width():
-            return [Side(Area.LeftDockWidgetArea, left, (0, -1), 420),
+            return [Side(Area.LeftDockWidgetArea,
+                         [[d["controls"]], [d["network"], d["data"], d["confusion"]]],
+                         (0, -1), 420),
                     Side(Area.RightDockWidgetArea,
                          [[d["curves"], d["neuron_maps"], *extras], [*log, d["inspector"]]],
                          (400, 200),
                          380)]
         return [Side(Area.LeftDockWidgetArea,
                      [[d["controls"]], [d["network"], d["data"], *maps]], (0, -1), 410),
-                Side(Area.BottomDockWidgetArea, [[d["curves"], *log]], (), 180)]
+                Side(Area.BottomDockWidgetArea, [[d["curves"], *log, d["confusion"]]], (), 180)]
 
     def _create_actions(self, reset_text: str) -> None:
         super()._create_actions(reset_text)
@@ -190,6 +202,7 @@ class ClassificationLab(LabBase):
         super()._connect()
         controller = self.controller
         controller.data_message.connect(self.data.set_message)
+        controller.empty_points_file.connect(self.data.ask_to_clear_points)
         controller.value_refused.connect(self.inspector.show_refusal)
         self.network.architecture_changed.connect(controller.set_architecture)
         self.network.hyperparameters_changed.connect(controller.set_hyperparameters)
@@ -204,6 +217,7 @@ class ClassificationLab(LabBase):
         self.inspector.value_edited.connect(controller.edit_value)
         self.inspector.value_rejected.connect(self._on_panel_value_rejected)
         self.inspector.parameter_selected.connect(self._on_inspector_parameter_selected)
+        self.outputs.connect()
 
     # --- what a session keeps of the views ----------------------------------------------------
 
@@ -229,11 +243,12 @@ class ClassificationLab(LabBase):
             return
         self.controls.set_snapshot(snapshot)
         self.view.status.setText(info.status_line)
+        self.network.set_offered_losses(info.offered_losses)
         self._show_spec(info.spec)
         stops = dict(info.stop_conditions)
         if stops != self.network.stop_conditions():  # an opened session's: shown as set
             self.network.set_stop_conditions(stops)
-        if info.boundary_frame != self._frames["boundary"]:
+        if info.boundary is not None and info.boundary_frame != self._frames["boundary"]:
             # Only the recomputed rows need colouring, if the previous frame is on screen.
             follows = info.boundary_frame == self._frames["boundary"] + 1
             self._frames["boundary"] = info.boundary_frame
@@ -248,6 +263,7 @@ class ClassificationLab(LabBase):
                                      info.validation_points, info.validation_labels,
                                      info.user_points, info.user_labels)
             self.data.set_user_point_count(len(info.user_points))
+        self.outputs.show(snapshot)
         self._tables_throttle.submit(snapshot, snapshot.running)
         self._curves_throttle.submit(snapshot, snapshot.running)
         self._secondary = snapshot
@@ -283,19 +299,19 @@ class ClassificationLab(LabBase):
 
     def _show_spec(self, spec: Mapping) -> None:
         """Put a spec the controller built (a preset, a refusal's kept spec) into the panels."""
-        network_part = {key: spec[key] for key in ("data", "seed", "hidden", "output",
+        network_part = {key: spec[key] for key in ("data", "seed", "hidden", "output", "loss",
                                                    "optimizer", "numerics")}
         if network_part == self._shown_spec:
             return
         self._shown_spec = network_part
         self.network.set_architecture(dict(spec))
         self.data.set_spec(dict(spec))
-        classes = spec["data"]["classes"]
+        classes = spec["data"].get("classes", 1)  # a regression has none
         self.boundary.set_add_class(self.data.add_class(), classes)
 
     def _on_data_add_class_changed(self, index: int) -> None:
         """The class a click on the plane adds."""
-        self.boundary.set_add_class(index, self.data.spec()["data"]["classes"])
+        self.boundary.set_add_class(index, self.data.spec()["data"].get("classes", 1))
 
     def _on_data_load_points_requested(self, path: str) -> None:
         """A points file chosen: read on a worker thread with progress, then loaded."""

@@ -19,6 +19,21 @@ REGULARIZERS = (
     ("bias_l2", "L2 biases"),
 )
 NUMERICS = (("book", "Book (float32)"), ("native", "Native (float64)"))
+# engine.training.spec's losses, each with the output activation the book puts before it.
+LOSS_LABELS = {
+    "categorical_crossentropy": "Softmax + categorical cross-entropy",
+    "binary_crossentropy": "Sigmoid + binary cross-entropy",
+    "mean_squared_error": "Linear + mean squared error",
+    "mean_absolute_error": "Linear + mean absolute error",
+}
+LOSS_NOTES = {
+    "categorical_crossentropy": "One neuron per class, Softmax, categorical cross-entropy "
+                                "(chapter 10)",
+    "binary_crossentropy": "Sigmoid: one output for 2 classes, one per class for more; binary "
+                           "cross-entropy (chapter 16)",
+    "mean_squared_error": "One linear output, mean squared error (chapter 17)",
+    "mean_absolute_error": "One linear output, mean absolute error (chapter 17)",
+}
 
 
 def _rate(default: float) -> tuple:

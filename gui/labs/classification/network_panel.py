@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
 from engine.limits import OFFERED_HIDDEN_LAYERS
 from gui.labs.classification.network_inputs import (
     DEFAULT_OPTIMIZER,
+    LOSS_LABELS,
+    LOSS_NOTES,
     NUMERICS,
     OPTIMIZERS,
     LayerInputs,
@@ -51,7 +53,8 @@ class NetworkDock(QWidget):
     """Inputs for the network's shape, its optimizer, its numerics and the stop conditions."""
 
     # (dict) {"hidden": [{"neurons", "activation", "dropout", "weight_l1", "weight_l2",
-    #  "bias_l1", "bias_l2"}], "output": {"weight_l1", ...}, "optimizer": {"name",
+    #  "bias_l1", "bias_l2"}], "output": {"weight_l1", ...}, "loss": "categorical_crossentropy"
+    #  | ..., "optimizer": {"name",
     #  "learning_rate", "decay", ...}, "numerics": "book" | "native"}, the network part of an
     #  engine.training.model spec: a new model is needed
     architecture_changed = Signal(dict)
@@ -85,12 +88,15 @@ class NetworkDock(QWidget):
         self.hidden_count.setMinimumWidth(60)
         self.layers = [LayerInputs(index) for index in range(MAX_HIDDEN_LAYERS)]
         self.output_group = QGroupBox("Output layer")
-        self.output_note = QLabel("Dense to one neuron per class, Softmax, "
-                                  "categorical cross-entropy")
-        self.output_note.setWordWrap(True)
+        # The output/loss pairs that fit the data (set_offered_losses); a new one rebuilds. One
+        # row across the group, its note (output neurons, chapter) the tooltip: a label beside
+        # it or a note under it made the panel wider than the left side at 1366x768 or taller
+        # than the room for the optimizer's settings at 1600x1000.
+        self.loss_box = ChoiceBox()
+        self.set_offered_losses(tuple(LOSS_LABELS)[:2])
         self.output_regularizers = regularizer_boxes("Output layer")
         output_grid = QGridLayout(self.output_group)
-        output_grid.addWidget(self.output_note, 0, 0, 1, 4)
+        output_grid.addWidget(self.loss_box, 0, 0, 1, 4)
         add_regularizer_rows(output_grid, self.output_regularizers, 1)
 
     def _make_optimizer_inputs(self) -> None:
@@ -136,6 +142,7 @@ class NetworkDock(QWidget):
         return {
             "hidden": [layer.spec() for layer in self.layers[: self.hidden_count.value()]],
             "output": {key: box.value() for key, box in self.output_regularizers.items()},
+            "loss": self.loss_box.currentData(),
             "optimizer": optimizer,
             "numerics": self.numerics_box.currentData(),
         }
@@ -169,6 +176,9 @@ class NetworkDock(QWidget):
             output = spec.get("output", {})
             for key, box in self.output_regularizers.items():
                 box.setValue(output.get(key, 0.0))
+            if spec.get("loss") is not None and self.loss_box.findData(spec["loss"]) >= 0:
+                self.loss_box.setCurrentIndex(self.loss_box.findData(spec["loss"]))
+            self._show_loss_note()
             optimizer = spec.get("optimizer", {})
             name = optimizer.get("name", self.optimizer_box.currentData())
             self.optimizer_box.setCurrentIndex(self.optimizer_box.findData(name))
@@ -180,6 +190,20 @@ class NetworkDock(QWidget):
             self._set_optimizer_page(name)
             self._show_layer_count()
         self._remembered = self.hyperparameters()
+
+    def set_offered_losses(self, losses: tuple[str, ...]) -> None:
+        """Offer only these output/loss pairs (engine.training.spec names: those that fit the
+        data), keeping the chosen one if it is among them; no echo."""
+        if tuple(self.loss_box.itemData(i) for i in range(self.loss_box.count())) == losses:
+            return
+        chosen = self.loss_box.currentData()
+        with signals_blocked([self.loss_box]):
+            self.loss_box.clear()
+            for index, loss in enumerate(losses):
+                self.loss_box.addItem(LOSS_LABELS[loss], loss)
+                self.loss_box.setItemData(index, LOSS_NOTES[loss], Qt.ItemDataRole.ToolTipRole)
+            self.loss_box.setCurrentIndex(max(self.loss_box.findData(chosen), 0))
+        self._show_loss_note()
 
     def set_stop_conditions(self, conditions: dict) -> None:
         """Show stop conditions set from code (None: off) without echoing them."""
@@ -252,6 +276,7 @@ class NetworkDock(QWidget):
         self.hidden_count.valueChanged.connect(self._on_structure_changed)
         self.optimizer_box.currentIndexChanged.connect(self._on_structure_changed)
         self.numerics_box.currentIndexChanged.connect(self._on_structure_changed)
+        self.loss_box.currentIndexChanged.connect(self._on_structure_changed)
         for layer in self.layers:
             layer.neurons.valueChanged.connect(self._on_structure_changed)
             layer.activation.currentIndexChanged.connect(self._on_structure_changed)
@@ -281,12 +306,18 @@ class NetworkDock(QWidget):
 
     def _all_inputs(self) -> list[QWidget]:
         widgets: list[QWidget] = [self.hidden_count, self.optimizer_box, self.numerics_box,
-                                  *self.output_regularizers.values()]
+                                  self.loss_box, *self.output_regularizers.values()]
         for layer in self.layers:
             widgets += layer.widgets()
         for inputs in self.optimizer_inputs.values():
             widgets += inputs.values()
         return widgets
+
+    def _show_loss_note(self) -> None:
+        """The chosen pair's note on the box, where hovering it shows."""
+        loss = self.loss_box.currentData()
+        if loss is not None:
+            self.loss_box.setToolTip(LOSS_NOTES[loss])
 
     def _set_optimizer_page(self, name: str) -> None:
         self.optimizer_pages.setCurrentIndex(self.optimizer_box.findData(name))
@@ -307,6 +338,7 @@ class NetworkDock(QWidget):
         """Show the chosen layers and optimizer page, and ask for a rebuilt model."""
         self._set_optimizer_page(self.optimizer_box.currentData())
         self._show_layer_count()
+        self._show_loss_note()
         self.message.clear()
         self._remembered = self.hyperparameters()
         self.architecture_changed.emit(self.architecture())

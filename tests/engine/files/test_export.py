@@ -158,3 +158,53 @@ def test_a_seed_example_under_native_numerics_is_refused():
 def test_epochs_must_be_a_positive_integer(epochs):
     with pytest.raises(ValueError, match="epochs must be a positive integer"):
         export_script(Stepper(SingleNeuron("book")), epochs=epochs)
+
+
+def test_the_chapter_16_preset_continues_with_the_books_binary_lines(tmp_path):
+    """Sigmoid and binary cross-entropy: the script reshapes y as the book does and prints the
+    chapter-16 line with its regularization split."""
+    stepper = Stepper(SCENARIOS["binary"].build())
+    stepper.run_iterations(90)
+    text = export_script(stepper, epochs=120)
+    assert "y = y.reshape(-1, 1)" in text and "class Loss_BinaryCrossentropy" in text
+    assert "activation2 = Activation_Sigmoid()" in text
+    assert "loss_function = Loss_BinaryCrossentropy()" in text
+    assert "class Activation_Softmax" not in text
+    assert "    predictions = (activation2.output > 0.5) * 1\n" \
+           "    accuracy = np.mean(predictions == y)\n" in text
+    got = _run(tmp_path, text)
+    assert got == _app_lines(stepper, 120)
+    assert got[0].startswith("epoch: 100, acc: 0.630, loss: 0.674 (data_loss: 0.673, ")
+
+
+def test_the_chapter_17_preset_continues_with_the_books_regression_lines(tmp_path):
+    stepper = Stepper(SCENARIOS["sine"].build())
+    stepper.run_iterations(150)
+    text = export_script(stepper, epochs=60)
+    assert "X, y = sine_data(samples=1000)" in text
+    assert "accuracy_precision = np.std(y) / 250" in text
+    assert "Layer_Dense(64, 1, weight_scale=0.1)" in text
+    assert "loss_function = Loss_MeanSquaredError()" in text
+    got = _run(tmp_path, text)
+    assert got == _app_lines(stepper, 60)
+    assert got[0].startswith("epoch: 200, acc: 0.242, loss: 0.001 (data_loss: 0.001, ")
+
+
+def test_one_sigmoid_per_class_and_mean_absolute_error_with_points(tmp_path):
+    """Sigmoids for three classes (one-hot targets), and a regression with points added by
+    hand under mean absolute error, in both numerics."""
+    classes = {"data": {"kind": "vertical", "samples": 20, "classes": 3},
+               "hidden": [{"neurons": 8}], "loss": "binary_crossentropy",
+               "optimizer": {"name": "adam", "learning_rate": 0.02}, "print_every": 1,
+               "points": [[0.1, 0.4, 2]]}
+    regression = {"data": {"kind": "sine", "samples": 60}, "hidden": [{"neurons": 8}],
+                  "loss": "mean_absolute_error", "numerics": "native", "seed": 3,
+                  "optimizer": {"name": "sgd", "learning_rate": 0.1}, "print_every": 1,
+                  "points": [[0.5, 0.9], [1.2, -0.3]]}
+    for spec, expected in ((classes, "y = np.eye(3, dtype=y.dtype)[y]"),
+                           (regression, "y = np.concatenate([y, added[:, 1:].astype(y.dtype)])")):
+        stepper = Stepper(Model(spec))
+        stepper.run_iterations(7)
+        text = export_script(stepper, epochs=15)
+        assert expected in text
+        assert _run(tmp_path, text) == _app_lines(stepper, 15)

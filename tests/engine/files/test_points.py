@@ -7,7 +7,12 @@ import pytest
 
 from engine.files import atomic
 from engine.files.atomic import FileWriteError
-from engine.files.points import load_points_csv, save_points_csv
+from engine.files.points import (
+    load_points_csv,
+    load_regression_csv,
+    save_points_csv,
+    save_regression_csv,
+)
 from engine.limits import POINTS_FILE_BYTES as MAX_FILE_BYTES
 from tests.full_disk import fill_disk
 
@@ -46,7 +51,6 @@ def test_header_case_spaces_and_blank_lines_are_tolerated(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "line 1: expected the header"),
         ("a,b,c\n1,2,0\n", "line 1: expected the header"),
         ("x,y,class\n1,2,0\n1,2\n", "line 3: expected 3 values"),
         ("x,y,class\n1,2,0,4\n", "line 2: expected 3 values"),
@@ -155,3 +159,45 @@ def test_a_saved_file_is_readable_as_any_file_the_user_makes(tmp_path):
     path = tmp_path / "p.csv"
     save_points_csv(path, np.ones((1, 2)), np.zeros(1, dtype=int))
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~atomic.UMASK
+
+
+@pytest.mark.parametrize("text", ["", "\n  \n", '""\n', "\ufeff"])
+def test_an_empty_file_says_so(tmp_path, text):
+    with pytest.raises(ValueError, match="^the file is empty$"):
+        load_points_csv(write(tmp_path, text))
+    with pytest.raises(ValueError, match="^the file is empty$"):
+        load_regression_csv(write(tmp_path, text))
+
+
+def test_excels_csv_utf8_with_its_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbfx,y,class\r\n0.25,-1,2\r\n")
+    points, labels = load_points_csv(path)
+    assert points.tolist() == [[0.25, -1.0]] and labels.tolist() == [2]
+
+
+def test_semicolons_with_decimal_commas_are_read_as_a_european_spreadsheet_saves_them(tmp_path):
+    points, labels = load_points_csv(write(tmp_path, "x;y;class\n0,5;-1,25;1\n2;3e-2;0\n"))
+    assert points.tolist() == [[0.5, -1.25], [2.0, 0.03]] and labels.tolist() == [1, 0]
+    assert load_regression_csv(write(tmp_path, "\ufeffX;Y\n-0,75;0,5\n")).tolist() == \
+        [[-0.75, 0.5]]
+    with pytest.raises(ValueError, match="line 2: x '1.000,5' is not a number"):
+        load_points_csv(write(tmp_path, "x;y;class\n1.000,5;0;0\n"))
+    with pytest.raises(ValueError, match="line 2: y '0,5' is not a number"):
+        load_points_csv(write(tmp_path, "x,y,class\n1,\"0,5\",0\n"))  # commas: no decimal comma
+
+
+def test_a_regressions_points_round_trip_and_its_malformed_rows_name_the_line(tmp_path):
+    rng = np.random.default_rng(5)
+    points = rng.normal(size=(20, 2))
+    path = tmp_path / "sine.csv"
+    save_regression_csv(path, points)
+    assert path.read_text().splitlines()[0] == "x,y"
+    np.testing.assert_array_equal(load_regression_csv(path), points)
+    assert load_regression_csv(write(tmp_path, "x,y\n")).shape == (0, 2)
+    with pytest.raises(ValueError, match="line 3: expected 2 values"):
+        load_regression_csv(write(tmp_path, "x,y\n1,2\n1,2,0\n"))
+    with pytest.raises(ValueError, match="line 1: expected the header 'x,y', found 'x,y,class'"):
+        load_regression_csv(write(tmp_path, "x,y,class\n1,2,0\n"))
+    with pytest.raises(ValueError, match="line 2: y is nan"):
+        load_regression_csv(write(tmp_path, "x,y\n1,nan\n"))

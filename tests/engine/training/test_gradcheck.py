@@ -22,12 +22,14 @@ from engine import (
     spiral_data,
 )
 from engine.training.gradcheck import (
+    check_model,
     check_network,
     default_step,
     numerical_gradient,
     numerical_partial,
     relative_error,
 )
+from engine.training.model import Model
 
 # --- the checker ------------------------------------------------------------------------------
 
@@ -244,3 +246,59 @@ def test_every_backward_matches_numerical_gradients_in_random_networks(network):
         # estimate's rounding noise, about 1e-13 here, has relative error 1: compare it absolutely.
         close = (check.relative_error < 1e-6) | (check.absolute_error < 1e-10)
         assert (close | check.crosses_kink).all(), (check.name, check.analytic, check.numerical)
+
+
+# --- each output/loss pair as a Model builds it -------------------------------------------------
+
+PAIRS = {
+    "softmax + categorical cross-entropy": {"data": {"kind": "spiral", "samples": 8,
+                                                      "classes": 3}},
+    "one sigmoid + binary cross-entropy": {"data": {"kind": "spiral", "samples": 8,
+                                                     "classes": 2},
+                                            "loss": "binary_crossentropy"},
+    "a sigmoid per class + binary cross-entropy": {"data": {"kind": "vertical", "samples": 6,
+                                                             "classes": 4},
+                                                    "loss": "binary_crossentropy"},
+    "linear + mean squared error": {"data": {"kind": "sine", "samples": 24},
+                                    "loss": "mean_squared_error"},
+    "linear + mean absolute error": {"data": {"kind": "sine", "samples": 24},
+                                     "loss": "mean_absolute_error"},
+}
+
+
+@pytest.mark.parametrize("pair", list(PAIRS))
+def test_each_output_loss_pair_of_a_model_matches_numerical_gradients(pair):
+    """A Model of each pair, in float64 with L1 and L2 on both layers and weights large enough
+    that the outputs are far from chance: every weight, bias and input gradient its backward
+    pass computes equals the central difference of its total loss."""
+    spec = {**PAIRS[pair], "numerics": "native", "seed": 4, "weight_scale": 0.8,
+            "hidden": [{"neurons": 5, "activation": "tanh", "weight_l1": 1e-3,
+                        "bias_l2": 2e-3}],
+            "output": {"weight_l1": 1e-3, "bias_l1": 1e-3}}
+    model = Model(spec)
+    # Off the zero start, where sine's first target (0 at x = 0) sits on the absolute error's
+    # kink and an L1 penalty's kink lies.
+    for index, value in enumerate((0.3, -0.2, 0.15, -0.4, 0.25)):
+        model.set_value("dense1.biases", (0, index), value)
+    model.set_value("dense2.biases", (0, 0), 0.35)
+    checks = check_model(model)
+    assert set(checks) == {"dense1.weights", "dense1.biases", "dense2.weights",
+                           "dense2.biases", "inputs"}
+    for check in checks.values():
+        close = (check.relative_error < 1e-6) | (check.absolute_error < 1e-10)
+        assert (close | check.crosses_kink).all(), (pair, check.name, check.relative_error)
+    crossed = sum(int(check.crosses_kink.sum()) for check in checks.values())
+    assert crossed <= sum(check.crosses_kink.size for check in checks.values()) // 20
+
+
+@pytest.mark.parametrize("pair", list(PAIRS))
+def test_each_pairs_training_step_computes_what_the_check_computes(pair):
+    """The Model's own backward operations leave the gradients check_model calls analytic."""
+    model = Model({**PAIRS[pair], "numerics": "native", "hidden": [{"neurons": 4}]})
+    operations = [operation.name for operation in model.operations()]
+    for index in range(operations.index("optimizer.pre_update_params")):
+        model.run_operation(index)
+    trained = {name: model.value(name).copy() for name in ("dense1.dweights", "dense2.dbiases")}
+    check_model(model)
+    for name, gradient in trained.items():
+        assert np.array_equal(model.value(name), gradient), name

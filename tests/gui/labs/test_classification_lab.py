@@ -277,7 +277,9 @@ def test_switching_between_a_hand_and_a_classification_scenario_swaps_the_whole_
     hand_entries = sorted(panel_entries(window))  # the panels in front and those on demand
     scenario_titles = [a.text() for a in window.menu("Scenario").actions()]
     assert scenario_titles == ["Single neuron", "Layer of 3 neurons",
-                               "Spiral (book chapter 10, Adam)", "Vertical"]
+                               "Spiral (book chapter 10, Adam)", "Vertical",
+                               "Binary logistic regression (book chapter 16)",
+                               "Sine regression (book chapter 17)"]
     window.menu("Scenario").actions()[2].trigger()
     lab = next(child for child in window.children() if isinstance(child, ClassificationLab))
     assert window.centralWidget() is lab.view

@@ -40,6 +40,7 @@ def test_starts_with_the_books_chapter_10_network(dock):
         "hidden": [{"neurons": 64, "activation": "relu", "dropout": 0.0,
                     "weight_l1": 0.0, "bias_l1": 0.0, "weight_l2": 0.0, "bias_l2": 0.0}],
         "output": {"weight_l1": 0.0, "bias_l1": 0.0, "weight_l2": 0.0, "bias_l2": 0.0},
+        "loss": "categorical_crossentropy",
         "optimizer": {"name": "adam", "learning_rate": 0.05, "decay": 5e-7, "epsilon": 1e-7,
                       "beta_1": 0.9, "beta_2": 0.999},
         "numerics": "book",

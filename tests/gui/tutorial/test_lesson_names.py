@@ -22,7 +22,8 @@ CENTRAL = {"hand": "diagram", "classification": "boundary"}
 def plots_of(kind: str, lab) -> dict:
     if kind == "hand":
         return {"loss": lab.loss_plot, "loss_along_weight": lab.loss_along_weight}
-    return {"boundary": lab.boundary, "loss": lab.curves.loss_plot,
+    return {"boundary": lab.boundary, "regression": lab.outputs.regression,
+            "loss": lab.curves.loss_plot,
             "accuracy": lab.curves.accuracy_plot, "learning_rate": lab.curves.rate_plot,
             "neuron_maps": lab.neuron_maps}
 
