@@ -154,10 +154,12 @@ class ChainRulePanel(QWidget):
         self.heading = QLabel()
         style_text(self.heading, bold=True)
         self.rule_label = QLabel()
-        self.inputs_heading = QLabel("Gradient with respect to the inputs, dl/dX = dl/dZ · W")
+        # The formula may break only before its operators, never inside "dl/dX".
+        self.inputs_heading = QLabel("Gradient with respect to the inputs, "
+                                     + _math("dl/dX = dl/dZ · W"))
         style_text(self.inputs_heading, bold=True)
         self.inputs_label = QLabel()
-        for label in (self.rule_label, self.inputs_label, self.heading):
+        for label in (self.rule_label, self.inputs_label, self.heading, self.inputs_heading):
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for label in (self.rule_label, self.inputs_label, self.heading, self.inputs_heading):
@@ -193,11 +195,6 @@ class ChainRulePanel(QWidget):
         self.survey_label.setWordWrap(True)
         self.survey_label.setTextFormat(Qt.TextFormat.RichText)
         self.survey_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        check_row = QHBoxLayout()
-        check_row.addWidget(self.check_button)
-        check_row.addStretch(1)
-        layout.insertLayout(layout.count() - 1, check_row)
-        layout.insertWidget(layout.count() - 1, self.survey_label)
         self.check_button.clicked.connect(self.check_requested)
         self.updated_box.toggled.connect(self._on_updated_box_toggled)
         self._snapshot: Snapshot | None = None
@@ -208,9 +205,18 @@ class ChainRulePanel(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
+        # The check and its verdict stay in view under the scrolled rules, whatever their length.
+        footer = QVBoxLayout()
+        footer.setContentsMargins(6, 2, 6, 6)
+        check_row = QHBoxLayout()
+        check_row.addWidget(self.check_button)
+        check_row.addStretch(1)
+        footer.addLayout(check_row)
+        footer.addWidget(self.survey_label)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.addWidget(scroll, 1)
+        outer.addLayout(footer)
         self._shown: tuple = ()
 
     def _enlarge_rule(self) -> None:
@@ -259,6 +265,7 @@ class ChainRulePanel(QWidget):
     def _show_survey(self, snapshot: Snapshot) -> None:
         """The whole-model check's progress or result, while it holds for the state shown."""
         survey = snapshot.gradient_survey
+        self.survey_label.setVisible(survey is not None)  # no empty line under the button
         if survey is None:
             self.survey_label.setText("")
             return

@@ -347,6 +347,24 @@ def test_every_gradient_can_be_checked_at_once(qtbot, neuron):
     assert "Before the last change: 7 gradients checked" in lab.chain_rule.text()
 
 
+@pytest.mark.parametrize("size", [(1600, 1000), (1366, 768)])
+def test_the_check_and_its_verdict_are_in_view_without_scrolling(qtbot, size):
+    window = build_window("layer", size=size)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    lab = window.labs["hand"]
+    lab.docks["chain_rule"].raise_()
+    button = lab.chain_rule.check_button
+    qtbot.waitUntil(button.isVisible)
+    assert button.visibleRegion().boundingRect() == button.rect()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    verdict = lab.chain_rule.survey_label
+    qtbot.waitUntil(lambda: "gradients checked" in verdict.text(), timeout=5000)
+    qtbot.waitUntil(lambda: not verdict.visibleRegion().isEmpty())
+    assert verdict.visibleRegion().boundingRect().height() == verdict.height()
+
+
 def test_the_speed_says_what_a_run_reaches_when_it_falls_short(qtbot):
     panel = ControlsPanel()
     qtbot.addWidget(panel)
