@@ -193,12 +193,37 @@ def same_computation(case: dict, dot: Dot, iterations: int) -> bool:
                     for a, b in zip(model.dense, reference.dense, strict=True)))
 
 
+class MatmulFloor:
+    """The matrix products of one step alone, as a step computes them (under book numerics in
+    float64, as nnfs.init()'s dot does), into arrays made once: per Dense layer the forward's
+    inputs . weights and the backward's inputs.T . dvalues and dvalues . weights.T. No step
+    can take less time than these, whatever else it saves."""
+
+    def __init__(self, model: Model):
+        rng = np.random.default_rng(0)
+        self.products = []
+        width = model.X.shape[1]
+        for layer in model.dense:
+            inputs = rng.standard_normal((len(model.X), width))
+            weights = rng.standard_normal(layer.weights.shape)
+            dvalues = rng.standard_normal((len(model.X), weights.shape[1]))
+            for a, b in ((inputs, weights), (inputs.T, dvalues), (dvalues, weights.T)):
+                self.products.append((a, b, np.empty((a.shape[0], b.shape[1]))))
+            width = weights.shape[1]
+
+    def run(self, steps: int) -> None:
+        for _ in range(steps):
+            for a, b, out in self.products:
+                np.dot(a, b, out=out)
+
+
 def measure_case(label: str, case: dict, dot: Dot, steps: int, repeats: int,
                  target: float | None) -> list[Row]:
     model = Model(case)
     reference = ReferenceLoop(model, dot)
     stepper = Stepper(Model(case))
     unchecked = Model(case)
+    floor = MatmulFloor(model)
 
     def run_model(n: int) -> None:
         for _ in range(n):
@@ -210,7 +235,7 @@ def measure_case(label: str, case: dict, dot: Dot, steps: int, repeats: int,
                 unchecked.run_iteration()
 
     candidates = {"reference": reference.run, "model": run_model,
-                  "stepper": stepper.run_iterations}
+                  "stepper": stepper.run_iterations, "floor": floor.run}
     if target is not None:
         candidates["unchecked"] = run_unchecked
     rates = interleaved_rates(candidates, steps, repeats)
@@ -221,6 +246,10 @@ def measure_case(label: str, case: dict, dot: Dot, steps: int, repeats: int,
     target_text = f">= {target:.1f}x" if target is not None else ""
     rows.append(Row(f"{label}: Stepper / reference", f"{ratio:.2f}x", target_text,
                     at_least(ratio, target) if target is not None else None))
+    rows.append(Row(f"{label}: matrix products alone (the floor)",
+                    f"{rates['floor']:.0f} steps/s"))
+    rows.append(Row(f"{label}: step / matmul floor", f"{rates['floor'] / rates['stepper']:.2f}",
+                    "aim < 2.0"))
     if target is not None:
         rows.append(Row(f"{label}: Model / reference",
                         f"{rates['model'] / rates['reference']:.2f}x"))
