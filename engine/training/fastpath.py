@@ -244,6 +244,8 @@ def _in_place_calls(model, block: ParameterBlock | None) -> dict[str, Callable[[
             passes[name] = DenseInPlace(layer, dweights, dbiases, book, scratch)
         block.gradients_in_place = True
     scratch.allocate()
+    for step in passes.values():
+        step.bind()
     calls: dict[str, Callable[[], None]] = {}
     layers = [layer for _, layer in model.layers]
     for position, (name, _) in enumerate(model.layers):

@@ -19,6 +19,8 @@ for bit.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from engine.book.layers import Layer_Dense
@@ -42,15 +44,16 @@ def dense_fits(layer: Layer_Dense) -> bool:
 class Scratch:
     """Working arrays the in-place passes share, since each needs its own only during a call:
     one buffer per slot, as large as the largest request, viewed at each request's shape and
-    dtype. Passes reserve() while they are made, then allocate() makes the buffers and
-    view() hands out views. The "zeros" slot is filled with zeros once and never written."""
+    dtype. Passes reserve() while they are made, then allocate() makes the buffers and each
+    pass takes its views once (bind()). The "zeros" slot is filled with zeros once and never
+    written."""
 
     def __init__(self):
         self.sizes: dict[str, int] = {}
         self.buffers: dict[str, np.ndarray] = {}
 
     def reserve(self, slot: str, shape: tuple[int, ...], dtype) -> None:
-        nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
+        nbytes = math.prod(shape) * np.dtype(dtype).itemsize
         self.sizes[slot] = max(self.sizes.get(slot, 0), nbytes)
 
     def allocate(self) -> None:
@@ -59,74 +62,83 @@ class Scratch:
 
     def view(self, slot: str, shape: tuple[int, ...], dtype) -> np.ndarray:
         dtype = np.dtype(dtype)
-        return self.buffers[slot][:int(np.prod(shape)) * dtype.itemsize].view(dtype).reshape(
-            shape)
+        return self.buffers[slot][:math.prod(shape) * dtype.itemsize].view(dtype).reshape(shape)
 
 
 class DenseInPlace:
     """Layer_Dense.forward and .backward for one layer, into its arrays: `dweights` and
     `dbiases` are given (views of a ParameterBlock's gradients, so the optimizer reads them
     where they are), output and dinputs are made here. `book`: nnfs.init()'s dot, through
-    float64 copies in `scratch` (allocated before the first call)."""
+    float64 copies in `scratch`; bind() takes those once the scratch is allocated."""
 
     def __init__(self, layer: Layer_Dense, dweights: np.ndarray, dbiases: np.ndarray,
                  book: bool, scratch: Scratch):
-        self.layer, self.dweights, self.dbiases, self.book = layer, dweights, dbiases, book
-        self.scratch = scratch
+        self.layer, self.dweights, self.dbiases, self.scratch = layer, dweights, dbiases, scratch
         # The checked iteration's arrays go now rather than after the first call, which
         # rewrites every one of them (they would double the memory for that call).
         self.output = layer.output = np.empty_like(layer.output)
         self.dinputs = layer.dinputs = np.empty_like(layer.dinputs)
-        self.shapes = {"inputs": layer.inputs.shape, "weights": layer.weights.shape,
-                       "dvalues": self.output.shape}
+        samples, width = layer.inputs.shape
+        width_out = layer.weights.shape[1]
+        self.shapes = {"inputs64": (samples, width), "weights64": (width, width_out),
+                       "dvalues64": (samples, width_out), "output64": (samples, width_out),
+                       "dweights64": (width, width_out), "dinputs64": (samples, width)}
+        self.book = book
         if book:
-            samples, width = self.shapes["inputs"]
-            width_out = self.shapes["weights"][1]
-            for slot, shape in (("inputs64", (samples, width)), ("weights64", (width, width_out)),
-                                ("dvalues64", (samples, width_out)),
-                                ("result64", (samples, width_out)),
-                                ("result64", (width, width_out)), ("result64", (samples, width))):
-                scratch.reserve(slot, shape, np.float64)
+            self.forward, self.backward = self._book_forward, self._book_backward
+            for name, shape in self.shapes.items():
+                scratch.reserve(self._slot(name), shape, np.float64)
 
-    def _float64(self, slot: str, values: np.ndarray) -> np.ndarray:
-        """values.astype(float64), into the scratch slot's view."""
-        copy = self.scratch.view(slot, values.shape, np.float64)
-        np.copyto(copy, values)
-        return copy
+    @staticmethod
+    def _slot(name: str) -> str:
+        """The products share one slot: each is copied out before the next is made."""
+        return name if name in ("inputs64", "weights64", "dvalues64") else "product64"
+
+    def bind(self) -> None:
+        """Take the views of the allocated scratch (book numerics only)."""
+        if not self.book:
+            return
+        for name, shape in self.shapes.items():
+            setattr(self, name, self.scratch.view(self._slot(name), shape, np.float64))
 
     def forward(self, inputs: np.ndarray) -> None:
         """self.output = dot(inputs, self.weights) + self.biases."""
         layer, output = self.layer, self.output
         layer.inputs = inputs
-        if self.book:
-            product = self.scratch.view("result64", output.shape, np.float64)
-            np.dot(self._float64("inputs64", inputs), self._float64("weights64", layer.weights),
-                   out=product)
-            np.copyto(output, product)
-        else:
-            np.dot(inputs, layer.weights, out=output)
-        np.add(output, layer.biases, out=output)
-        layer.output = output
+        np.dot(inputs, layer.weights, out=output)
+        layer.output = np.add(output, layer.biases, out=output)
 
     def backward(self, dvalues: np.ndarray) -> None:
         """dweights = dot(inputs.T, dvalues); dbiases = sum(dvalues, axis=0, keepdims=True);
         dinputs = dot(dvalues, weights.T), as the book's backward computes them."""
         layer = self.layer
-        if self.book:
-            dvalues64 = self._float64("dvalues64", dvalues)
-            product = self.scratch.view("result64", self.dweights.shape, np.float64)
-            np.dot(self._float64("inputs64", layer.inputs).T, dvalues64, out=product)
-            np.copyto(self.dweights, product)
-        else:
-            np.dot(layer.inputs.T, dvalues, out=self.dweights)
-        np.add.reduce(dvalues, axis=0, keepdims=True, out=self.dbiases)
-        if self.book:
-            product = self.scratch.view("result64", self.dinputs.shape, np.float64)
-            np.dot(dvalues64, self._float64("weights64", layer.weights).T, out=product)
-            np.copyto(self.dinputs, product)
-        else:
-            np.dot(dvalues, layer.weights.T, out=self.dinputs)
-        layer.dweights, layer.dbiases, layer.dinputs = self.dweights, self.dbiases, self.dinputs
+        layer.dweights = np.dot(layer.inputs.T, dvalues, out=self.dweights)
+        layer.dbiases = np.add.reduce(dvalues, axis=0, keepdims=True, out=self.dbiases)
+        layer.dinputs = np.dot(dvalues, layer.weights.T, out=self.dinputs)
+
+    def _book_forward(self, inputs: np.ndarray) -> None:
+        layer, output = self.layer, self.output
+        layer.inputs = inputs
+        np.copyto(self.inputs64, inputs)
+        np.copyto(self.weights64, layer.weights)
+        np.dot(self.inputs64, self.weights64, out=self.output64)
+        np.copyto(output, self.output64)
+        layer.output = np.add(output, layer.biases, out=output)
+
+    def _book_backward(self, dvalues: np.ndarray) -> None:
+        """The inputs and weights are copied to float64 again, as the book's dot does: their
+        float64 copies from the forward pass shared their scratch with the other layers."""
+        layer = self.layer
+        np.copyto(self.inputs64, layer.inputs)
+        np.copyto(self.dvalues64, dvalues)
+        np.dot(self.inputs64.T, self.dvalues64, out=self.dweights64)
+        np.copyto(self.dweights, self.dweights64)
+        layer.dweights = self.dweights
+        layer.dbiases = np.add.reduce(dvalues, axis=0, keepdims=True, out=self.dbiases)
+        np.copyto(self.weights64, layer.weights)
+        np.dot(self.dvalues64, self.weights64.T, out=self.dinputs64)
+        np.copyto(self.dinputs, self.dinputs64)
+        layer.dinputs = self.dinputs
 
 
 class ReLUInPlace:
@@ -142,23 +154,27 @@ class ReLUInPlace:
         self.dinputs = layer.dinputs = np.empty_like(layer.dinputs)
         self.shape, self.dtype = self.output.shape, self.output.dtype
         self.bits = np.dtype(f"i{self.dinputs.dtype.itemsize}")
+        self.dinputs_bits = self.dinputs.view(self.bits)
         scratch.reserve("zeros", self.shape, self.dtype)
         scratch.reserve("at_most_zero", self.shape, bool)
         scratch.reserve("keep", self.shape, self.bits)
 
+    def bind(self) -> None:
+        """Take the views of the allocated scratch."""
+        self.zeros = self.scratch.view("zeros", self.shape, self.dtype)
+        self.at_most_zero = self.scratch.view("at_most_zero", self.shape, bool)
+        self.keep = self.scratch.view("keep", self.shape, self.bits)
+
     def forward(self, inputs: np.ndarray) -> None:
         layer = self.layer
         layer.inputs = inputs
-        zeros = self.scratch.view("zeros", self.shape, self.dtype)
-        layer.output = np.maximum(zeros, inputs, out=self.output)
+        layer.output = np.maximum(self.zeros, inputs, out=self.output)
 
     def backward(self, dvalues: np.ndarray) -> None:
-        at_most_zero = np.less_equal(self.layer.inputs, 0,
-                                     out=self.scratch.view("at_most_zero", self.shape, bool))
+        np.less_equal(self.layer.inputs, 0, out=self.at_most_zero)
         # True (at most 0) -> 0, False -> -1: every bit set, keeping the dvalue as it is
-        keep = np.subtract(at_most_zero, 1, dtype=self.bits,
-                           out=self.scratch.view("keep", self.shape, self.bits))
-        np.bitwise_and(dvalues.view(self.bits), keep, out=self.dinputs.view(self.bits))
+        np.subtract(self.at_most_zero, 1, dtype=self.bits, out=self.keep)
+        np.bitwise_and(dvalues.view(self.bits), self.keep, out=self.dinputs_bits)
         self.layer.dinputs = self.dinputs
 
 

@@ -50,6 +50,7 @@ def test_relu_in_place_computes_the_books_numbers_bit_for_bit(dtype, shape):
     scratch = Scratch()
     in_place = ReLUInPlace(book_like_relu(inputs, dvalues), scratch)
     scratch.allocate()
+    in_place.bind()
     for _ in range(2):  # the second time into the arrays the first one wrote
         in_place.forward(inputs)
         in_place.backward(dvalues)
