@@ -267,4 +267,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # A frozen (PyInstaller) bundle starts the plane's helper process by running this
+    # executable again; freeze_support() makes that child run the helper instead of the app.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     sys.exit(main())

@@ -138,3 +138,20 @@ def test_opening_the_window_first_names_the_missing_system_libraries(monkeypatch
     assert main.main(["--scenario", "neuron"]) == 0
     assert "libEGL.so.1" in capsys.readouterr().err
     assert opened and opened[0]["scenario"] == "neuron"  # a warning, and the start goes on
+
+
+def test_main_calls_freeze_support_before_anything_else():
+    """A bundle's helper process for the decision plane re-runs the executable: unless
+    multiprocessing.freeze_support() runs first, that child would open a second window."""
+    script = (
+        "import multiprocessing, runpy, sys\n"
+        "multiprocessing.freeze_support = lambda: print('freeze_support', flush=True)\n"
+        "sys.argv = ['main.py', '--version']\n"
+        f"runpy.run_path({str(ROOT / 'main.py')!r}, run_name='__main__')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "freeze_support"
+    assert gui.app_version() in lines[1]

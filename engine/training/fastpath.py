@@ -8,6 +8,10 @@ after any outside change, and the Stepper checks the loss and the parameters at 
 iteration (replaying it op by op, checks on, to name what overflowed). So the loop runs inside
 engine.book.checks.trusted(), where the checks are skipped.
 
+The Dense and ReLU layers and the fused softmax write into arrays made once rather than new ones
+every step (engine/training/in_place.py), the Dense layers' gradients straight into the block,
+and Adam updates the block in place (engine/training/in_place_adam.py).
+
 The optimizers' updates are elementwise, with the same scalars for every layer, so the book's
 `update_params` given every weight and bias laid end to end as one "layer" computes every
 element exactly as layer by layer does, with one set of numpy calls instead of two per layer (a
@@ -24,7 +28,16 @@ import numpy as np
 
 from engine.book.checks import trusted, unchecked
 from engine.book.layers import Layer_Dense
-from engine.training.fast_layers import softmax
+from engine.book.optimizers import Optimizer_Adam
+from engine.training.fast_layers import FastReLU
+from engine.training.in_place import (
+    DenseInPlace,
+    ReLUInPlace,
+    Scratch,
+    dense_fits,
+    softmax_into,
+)
+from engine.training.in_place_adam import AdamInPlace
 
 
 class ParameterBlock:
@@ -46,7 +59,11 @@ class ParameterBlock:
         self.momentums = self._gather("weight_momentums", "bias_momentums")
         self.cache = self._gather("weight_cache", "bias_cache")
         self.gradients = np.empty_like(self.parameters)
-        self._layer = _BlockLayer(self)
+        # Whether the layers' backward passes write their gradients into `gradients` (their
+        # dweights and dbiases being views of it), so update() need not gather them.
+        self.gradients_in_place = False
+        self.layer = _BlockLayer(self)
+        self._in_place_update: AdamInPlace | None = None
 
     @staticmethod
     def fits(layers: Sequence[Layer_Dense]) -> bool:
@@ -81,13 +98,32 @@ class ParameterBlock:
         dtype's limit; a caller that replays to find the culprit then finds none)."""
         return float(np.add.reduce(self.parameters))
 
+    def gradient_views(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(dweights, dbiases) of each layer as views of `gradients`, in the layers' order:
+        the arrays a backward pass writes into in place of the layer's own."""
+        views, start = [], 0
+        for layer in self.layers:
+            pair = []
+            for array in (layer.weights, layer.biases):
+                pair.append(self.gradients[start:start + array.size].reshape(array.shape))
+                start += array.size
+            views.append((pair[0], pair[1]))
+        return views
+
     def update(self, optimizer) -> None:
         """optimizer.update_params for every layer at once, after each layer's backward."""
-        np.concatenate([gradients for layer in self.layers
-                        for gradients in (layer.dweights, layer.dbiases)],
-                       axis=None, out=self.gradients)
-        unchecked(optimizer.update_params)(self._layer)
-        self._layer.keep_caches()
+        if not self.gradients_in_place:
+            np.concatenate([gradients for layer in self.layers
+                            for gradients in (layer.dweights, layer.dbiases)],
+                           axis=None, out=self.gradients)
+        if type(optimizer) is Optimizer_Adam and self.momentums is not None \
+                and self.cache is not None:
+            if self._in_place_update is None:
+                self._in_place_update = AdamInPlace(optimizer, self)
+            self._in_place_update.update()
+            return
+        unchecked(optimizer.update_params)(self.layer)
+        self.layer.keep_caches()
 
 
 class _BlockLayer:
@@ -134,13 +170,16 @@ class FixedTargets:
         self.rows = np.arange(len(y))
         self.one_hot = np.zeros((len(y), classes), dtype=dtype)
         self.one_hot[self.rows, y] = 1
+        self.probabilities = np.empty_like(self.one_hot)
+        self.dinputs = np.empty_like(self.one_hot)
 
     def forward(self, inputs: np.ndarray):
         """inputs: (n_samples, n_classes) -> the mean loss: loss_activation.forward(inputs, y)."""
         loss_activation = self.loss_activation
         softmax_layer = loss_activation.activation
         softmax_layer.inputs = inputs
-        probabilities = loss_activation.output = softmax_layer.output = softmax(inputs)
+        probabilities = softmax_into(inputs, self.probabilities)
+        loss_activation.output = softmax_layer.output = probabilities
         correct_confidences = probabilities[self.rows, self.y].clip(1e-7, 1 - 1e-7)
         negative_log_likelihoods = -np.log(correct_confidences)
         # np.mean: the sum over the count, in the sum's dtype
@@ -149,8 +188,8 @@ class FixedTargets:
     def backward(self) -> None:
         """loss_activation.backward(loss_activation.output, y): dinputs (n_samples, n_classes)."""
         loss_activation = self.loss_activation
-        dinputs = loss_activation.output - self.one_hot
-        dinputs /= len(dinputs)
+        dinputs = np.subtract(loss_activation.output, self.one_hot, out=self.dinputs)
+        np.divide(dinputs, len(dinputs), out=dinputs)
         loss_activation.dinputs = dinputs
 
 
@@ -169,9 +208,12 @@ def compile_iteration(model) -> tuple[Callable[[], None], ParameterBlock | None]
     fused = model.head.loss_name == "loss_activation"
     targets = FixedTargets(model.loss_object, model.y, last.weights.shape[1],
                            last.output.dtype) if fused else None
+    in_place = _in_place_calls(model, block)
     calls: list[Callable[[], None]] = []
     for operation, call in model.steps(checks=False):
-        if fused and operation.name == "loss_activation.forward":
+        if operation.name in in_place:
+            calls.append(in_place[operation.name])
+        elif fused and operation.name == "loss_activation.forward":
             calls.append(lambda: model.set_data_loss(targets.forward(last.output)))
         elif fused and operation.name == "loss_activation.backward":
             calls.append(targets.backward)
@@ -185,3 +227,37 @@ def compile_iteration(model) -> tuple[Callable[[], None], ParameterBlock | None]
             for call in calls:
                 call()
     return iteration, block
+
+
+def _in_place_calls(model, block: ParameterBlock | None) -> dict[str, Callable[[], None]]:
+    """Operation name -> the same pass into arrays made once (engine/training/in_place.py),
+    for each ReLU layer and, when every Dense layer fits and one block holds them all, each
+    Dense layer, its gradients written into the block; the other layers keep the book's
+    calls. Each pass reads its inputs and dvalues where the book's call would."""
+    scratch = Scratch()
+    passes = {name: ReLUInPlace(layer, scratch) for name, layer in model.layers
+              if type(layer) is FastReLU}
+    if block is not None and all(dense_fits(layer) for layer in model.dense):
+        book = model.numerics.name == "book"
+        for name, layer, (dweights, dbiases) in zip(model.dense_names, model.dense,
+                                                     block.gradient_views(), strict=True):
+            passes[name] = DenseInPlace(layer, dweights, dbiases, book, scratch)
+        block.gradients_in_place = True
+    scratch.allocate()
+    for step in passes.values():
+        step.bind()
+    calls: dict[str, Callable[[], None]] = {}
+    layers = [layer for _, layer in model.layers]
+    for position, (name, _) in enumerate(model.layers):
+        if name not in passes:
+            continue
+        step = passes[name]
+        if position == 0:
+            calls[f"{name}.forward"] = lambda step=step: step.forward(model.X)
+        else:
+            source = layers[position - 1]
+            calls[f"{name}.forward"] = lambda step=step, source=source: step.forward(
+                source.output)
+        after = layers[position + 1] if position + 1 < len(layers) else model.loss_object
+        calls[f"{name}.backward"] = lambda step=step, after=after: step.backward(after.dinputs)
+    return calls

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage
@@ -29,10 +30,12 @@ from engine.files.atomic import FileWriteError, PendingFile, write_error
 from engine.files.lesson import Lesson
 from engine.files.lesson_player import LessonPlayer, PlayedStep
 from gui.shell.theme import current_theme
-from gui.tutorial.lesson_film import Film
 from gui.tutorial.lesson_worker import LessonWorker
 from gui.tutorial.recording import frame_pixels
 from gui.tutorial.video_writers import open_writer
+
+if TYPE_CHECKING:  # the films replay sessions: their machinery loads when a render starts
+    from gui.tutorial.lesson_film import Film
 
 LAYOUT_HEIGHT = 1080  # the window is laid out this tall (in its own pixels) and scaled to fit
 FPS_CHOICES = (24, 30, 60)

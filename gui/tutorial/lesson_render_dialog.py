@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from engine.files.lesson import Lesson, LessonError
 from engine.files.lesson_library import builtin_titles, load_builtin
-from gui.tutorial.lesson_film import LessonFilm, TimelineFilm
 from gui.tutorial.lesson_render import (
     FPS_CHOICES,
     SIZES,
@@ -165,6 +164,8 @@ class RenderAction(QObject):
 
     def render_timeline(self, plan: RenderPlan, first: int, last: int, every: int) -> None:
         """Iterations `first` to `last` of the session on screen, every `every`th a frame."""
+        from gui.tutorial.lesson_film import TimelineFilm  # the replaying machinery: on demand
+
         lab = self.window.active_lab()
         timeline = self._timeline()
         try:
@@ -194,10 +195,13 @@ class RenderAction(QObject):
         if steps is None:
             self._done(None, problem)
             return
-        self._film(LessonFilm(lesson, steps, captions=plan.captions), plan)
+        from gui.tutorial.lesson_film import LessonFilm  # the replaying machinery: on demand
 
-    def _film(self, film, plan: RenderPlan) -> None:
-        self._subtitled = isinstance(film, LessonFilm)
+        self._film(LessonFilm(lesson, steps, captions=plan.captions), plan, subtitled=True)
+
+    def _film(self, film, plan: RenderPlan, subtitled: bool = False) -> None:
+        """Render `film` (a LessonFilm, `subtitled`, or a TimelineFilm) by `plan`."""
+        self._subtitled = subtitled
         if self.dialog is None:
             self._progress(1, "Rendering…")
         self.render = FilmRender(film, plan, self)

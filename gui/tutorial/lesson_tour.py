@@ -14,6 +14,7 @@ step's end state at once; Back shows the previous step as it ended.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow
@@ -24,7 +25,9 @@ from gui.tutorial.lesson_overlay import CaptionStrip, HighlightOverlay
 from gui.tutorial.lesson_pacing import FADE_S, PAUSE_S, planned_actions_s, step_times
 from gui.tutorial.lesson_targets import Spot, locate, reveal
 from gui.tutorial.lesson_worker import LessonWorker
-from gui.tutorial.step_actions import StepActions
+
+if TYPE_CHECKING:  # it runs the lab's controller: imported when a step plays
+    from gui.tutorial.step_actions import StepActions
 
 TICK_MS = 30
 SLICE_BUDGET_S = 0.03  # training per tick while a step's actions run
@@ -244,6 +247,8 @@ class LessonTour(QObject):
         self._act(played.step.actions, scale=times.actions_s / planned if planned else 1.0)
 
     def _act(self, actions, scale: float) -> None:
+        from gui.tutorial.step_actions import StepActions
+
         self._delay.stop()
         self._onward.stop()
         self.overlay.fade_to(0.0)

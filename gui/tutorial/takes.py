@@ -33,7 +33,6 @@ from PySide6.QtCore import QObject, Signal
 from engine.files.atomic import write_atomically
 from engine.files.session import Session, SessionError, session_document, session_from_document
 from gui.controller.actions import inside_action
-from gui.controller.lab_controller import LabController
 
 APP = "backprop-playground"
 TAKE_FORMAT = 1
@@ -139,6 +138,9 @@ class ActionRecorder(QObject):
         return round(time.perf_counter() - self._started, 4)
 
     def _hook_controllers(self) -> None:
+        # The controller comes with its lab; importing it here keeps it off the start page.
+        from gui.controller.lab_controller import LabController
+
         for controller in self.window.findChildren(LabController):
             if id(controller) not in self._hooked:
                 self._hooked.add(id(controller))

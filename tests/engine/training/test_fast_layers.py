@@ -6,6 +6,7 @@ import pytest
 from engine import Activation_ReLU, Activation_Softmax, BookNumerics
 from engine.book.checks import trusted
 from engine.training.fast_layers import FastReLU, row_max, row_sum, softmax
+from engine.training.in_place import ReLUInPlace, Scratch, softmax_into
 
 SPECIAL = [0.0, -0.0, np.nan, np.inf, -np.inf, 1e-320, -1e-320, 1e-40, -1e-40]
 
@@ -35,6 +36,49 @@ def test_relu_computes_the_books_numbers_bit_for_bit(dtype, shape):
     assert fast.output.dtype == book.output.dtype == dtype
     assert fast.output.tobytes() == book.output.tobytes()
     assert fast.dinputs.tobytes() == book.dinputs.tobytes()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(300, 64), (7, 13), (1, 9), (301, 3)])
+def test_relu_in_place_computes_the_books_numbers_bit_for_bit(dtype, shape):
+    inputs = special_values(shape, dtype, seed=3)
+    dvalues = special_values(shape, dtype, seed=4)
+    book = Activation_ReLU()
+    with trusted():
+        book.forward(inputs)
+        book.backward(dvalues)
+    scratch = Scratch()
+    in_place = ReLUInPlace(book_like_relu(inputs, dvalues), scratch)
+    scratch.allocate()
+    in_place.bind()
+    for _ in range(2):  # the second time into the arrays the first one wrote
+        in_place.forward(inputs)
+        in_place.backward(dvalues)
+    assert in_place.layer.output.tobytes() == book.output.tobytes()
+    assert in_place.layer.dinputs.tobytes() == book.dinputs.tobytes()
+
+
+def book_like_relu(inputs, dvalues) -> FastReLU:
+    """A FastReLU after one pass, as a Model's is when its trusted iteration is compiled."""
+    relu = FastReLU()
+    with trusted():
+        relu.forward(inputs)
+        relu.backward(dvalues)
+    return relu
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("classes", range(1, 11))
+def test_softmax_into_an_array_is_the_books_softmax(dtype, classes):
+    values = special_values((300, classes), dtype, seed=classes)
+    values[~np.isfinite(values)] = 1.0  # finite logits, as a trusted iteration has
+    book = Activation_Softmax()
+    with trusted():
+        book.forward(values)
+    out = np.full_like(values, np.nan)
+    with np.errstate(all="ignore"):
+        softmax_into(values, out)
+    assert out.tobytes() == book.output.tobytes()
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

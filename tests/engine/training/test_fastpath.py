@@ -18,6 +18,9 @@ CASES = [
     {"hidden": [{"neurons": 8, "activation": "relu", "dropout": 0.2}],
      "optimizer": {"name": "rmsprop", "learning_rate": 0.01, "decay": 1e-4}},
     {"hidden": [], "optimizer": {"name": "sgd"}},
+    # chapter 10's network one layer deeper: Dense and ReLU into arrays made once, Adam in place
+    {"hidden": [{"neurons": 16, "activation": "relu"}] * 2,
+     "optimizer": {"name": "adam", "learning_rate": 0.05, "decay": 5e-7}},
 ]
 
 
@@ -136,3 +139,41 @@ def test_momentum_switched_on_between_trusted_iterations_keeps_the_books_numbers
             run()
     assert state_bytes(trusted) == state_bytes(checked)
     assert trusted._block is not None and trusted._block.momentums is not None
+
+
+@pytest.mark.parametrize("numerics", ["book", "native"])
+def test_the_chapter_10_network_trains_into_arrays_made_once(numerics):
+    """The in-place passes are the ones running (the same arrays every iteration, the
+    gradients in the block) and their numbers are the book's."""
+    spec = {"hidden": [{"neurons": 12, "activation": "relu"}], "data": {"samples": 20},
+            "numerics": numerics, "optimizer": {"name": "adam", "learning_rate": 0.05,
+                                                "decay": 5e-7}}
+    checked, trusted = Model(spec), Model(spec)
+    for _ in range(2):
+        checked.run_iteration()
+        trusted.run_trusted_iteration()
+    arrays = {name: trusted.value(name) for name in
+              ("dense1.output", "activation1.output", "activation1.dinputs", "dense2.dinputs",
+               "dense1.dweights", "loss_activation.output", "loss_activation.dinputs")}
+    for _ in range(10):
+        checked.run_iteration()
+        trusted.run_trusted_iteration()
+    assert trusted._block.gradients_in_place
+    for name, array in arrays.items():
+        assert trusted.value(name) is array, name
+    assert state_bytes(trusted) == state_bytes(checked)
+
+
+@pytest.mark.parametrize("numerics", ["book", "native"])
+def test_adam_with_numpy_scalars_updates_as_the_book_does(numerics):
+    """A numpy float64 learning rate promotes the book's float32 lines to float64: the update
+    in place then leaves the lines to the book's method."""
+    spec = {"hidden": [{"neurons": 8}], "data": {"samples": 20}, "numerics": numerics,
+            "optimizer": {"name": "adam", "learning_rate": 0.05}}
+    checked, trusted = Model(spec), Model(spec)
+    for model in (checked, trusted):
+        model.optimizer.current_learning_rate = np.float64(0.05)
+    for _ in range(8):
+        checked.run_iteration()
+        trusted.run_trusted_iteration()
+    assert state_bytes(trusted) == state_bytes(checked)

@@ -1,4 +1,6 @@
-"""A fast start: the start page opens without the labs, their plots or pyqtgraph."""
+"""A fast start: the start page opens without the labs, their plots or pyqtgraph, and without
+the controller and the lessons' replaying machinery (they come with a lab, a played step or a
+render)."""
 
 import os
 import subprocess
@@ -15,7 +17,9 @@ app = create_application()
 window = build_window(None)
 window.show()
 app.processEvents()
-print(sorted(name for name in ("pyqtgraph", "gui.labs.hand.lab", "gui.labs.classification.lab")
+print(sorted(name for name in ("pyqtgraph", "gui.labs.hand.lab", "gui.labs.classification.lab",
+                               "gui.controller.lab_controller", "gui.tutorial.step_actions",
+                               "gui.tutorial.lesson_film")
              if name in sys.modules))
 window.scenario_requested.emit("neuron")
 print("pyqtgraph" in sys.modules)
