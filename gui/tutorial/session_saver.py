@@ -33,7 +33,7 @@ class SaveJob:
     copy was taken, which the file then holds."""
 
     path: Path
-    copy: SessionCopy
+    copy: SessionCopy | None  # let go once written: an outcome kept must not keep the arrays
     kind: str  # SAVE or AUTOSAVE
     key: int
     version: int
@@ -76,6 +76,7 @@ class _Save(QRunnable):
             job.error = "an unexpected error:\n" + traceback.format_exc(limit=4)
         finally:
             job.seconds = time.perf_counter() - started
+            job.copy = None
             job.done = True
             self._relay.finished.emit(job)
 

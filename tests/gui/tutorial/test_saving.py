@@ -73,6 +73,20 @@ def test_a_save_is_encoded_and_written_on_a_worker_thread(qtbot, tmp_path):
     assert not window.isWindowModified()
 
 
+def test_a_finished_save_lets_go_of_the_sessions_copy(qtbot, tmp_path):
+    """Whoever keeps a save's outcome (the autosave's record, a benchmark) keeps none of the
+    session's arrays: a kept copy per autosave grew the window by megabytes each time."""
+    window = window_with(qtbot, "spiral")
+    lab_of(window).controller.run_iterations(300)
+    jobs = saved(window, tmp_path / "run.json")
+    lab_of(window).controller.run_iterations(10)
+    assert sessions_of(window).save_to(tmp_path / "again.json")
+    sessions_of(window).wait_for_saves()
+    assert [job.succeeded for job in jobs] == [True, True]
+    assert [job.copy for job in jobs] == [None, None]
+    assert jobs[1].size == (tmp_path / "again.json").stat().st_size
+
+
 def test_the_star_stays_when_the_session_changed_while_it_was_being_saved(qtbot, tmp_path):
     window = window_with(qtbot, "spiral")
     controller = lab_of(window).controller
