@@ -37,6 +37,7 @@ from engine.training.stepper import Divergence, Stepper
 
 MAX_RUNS = 4
 RUNNING, STOPPED, DIVERGED = "running", "stopped", "diverged"
+STATUSES = (RUNNING, STOPPED, DIVERGED)
 FORMAT = 1
 
 
@@ -241,7 +242,7 @@ class Comparison:
         return comparison
 
     def _restore_run(self, number: int, saved: dict) -> None:
-        if saved["status"] not in (RUNNING, STOPPED, DIVERGED):
+        if saved["status"] not in STATUSES:
             raise ValueError(f"unknown status {saved['status']!r}")
         run = self.main if number == 0 else self._restored_fork(saved)
         run.forked_at = _iteration(saved["forked_at"])
