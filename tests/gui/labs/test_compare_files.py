@@ -3,15 +3,19 @@ opened with Ctrl+O in another window comes back run for run, bit for bit; a prom
 undone with Ctrl+Z."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from engine.files import export
 from engine.files import state as state_codec
 from gui.labs.classification import compare_panel
 from gui.labs.classification.lab import install_classification_lab
 from gui.shell import app
+from gui.tutorial.session_actions import SessionActions
 from tests.gui.labs.test_compare_runs import choose, compare, train_in_step, type_into
 from tests.gui.tutorial.test_sessions import (
     answer_open_dialog,
@@ -130,3 +134,27 @@ def test_ctrl_z_after_a_promotion_makes_the_former_main_run_main_again(
     lab.compare.run_box.setCurrentIndex(1)
     qtbot.mouseClick(lab.compare.buttons["remove"], Qt.MouseButton.LeftButton)
     assert not controller.undo_stack.canUndo() and not controller.undo_stack.canRedo()
+
+
+def test_export_as_python_of_a_comparison_trains_each_run_to_the_windows_numbers(
+        qtbot, monkeypatch, tmp_path):
+    lab = spiral_lab(qtbot)
+    sgd_beside_adam(qtbot, lab)
+    epochs = train_in_step(qtbot, lab, 20)
+    monkeypatch.setattr(export, "BOOK_EPOCHS", epochs + 201)  # a short script: to epoch 200
+    path = tmp_path / "compared.py"
+    answer_save_dialog(monkeypatch, path)
+    lab.window.findChild(SessionActions).actions["export"].trigger()
+    printed = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                             cwd=tmp_path, timeout=120, check=True).stdout.splitlines()
+
+    comparison = lab.controller.comparison.comparison
+    comparison.run_iterations(201)
+    expected = []
+    for run in comparison.runs:
+        later = [line for line in run.model.log_lines()
+                 if int(line.split(",")[0].removeprefix("epoch: ")) >= epochs]
+        assert len(later) == 2  # epochs 100 and 200
+        expected += [run.name, *later]
+    assert printed == expected
+    assert expected[0] == "blue" and expected[1:3] != expected[4:6]  # two runs, two courses
