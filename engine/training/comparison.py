@@ -163,6 +163,13 @@ class Comparison:
         for run in behind or running:
             self._train(run, min(n, lead - run.iteration) if behind else n)
 
+    def train_run(self, name: str, iterations: int) -> None:
+        """`iterations` more of the run called `name` alone, whatever its status (a replay
+        redoing a recorded comparison run by run: each run's numbers depend on its own
+        iterations only, so the order the runs are trained in changes none)."""
+        if iterations > 0:
+            self._train(self.run(name), iterations)
+
     def _train(self, run: Run, iterations: int) -> None:
         """Train one run; a run whose watched weight is sampled trains up to each sample."""
         while iterations > 0:

@@ -277,6 +277,28 @@ class ComparisonPart(QObject):
 
     # --- training -----------------------------------------------------------------------------
 
+    def iterations(self) -> dict[str, int] | None:
+        """{run name: its iteration} of the open comparison (None: none), for a take."""
+        if self._comparison is None:
+            return None
+        return {run.name: int(run.iteration) for run in self._comparison.runs}
+
+    def train_runs_to(self, iterations: dict[str, int]) -> None:
+        """Train each run alone up to its iteration in `iterations` (a take's record of
+        them); ValueError if the runs are not those or one is already past it."""
+        comparison = self._comparison
+        names = [run.name for run in comparison.runs] if comparison is not None else []
+        if sorted(names) != sorted(iterations):
+            raise ValueError(f"the take compares the runs {', '.join(sorted(iterations))}, "
+                             f"the lab {', '.join(sorted(names)) or 'none'}")
+        for run in comparison.runs:
+            if run.iteration > iterations[run.name]:
+                raise ValueError(f"run {run.name!r} is past iteration {iterations[run.name]}, "
+                                 "where the take recorded it: it does not fit this start")
+            comparison.train_run(run.name, iterations[run.name] - run.iteration)
+        self._controller.publish_change(None)
+
+
     def _train(self, iterations: int) -> str | None:
         """Run's work while comparing: every running run `iterations` more, in lockstep."""
         comparison = self._comparison
