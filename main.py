@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from gui import APP_NAME, app_version
+from gui.shell.python_packages import refuse_without_packages
 
 
 def scenario_name(name: str) -> str:
@@ -196,11 +197,15 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     # Everything after `train` belongs to engine.runner, --help included.
     if argv[:1] == ["train"]:
+        if refuse_without_packages():
+            return 1
         from engine.runner import main as train
 
         return train(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
+    if refuse_without_packages():
+        return 1
     if args.steps and args.scenario is None:
         parser.error("--steps needs --scenario: which scenario should it train?")
     if args.install_desktop_entry or args.uninstall_desktop_entry:

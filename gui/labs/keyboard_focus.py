@@ -81,7 +81,8 @@ class KeyboardFocus(QObject):
         if kind == QEvent.Type.Hide and isinstance(watched, QDialog) and \
                 watched.parentWidget() is not None and watched.parentWidget().window() is \
                 self.window:
-            QTimer.singleShot(0, self._give_back_the_keyboard)
+            # With the window as context: a window closed meanwhile cancels the call.
+            QTimer.singleShot(0, self.window, self._give_back_the_keyboard)
             return False
         field = text_field(watched)
         if field is None or field.window() is not self.window:

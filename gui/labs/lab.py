@@ -174,8 +174,10 @@ class LabBase(QObject):
         self._arranged = None
 
     def _on_dock_moved(self) -> None:
+        """A panel was moved, floated or docked: by the user unless this lab is arranging."""
         if not self._arranging:
             self.forget_arrangement()
+            self.window.layouts.panels_moved()
 
     # --- assembly ------------------------------------------------------------------------------
 

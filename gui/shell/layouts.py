@@ -112,6 +112,12 @@ class WindowLayouts(QObject):
         for kind, state in self._last.items():
             self.settings.setValue(LAB_LAYOUT_KEY.format(kind=kind), state)
 
+    def panels_moved(self) -> None:
+        """The user moved a panel: the arrangement shown is no longer the one named (whoever
+        puts a named one in place says its name after placing it)."""
+        if self.current:
+            self._set_current("")
+
     def text_size_changed(self) -> None:
         """The text got larger or smaller: the active lab's default arrangement is made again
         for it (an arrangement the user chose by name is left as it is)."""

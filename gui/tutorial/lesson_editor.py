@@ -13,11 +13,10 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -40,6 +39,7 @@ from engine.files.lesson import (
     session_start,
 )
 from engine.files.lesson_terms import CHAIN_RULE_LINES, LAB_PANELS, LAB_PLOTS, Target
+from gui.shell.file_dialogs import ask_open_path, ask_save_path
 
 LESSON_FILTER = "Backprop Playground lessons (*.json);;All files (*)"
 DIAGRAM_PARTS = {"w": "edge", "b": "neuron", "x": "input"}  # the diagram's selection kinds
@@ -190,12 +190,11 @@ class LessonEditor(QDialog):
             self._show_steps(min(row, len(steps) - 1))
 
     def _show_steps(self, row: int = -1) -> None:
-        blocked = self.steps.blockSignals(True)
-        self.steps.clear()
-        for number, step in enumerate(self.document["steps"], start=1):
-            words = step.get("title") or " ".join(step.get("caption", "").split()[:8])
-            self.steps.addItem(f"{number}. {words or '(no caption yet)'}")
-        self.steps.blockSignals(blocked)
+        with QSignalBlocker(self.steps):
+            self.steps.clear()
+            for number, step in enumerate(self.document["steps"], start=1):
+                words = step.get("title") or " ".join(step.get("caption", "").split()[:8])
+                self.steps.addItem(f"{number}. {words or '(no caption yet)'}")
         self.steps.setCurrentRow(row)
         self._on_steps_row_changed(row)
 
@@ -206,12 +205,9 @@ class LessonEditor(QDialog):
                        self.down_button, self.delete_button, self.add_highlight,
                        self.remove_highlight, self.preview_button):
             widget.setEnabled(step is not None)
-        for widget in (self.step_title, self.caption):
-            widget.blockSignals(True)
-        self.step_title.setText(step.get("title", "") if step else "")
-        self.caption.setPlainText(step.get("caption", "") if step else "")
-        for widget in (self.step_title, self.caption):
-            widget.blockSignals(False)
+        with QSignalBlocker(self.step_title), QSignalBlocker(self.caption):
+            self.step_title.setText(step.get("title", "") if step else "")
+            self.caption.setPlainText(step.get("caption", "") if step else "")
         self.start.setText(_start_text(step))
         self.highlights.clear()
         for highlight in (step or {}).get("highlight", []):
@@ -280,9 +276,11 @@ class LessonEditor(QDialog):
         return True
 
     def save_dialog(self) -> bool:
-        start = str(self.path or Path.home() / "lesson.json")
-        path, _ = QFileDialog.getSaveFileName(self, "Save lesson", start, LESSON_FILTER)
-        return bool(path) and self.save(path)
+        name = self.path.name if self.path else "lesson.json"
+        path = ask_save_path(self, "lesson", "Save lesson", name, LESSON_FILTER,
+                             self.lessons.sessions.settings, suffix=".json",
+                             start=self.path.parent if self.path else None)
+        return path is not None and self.save(path)
 
     def open_file(self, path: str | Path) -> bool:
         """Edit the lesson in `path`."""
@@ -299,9 +297,9 @@ class LessonEditor(QDialog):
         return True
 
     def open_dialog(self) -> bool:
-        path, _ = QFileDialog.getOpenFileName(self, "Edit lesson", str(Path.home()),
-                                              LESSON_FILTER)
-        return bool(path) and self.open_file(path)
+        path = ask_open_path(self, "lesson", "Edit lesson", LESSON_FILTER,
+                             self.lessons.sessions.settings)
+        return path is not None and self.open_file(path)
 
     def _say(self, text: str) -> None:
         self.message.setText(text)

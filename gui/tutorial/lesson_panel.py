@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -220,9 +220,8 @@ class LessonPanel(QWidget):
         self.warning.setText("⚠ " + "\n⚠ ".join(warnings))
 
     def set_autoplay(self, on: bool) -> None:
-        blocked = self.autoplay_box.blockSignals(True)
-        self.autoplay_box.setChecked(on)
-        self.autoplay_box.blockSignals(blocked)
+        with QSignalBlocker(self.autoplay_box):
+            self.autoplay_box.setChecked(on)
 
     def pace(self) -> float:
         return PACES[self.pace_box.currentText()]

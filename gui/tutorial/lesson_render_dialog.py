@@ -17,12 +17,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
-    QLineEdit,
     QProgressDialog,
-    QPushButton,
     QSpinBox,
     QWidget,
 )
@@ -37,6 +33,7 @@ from gui.tutorial.lesson_render import (
     LessonPreparation,
     RenderPlan,
 )
+from gui.tutorial.video_file_field import VideoFileField
 
 STATUS_MS = 10_000
 KEY = "render/"  # the settings the dialog remembers, under this prefix
@@ -63,12 +60,9 @@ class RenderDialog(QDialog):
         first, last = timeline or (0, 0)
         self.first, self.last = _spin(first, last, first), _spin(first, last, last)
         self.every = _spin(1, max(1, last - first), 1)
-        self.path = QLineEdit(self._remembered("path", str(Path.home() / "lesson.mp4")))
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._on_browse_clicked)
-        where = QHBoxLayout()
-        where.addWidget(self.path, 1)
-        where.addWidget(browse)
+        remembered = self._remembered("path", "")
+        self.where = VideoFileField("Render to", remembered or None, "lesson.mp4", settings)
+        self.path = self.where.path
         self.fps = QComboBox()
         self.fps.addItems([str(each) for each in FPS_CHOICES])
         self.fps.setCurrentText(self._remembered("fps", "30"))
@@ -77,17 +71,17 @@ class RenderDialog(QDialog):
         self.size.setCurrentText(self._remembered("size", "1920 x 1080"))
         self.captions = QCheckBox("Captions in a strip on the video (subtitles are written too)")
         self.captions.setChecked(self._remembered("captions", "true") == "true")
-        self._lay_out(where)
+        self._lay_out()
         self.source.currentIndexChanged.connect(self._on_source_changed)
         self._on_source_changed()
 
-    def _lay_out(self, where: QHBoxLayout) -> None:
+    def _lay_out(self) -> None:
         form = QFormLayout(self)
         form.addRow("Render", self.source)
         form.addRow("From iteration", self.first)
         form.addRow("To iteration", self.last)
         form.addRow("Iterations per frame", self.every)
-        form.addRow("File (.mp4 or .gif)", where)
+        form.addRow("File (.mp4 or .gif)", self.where)
         form.addRow("Frames per second", self.fps)
         form.addRow("Size", self.size)
         form.addRow(self.captions)
@@ -104,7 +98,7 @@ class RenderDialog(QDialog):
 
     def plan(self) -> RenderPlan:
         """The render the dialog describes (remembered for next time)."""
-        path = Path(self.path.text()).expanduser()
+        path = self.where.file()
         if path.suffix.lower() not in (".mp4", ".gif"):
             path = path.with_suffix(".mp4")
         for key, value in (("path", str(path)), ("fps", self.fps.currentText()),
@@ -124,13 +118,6 @@ class RenderDialog(QDialog):
         """The iteration range matters only for the timeline."""
         for box in (self.first, self.last, self.every):
             box.setEnabled(self.choice() == TIMELINE)
-
-    def _on_browse_clicked(self) -> None:
-        """Choose the video file."""
-        chosen, _ = QFileDialog.getSaveFileName(self, "Render to", self.path.text(),
-                                                "Videos (*.mp4 *.gif)")
-        if chosen:
-            self.path.setText(chosen)
 
 
 class RenderAction(QObject):

@@ -12,11 +12,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QMenu, QMessageBox
 
 from engine.files.lesson import Lesson, LessonError, load_lesson
 from engine.files.lesson_library import builtin_titles, load_builtin
 from gui import APP_NAME
+from gui.shell.file_dialogs import ask_open_path
 from gui.shell.main_window import MainWindow
 from gui.tutorial.lesson_editor import LessonEditor
 from gui.tutorial.lesson_overlay import CaptionStrip, HighlightOverlay
@@ -50,7 +51,7 @@ class Lessons(QObject):
         self.render_action = RenderAction(window, self, sessions.settings)
         self.editor: LessonEditor | None = None
         editor = QAction("&Lesson editor…", window)
-        editor.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        editor.setShortcut(QKeySequence("Ctrl+Shift+K"))
         editor.triggered.connect(self.open_editor)
         window.add_menu_action("Tools", editor)
         for lab in window.labs.values():
@@ -62,6 +63,7 @@ class Lessons(QObject):
         menu = QMenu("&Lessons", window)
         for number, (name, title) in enumerate(builtin_titles().items(), start=1):
             action = menu.addAction(f"&{number} {title}")
+            action.setShortcut(QKeySequence(f"Alt+Shift+{number}"))
             action.triggered.connect(lambda _checked=False, name=name: self.open_builtin(name))
             self.actions[f"lesson_{name}"] = action
         menu.addSeparator()
@@ -73,6 +75,7 @@ class Lessons(QObject):
         self.actions["close"] = self._action(menu, "&Close the lesson", self.tour.close)
         window.add_menu_action("Help", menu.menuAction())
         opener = QAction("Open &lesson…", window)
+        opener.setShortcut(QKeySequence("Ctrl+Shift+N"))
         opener.triggered.connect(self.open_dialog)
         window.add_menu_action("File", opener)
         self._enable_steps(False)
@@ -118,9 +121,9 @@ class Lessons(QObject):
 
     def open_dialog(self) -> bool:
         """Ask for a lesson file and open it."""
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open lesson", str(Path.home()),
-                                              LESSON_FILTER)
-        return bool(path) and self.open_file(path)
+        path = ask_open_path(self.window, "lesson", "Open lesson", LESSON_FILTER,
+                             self.sessions.settings)
+        return path is not None and self.open_file(path)
 
     def open(self, lesson: Lesson, number: int = 0) -> bool:
         """Play `lesson` from step `number`, once unsaved work is saved or given up."""

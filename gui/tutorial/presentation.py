@@ -27,6 +27,9 @@ from gui.tutorial.text_zoom import TextZoom
 
 PRESENTATION_KEY = "view/presentation"
 DARK_KEY = "view/dark"
+# The keys numbered entries take, in order: the panel toggles the top row with - and = (Alt),
+# the scenarios only its digits (Ctrl+- and Ctrl+= zoom the text).
+PANEL_KEYS, SCENARIO_KEYS = "1234567890-=", "1234567890"
 
 
 class ViewToggles(QObject):
@@ -138,9 +141,10 @@ def _flag(settings: QSettings, key: str) -> bool:
 
 
 def number_shortcuts(window: QMainWindow) -> None:
-    """Alt+1..Alt+9, Alt+0 for the panel toggles on screen (a hidden lab's panels get none),
-    Ctrl+1.. for the scenarios: each in menu order."""
-    for menu_title, modifier in (("View", "Alt"), ("Scenario", "Ctrl")):
+    """Alt and the keys of the top row (1..9, 0, then - and =) for the panel toggles on screen
+    (a hidden lab's panels get none), Ctrl+1.. for the scenarios: each in menu order."""
+    for menu_title, modifier, keys in (("View", "Alt", PANEL_KEYS),
+                                       ("Scenario", "Ctrl", SCENARIO_KEYS)):
         try:
             menu = window.menu(menu_title)
         except KeyError:
@@ -153,11 +157,11 @@ def number_shortcuts(window: QMainWindow) -> None:
         for action in actions:
             if action.isSeparator() or action.menu() is not None:
                 continue
-            if not action.isVisible() or number == 10:
+            if not action.isVisible() or number == len(keys):
                 action.setShortcut(QKeySequence())
                 continue
+            action.setShortcut(QKeySequence(f"{modifier}+{keys[number]}"))
             number += 1
-            action.setShortcut(QKeySequence(f"{modifier}+{number % 10}"))
 
 
 class ShortcutNumbering(QObject):

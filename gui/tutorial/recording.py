@@ -18,27 +18,24 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6 import QtGui
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QProgressDialog,
-    QPushButton,
     QSpinBox,
 )
 
 from engine.files.atomic import FileWriteError, PendingFile, write_error
 from gui import APP_NAME
 from gui.shell.main_window import MainWindow
+from gui.tutorial.video_file_field import VideoFileField
 from gui.tutorial.video_writers import open_writer
 
 if TYPE_CHECKING:
@@ -219,15 +216,12 @@ def active_controller(window: MainWindow) -> LabController | None:
 class RecordDialog(QDialog):
     """File > Record…: where, which format, how fast, how large, how many iterations."""
 
-    def __init__(self, window: QMainWindow):
+    def __init__(self, window: QMainWindow, settings: QSettings | None = None):
         super().__init__(window)
         self.setWindowTitle("Record a run")
-        self.path = QLineEdit(str(Path.home() / "backprop-run.mp4"))
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._on_browse_clicked)
-        where = QHBoxLayout()
-        where.addWidget(self.path, 1)
-        where.addWidget(browse)
+        self.where = VideoFileField("Record to", None, "backprop-run.mp4", settings)
+        self.where.chosen.connect(self._on_where_chosen)
+        self.path = self.where.path
         self.format = QComboBox()
         self.format.addItems(["MP4", "GIF"])
         self.format.currentTextChanged.connect(self._on_format_changed)
@@ -241,7 +235,7 @@ class RecordDialog(QDialog):
         self.every = _spin(1, 100_000, 10)
         self.frames = _spin(1, 10_000, 30)
         form = QFormLayout(self)
-        form.addRow("File", where)
+        form.addRow("File", self.where)
         form.addRow("Format", self.format)
         form.addRow("Frames per second", self.fps)
         form.addRow("Size", self.size)
@@ -257,7 +251,7 @@ class RecordDialog(QDialog):
     def plan(self) -> RecordingPlan:
         """The recording the dialog describes, the file given the format's suffix."""
         suffix = "." + self.format.currentText().lower()
-        path = Path(self.path.text()).expanduser()
+        path = self.where.file()
         if path.suffix.lower() != suffix:
             path = path.with_suffix(suffix)
         return RecordingPlan(path, self.fps.value(), SIZES[self.size.currentText()],
@@ -268,14 +262,10 @@ class RecordDialog(QDialog):
         path = Path(self.path.text())
         self.path.setText(str(path.with_suffix("." + text.lower())))
 
-    def _on_browse_clicked(self) -> None:
-        """Choose the file to write."""
-        chosen, _ = QFileDialog.getSaveFileName(self, "Record to", self.path.text(),
-                                                "Videos (*.mp4 *.gif)")
-        if chosen:
-            self.path.setText(chosen)
-            if Path(chosen).suffix.lower() == ".gif":
-                self.format.setCurrentText("GIF")
+    def _on_where_chosen(self, path: Path) -> None:
+        """A file chosen by name picks its format."""
+        if path.suffix.lower() == ".gif":
+            self.format.setCurrentText("GIF")
 
 
 def _spin(low: int, high: int, value: int) -> QSpinBox:
@@ -288,9 +278,9 @@ def _spin(low: int, high: int, value: int) -> QSpinBox:
 class RecordAction(QObject):
     """File > Record… in one window."""
 
-    def __init__(self, window: QMainWindow):
+    def __init__(self, window: QMainWindow, settings: QSettings | None = None):
         super().__init__(window)
-        self.window = window
+        self.window, self.settings = window, settings
         self.recorder: Recorder | None = None
         self.action = QAction("&Record…", window)
         self.action.setShortcut(QKeySequence("Ctrl+Shift+R"))
@@ -304,7 +294,7 @@ class RecordAction(QObject):
             self.window.statusBar().showMessage("Open a scenario first: there is no run to "
                                                 "record yet.", STATUS_MS)
             return
-        dialog = RecordDialog(self.window)
+        dialog = RecordDialog(self.window, self.settings)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.record(controller, dialog.plan())
 

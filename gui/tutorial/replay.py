@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, QSignalBlocker, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
@@ -245,9 +245,8 @@ class TakeActions(QObject):
             f"Replay stopped: {problem}" if problem else "Replay done", STATUS_MS)
 
     def _uncheck(self) -> None:
-        blocker = self.action.blockSignals(True)
-        self.action.setChecked(False)
-        self.action.blockSignals(blocker)
+        with QSignalBlocker(self.action):
+            self.action.setChecked(False)
 
 
 def replay_to_end(window: QMainWindow, take: dict) -> str:

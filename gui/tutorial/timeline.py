@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -268,12 +268,9 @@ class TimelineBar(QWidget):
     def set_range(self, shown: int, latest: int, first: int, word: str,
                   can_compare: bool = False) -> None:
         """Show iteration `shown` of first..latest, without echoing iteration_chosen."""
-        blocked = self.slider.blockSignals(True)
-        try:
+        with QSignalBlocker(self.slider):
             self.slider.setRange(first, max(first, latest))
             self.slider.setValue(shown)
-        finally:
-            self.slider.blockSignals(blocked)
         self.slider.setEnabled(latest > first)  # nothing to travel to yet
         past = shown < latest
         self.reading.setText(f"{word} {shown} of {latest}" + (" (the past)" if past else ""))

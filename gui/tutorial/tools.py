@@ -39,7 +39,7 @@ def install_tutorial_tools(window: MainWindow,
     zoom = TextZoom(window, settings)
     tools = TutorialTools(
         plot_export=PlotExport(window),
-        record_action=RecordAction(window),
+        record_action=RecordAction(window, settings),
         take_actions=TakeActions(window),
         text_zoom=zoom,
         view_toggles=ViewToggles(window, zoom, settings),

@@ -320,7 +320,10 @@ class NeuronMaps(QWidget):
         self._show(position)
 
     def _on_thumbnail_entered(self, position: int) -> None:
-        """Preview the hovered neuron large, without changing the kept one."""
+        """Preview the hovered neuron large, without changing the kept one; a hover queued
+        before the maps were rebuilt with fewer neurons names none of them."""
+        if position >= len(self._maps):
+            return
         self._shown = position
         self._show(position)
 

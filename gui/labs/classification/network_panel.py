@@ -88,18 +88,16 @@ class NetworkDock(QWidget):
         self.hidden_count.setMinimumWidth(60)
         self.layers = [LayerInputs(index) for index in range(MAX_HIDDEN_LAYERS)]
         self.output_group = QGroupBox("Output layer")
-        # The output/loss pairs that fit the data (set_offered_losses); a new one rebuilds.
+        # The output/loss pairs that fit the data (set_offered_losses); a new one rebuilds. One
+        # row across the group, its note (output neurons, chapter) the tooltip: a label beside
+        # it or a note under it made the panel wider than the left side at 1366x768 or taller
+        # than the room for the optimizer's settings at 1600x1000.
         self.loss_box = ChoiceBox()
-        self.loss_box.setToolTip("The output layer's activation and the loss after it")
         self.set_offered_losses(tuple(LOSS_LABELS)[:2])
-        self.output_note = QLabel(LOSS_NOTES["categorical_crossentropy"])
-        self.output_note.setWordWrap(True)
         self.output_regularizers = regularizer_boxes("Output layer")
         output_grid = QGridLayout(self.output_group)
-        output_grid.addWidget(QLabel("Output"), 0, 0)
-        output_grid.addWidget(self.loss_box, 0, 1, 1, 3)
-        output_grid.addWidget(self.output_note, 1, 0, 1, 4)
-        add_regularizer_rows(output_grid, self.output_regularizers, 2)
+        output_grid.addWidget(self.loss_box, 0, 0, 1, 4)
+        add_regularizer_rows(output_grid, self.output_regularizers, 1)
 
     def _make_optimizer_inputs(self) -> None:
         """A page of settings per optimizer, the choice between them, and the numerics."""
@@ -201,9 +199,11 @@ class NetworkDock(QWidget):
         chosen = self.loss_box.currentData()
         with signals_blocked([self.loss_box]):
             self.loss_box.clear()
-            for loss in losses:
+            for index, loss in enumerate(losses):
                 self.loss_box.addItem(LOSS_LABELS[loss], loss)
+                self.loss_box.setItemData(index, LOSS_NOTES[loss], Qt.ItemDataRole.ToolTipRole)
             self.loss_box.setCurrentIndex(max(self.loss_box.findData(chosen), 0))
+        self._show_loss_note()
 
     def set_stop_conditions(self, conditions: dict) -> None:
         """Show stop conditions set from code (None: off) without echoing them."""
@@ -314,9 +314,10 @@ class NetworkDock(QWidget):
         return widgets
 
     def _show_loss_note(self) -> None:
+        """The chosen pair's note on the box, where hovering it shows."""
         loss = self.loss_box.currentData()
         if loss is not None:
-            self.output_note.setText(LOSS_NOTES[loss])
+            self.loss_box.setToolTip(LOSS_NOTES[loss])
 
     def _set_optimizer_page(self, name: str) -> None:
         self.optimizer_pages.setCurrentIndex(self.optimizer_box.findData(name))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
@@ -190,9 +190,8 @@ class HandLab(LabBase):
 
     def _show_numerics(self, numerics: str) -> None:
         action: QAction = self.actions["numerics"]
-        blocked = action.blockSignals(True)
-        action.setChecked(numerics == "native")
-        action.blockSignals(blocked)
+        with QSignalBlocker(action):
+            action.setChecked(numerics == "native")
 
     def _on_numerics_action_triggered(self) -> None:
         """N: compute in the other numerics."""

@@ -120,9 +120,12 @@ def test_softmax_for_the_binary_data_rebuilds_from_the_same_seed(qtbot):
     assert model.dense[-1].weights.shape == (64, 2)
     assert lab.controller.snapshot.values["dense1.weights"].tobytes() == \
         SCENARIOS["binary"].build().dense[0].weights.tobytes()
-    assert lab.network.output_note.text().startswith("One neuron per class, Softmax")
+    assert lab.network.loss_box.toolTip().startswith("One neuron per class, Softmax")
     choose(lab.network.loss_box, "Sigmoid + binary cross-entropy")
     assert lab.controller.model.dense[-1].weights.shape == (64, 1)
+    # The box's tooltip follows the choice; each choice in the list carries its own note.
+    assert lab.network.loss_box.toolTip().startswith("Sigmoid: one output for 2 classes")
+    assert lab.network.loss_box.itemData(0, Qt.ItemDataRole.ToolTipRole).endswith("(chapter 10)")
 
 
 def test_sine_plots_the_data_and_the_prediction_and_trains_to_the_books_line(qtbot):

@@ -202,3 +202,34 @@ def test_a_default_arrangement_follows_the_window_to_another_size(qtbot):
     qtbot.wait(200)
     assert places(window) == moved
     assert window.dockWidgetArea(log) == Area.LeftDockWidgetArea
+
+
+
+def test_a_moved_panel_unticks_the_layout_and_larger_text_leaves_it_where_it_went(
+        qtbot, monkeypatch):
+    """Once the user has moved a panel, View > Layouts ticks none (the arrangement is no longer
+    the saved one, which Delete would forget), and zooming the text, which re-arranges a
+    default arrangement, keeps it."""
+    monkeypatch.setattr(layout_menu, "ask_layout_name", lambda parent, suggestion: "Mine")
+    window = open_window(qtbot, "spiral")
+    layouts = window.findChild(layout_menu.LayoutMenu)
+
+    def ticked() -> list[str]:
+        return [action.text() for action in layouts.menu.actions() if action.isChecked()]
+
+    qtbot.keyClick(window, Qt.Key.Key_S, CTRL_ALT)  # Save layout as… "Mine"
+    assert ticked() == ["Mine"]
+    assert layouts.delete_action.isEnabled()
+    log = window.active_lab().docks["log"]
+    window.addDockWidget(Area.LeftDockWidgetArea, log)  # the user drags it
+    settle(qtbot)
+    assert window.layouts.current == ""
+    assert ticked() == []
+    assert not layouts.delete_action.isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)  # Zoom in
+    settle(qtbot)
+    assert window.dockWidgetArea(log) == Area.LeftDockWidgetArea
+    qtbot.keyClick(window, Qt.Key.Key_1, CTRL_ALT)  # "Mine" again
+    settle(qtbot)
+    assert ticked() == ["Mine"]
+    assert window.dockWidgetArea(log) != Area.LeftDockWidgetArea

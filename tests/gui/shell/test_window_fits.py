@@ -2,7 +2,7 @@
 large text, presentation mode; every panel stays usable and the window never resizes itself."""
 
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication
 
 from engine.scenarios.presets import scenario_names
@@ -127,3 +127,19 @@ def test_the_optimizer_settings_show_without_scrolling_at_1600x1000(qtbot, norma
     assert set(boxes) >= {"learning_rate", "decay", "epsilon", "beta_1", "beta_2"}
     for name, box in [("optimizer", network.optimizer_box), *boxes.items()]:
         assert box.visibleRegion().boundingRect() == box.rect(), name  # none cut off
+
+
+@pytest.mark.parametrize("scenario", ["spiral", "binary", "sine"])
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768)])
+def test_the_network_panel_fits_the_left_side_without_a_sideways_scroll_bar(
+        qtbot, normal_text, scenario, size):
+    window = open_at(qtbot, scenario, size, "normal")
+    settled(qtbot)
+    lab = window.active_lab()
+    scroll = lab.docks["network"].widget()
+    assert not scroll.horizontalScrollBar().isVisible()
+    # The widest row, the output/loss choice, lies within the side's width (it may be
+    # scrolled out of view vertically: the panel scrolls up and down by design).
+    loss_box = lab.network.loss_box
+    left = loss_box.mapTo(scroll.viewport(), QPoint(0, 0)).x()
+    assert 0 <= left and left + loss_box.width() <= scroll.viewport().width()

@@ -88,3 +88,29 @@ def test_a_caption_with_a_mistake_is_not_saved_and_says_where(qtbot, tmp_path, m
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert "step 1, caption" in editor.message.text()
     assert not path.exists()
+
+
+def test_file_open_lesson_starts_where_the_last_lesson_was_saved_and_plays_it(
+        qtbot, tmp_path, monkeypatch):
+    window = open_window(qtbot, "neuron")
+    editor = lessons_of(window).open_editor()
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    type_caption(qtbot, editor, "The loss is {{ loss }}.")
+    path = tmp_path / "lessons" / "one.json"
+    path.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    editor.close()
+    started = []
+
+    def answer(_parent, _caption, start, _filters):
+        started.append(start)
+        return str(path), ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(answer))
+    window.activateWindow()
+    press(qtbot, window, Qt.Key.Key_N,
+          Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert started == [str(path.parent)]
+    wait_shown(qtbot, lessons_of(window).tour, 0)
+    assert lessons_of(window).tour.played.caption_text().startswith("The loss is ")
