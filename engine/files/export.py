@@ -56,17 +56,9 @@ def export_script(source: Stepper | Session, epochs: int | None = None) -> str:
     ValueError for a seed example under native numerics: the app sums its dot products in the
     notebook's fixed order there, which numpy's np.dot does not promise to repeat.
     """
-    if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int)
-                               or epochs < 1):
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    _check_epochs(epochs)
     stepper = source.build_stepper() if isinstance(source, Session) else source
-    note = ""
-    if stepper.position:
-        note = (f"The app stood {int(stepper.position)} operations into the iteration after "
-                f"{int(stepper.iteration)} completed ones; the values here are those at the end "
-                "of that iteration.")
-        stepper = clone_stepper(stepper)
-        stepper.finish_iteration()
+    stepper, note = _at_iteration_start(stepper)
     trainable = stepper.trainable
     if isinstance(trainable, Model):
         return _model_script(trainable, epochs, note)
@@ -78,33 +70,99 @@ def export_script(source: Stepper | Session, epochs: int | None = None) -> str:
     raise ValueError(f"cannot export a {type(trainable).__name__}")
 
 
+def export_comparison_script(runs: list[tuple[str, Stepper]], epochs: int | None = None) -> str:
+    """Python source that trains each compared run (name, its Stepper; the main run first)
+    on from where it stands to one common last epoch, one after the other, printing a line
+    naming the run and then its book epoch lines, the ones the app prints for it. The book's
+    classes are defined once; each run builds its own layers and optimizer and sets its own
+    values (and random stream, for dropout). By default to the book's last epoch as
+    export_script, counted from the run furthest on. ValueError if the runs differ in
+    numerics (nnfs.init() is for the whole process) or one is not a Model."""
+    _check_epochs(epochs)
+    started = [_at_iteration_start(stepper) for _, stepper in runs]
+    models = [stepper.trainable for stepper, _ in started]
+    if not models or not all(isinstance(model, Model) for model in models):
+        raise ValueError("runs are compared and exported in the classification lab")
+    if len({model.spec["numerics"] for model in models}) > 1:
+        raise ValueError("the runs compute in different numerics: a script computes in one "
+                         "(nnfs.init() changes numpy for the whole script), export them apart")
+    first = models[0]
+    lead = max(int(model.iteration) for model in models)
+    end = _end(lead, epochs)
+    parts = _model_header(first, f"{len(runs)} runs compared: {first.title}.",
+                          f"Trains each run on to epoch {end}, one after the other, from where "
+                          "it stood in the app: its weights, biases, optimizer state and "
+                          "settings. Each prints a line with its name, then the book's epoch "
+                          "lines, the ones the app prints for it.",
+                          " ".join(note for _, note in started if note))
+    classes = [cls for model in models for cls in _classes(model)]
+    parts += [book_source.source(cls) for cls in dict.fromkeys(classes)]
+    parts.append(_data_lines(first, first.spec["numerics"] == "book"))
+    for (name, _), model in zip(runs, models, strict=True):
+        start = int(model.iteration)
+        parts.append(f"\n# Run {name!r}\nprint({name!r})\n")
+        parts += [_network_lines(model), _state_lines(model, start),
+                  _model_loop(model, start, end)]
+    return join(parts)
+
+
+def _check_epochs(epochs: int | None) -> None:
+    if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int)
+                               or epochs < 1):
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+
+
+def _at_iteration_start(stepper: Stepper) -> tuple[Stepper, str]:
+    """The stepper, or a copy of it at the end of the iteration it stands inside, with a
+    note saying so."""
+    if not stepper.position:
+        return stepper, ""
+    note = (f"The app stood {int(stepper.position)} operations into the iteration after "
+            f"{int(stepper.iteration)} completed ones; the values here are those at the end "
+            "of that iteration.")
+    stepper = clone_stepper(stepper)
+    stepper.finish_iteration()
+    return stepper, note
+
+
+def _end(start: int, epochs: int | None) -> int:
+    """The script's last epoch + 1: the book's last, or as many more past it."""
+    if epochs:
+        return start + epochs
+    return BOOK_EPOCHS if start < BOOK_EPOCHS else start + BOOK_EPOCHS - 1
+
+
 # -- a Model ------------------------------------------------------------------------------------
 
 
 def _model_script(model: Model, epochs: int | None, note: str) -> str:
-    spec = model.spec
     start = int(model.iteration)
-    end = start + epochs if epochs else (BOOK_EPOCHS if start < BOOK_EPOCHS
-                                         else start + BOOK_EPOCHS - 1)
-    book = spec["numerics"] == "book"
-    kind = _data_kind(spec)
-    numerics = ("Book numerics: nnfs.init() makes numpy compute as the book does (float32)."
-                if book else "Native numerics: plain float64 numpy, so no nnfs.init().")
-    parts = [docstring(f"{model.title}.",
-                       f"Trains on from epoch {start} ({start} iterations done) with the values "
-                       "the app had there: weights, biases, the optimizer's state and the data, "
-                       "user points included. It prints the book's epoch lines, the ones the "
-                       "app prints.", numerics, note),
-             "import numpy as np\n" + ("import nnfs\n" if book else "")
-             + f"from nnfs.datasets import {kind}_data\n"]
-    if book:
-        parts.append("nnfs.init()\n")
+    end = _end(start, epochs)
+    parts = _model_header(model, f"{model.title}.",
+                          f"Trains on from epoch {start} ({start} iterations done) with the "
+                          "values the app had there: weights, biases, the optimizer's state and "
+                          "the data, user points included. It prints the book's epoch lines, "
+                          "the ones the app prints.", note)
     parts += [book_source.source(cls) for cls in _classes(model)]
+    book = model.spec["numerics"] == "book"
     parts.append(_data_lines(model, book))
     parts.append(_network_lines(model))
     parts.append(_state_lines(model, start))
     parts.append(_model_loop(model, start, end))
     return join(parts)
+
+
+def _model_header(model: Model, title: str, what: str, note: str) -> list[str]:
+    """The docstring, the imports and nnfs.init() of a script training `model`'s data."""
+    book = model.spec["numerics"] == "book"
+    numerics = ("Book numerics: nnfs.init() makes numpy compute as the book does (float32)."
+                if book else "Native numerics: plain float64 numpy, so no nnfs.init().")
+    parts = [docstring(title, what, numerics, note),
+             "import numpy as np\n" + ("import nnfs\n" if book else "")
+             + f"from nnfs.datasets import {_data_kind(model.spec)}_data\n"]
+    if book:
+        parts.append("nnfs.init()\n")
+    return parts
 
 
 def _classes(model: Model) -> list[type]:
@@ -273,4 +331,4 @@ def _loop_body(operations: list[Operation], after: dict[str, list[str]],
     return "".join(f"    {line}\n" if line else "\n" for line in lines)
 
 
-__all__ = ["BOOK_EPOCHS", "export_script"]
+__all__ = ["BOOK_EPOCHS", "export_comparison_script", "export_script"]

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from engine.files.session_comparison import check_comparison
 from engine.files.session_extras import (
-    check_comparison,
     check_stop_conditions,
     check_timeline,
     check_validation,
@@ -106,8 +106,22 @@ def check_document(document: Any) -> CheckedDocument:
         check_timeline(parts["timeline"], iteration,
                        lambda state, path, at: check(state, template, path, at, log_count, 2))
     if "comparison" in parts:
-        check_comparison(parts["comparison"])
+        check_comparison(parts["comparison"], template, iteration, _check_compared_spec,
+                         _check_compared_stepper)
     return CheckedDocument(scenario, title, spec, stepper, document["view"], parts, template)
+
+
+def _check_compared_spec(spec: Any, path: str) -> Model:
+    """A compared run's spec, checked as the session's own: the Model it builds."""
+    try:
+        return _spec_and_template("model", spec)[1]
+    except SessionError as error:  # "spec: ..." or "spec.hidden: ..."
+        raise SessionError(f"{path}{str(error).removeprefix('spec')}") from None
+
+
+def _check_compared_stepper(state: Any, template: Model, path: str) -> int:
+    """A compared run's Stepper state, checked as the session's own: its iteration."""
+    return _check_stepper(state, template, path, FORMAT)[0]
 
 
 def _check_header(document: Any) -> int:

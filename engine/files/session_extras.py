@@ -1,5 +1,6 @@
 """Checking the view and the optional parts of a format-2 session: the validation measurements,
-the stop conditions, the timeline's keyframes and the compared runs.
+the stop conditions and the timeline's keyframes (the compared runs:
+engine/files/session_comparison.py), and rebuilding the compared runs once checked.
 
 Each is what the window showed or the learner set; a file may come from anyone, so each is
 checked as strictly as the training state before anything is built, and a part that does not
@@ -123,13 +124,6 @@ def check_timeline(value: Any, iteration: int, check_start: StartCheck,
         raise SessionError(f"{path}.groups: not stacked keyframes: {error}") from None
     for kept, state in zip(iterations, states, strict=True):
         check_start(state, f"{path} keyframe {kept}", kept)  # decoded: checked as it is
-
-
-def check_comparison(value: Any, path: str = "comparison") -> None:
-    """Plain JSON of bounded depth; its content is checked by rebuilding it
-    (rebuild_comparison), which engine/training/comparison.py does strictly."""
-    as_dict(value, path)
-    check_json_tree(value, path)
 
 
 def rebuild_comparison(stepper: Stepper, state: dict) -> None:

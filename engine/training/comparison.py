@@ -37,6 +37,7 @@ from engine.training.stepper import Divergence, Stepper
 
 MAX_RUNS = 4
 RUNNING, STOPPED, DIVERGED = "running", "stopped", "diverged"
+STATUSES = (RUNNING, STOPPED, DIVERGED)
 FORMAT = 1
 
 
@@ -162,6 +163,13 @@ class Comparison:
         for run in behind or running:
             self._train(run, min(n, lead - run.iteration) if behind else n)
 
+    def train_run(self, name: str, iterations: int) -> None:
+        """`iterations` more of the run called `name` alone, whatever its status (a replay
+        redoing a recorded comparison run by run: each run's numbers depend on its own
+        iterations only, so the order the runs are trained in changes none)."""
+        if iterations > 0:
+            self._train(self.run(name), iterations)
+
     def _train(self, run: Run, iterations: int) -> None:
         """Train one run; a run whose watched weight is sampled trains up to each sample."""
         while iterations > 0:
@@ -241,7 +249,7 @@ class Comparison:
         return comparison
 
     def _restore_run(self, number: int, saved: dict) -> None:
-        if saved["status"] not in (RUNNING, STOPPED, DIVERGED):
+        if saved["status"] not in STATUSES:
             raise ValueError(f"unknown status {saved['status']!r}")
         run = self.main if number == 0 else self._restored_fork(saved)
         run.forked_at = _iteration(saved["forked_at"])

@@ -18,6 +18,8 @@ import numpy as np
 from engine.training.series import DecimatedSeries
 from engine.training.stepper import Stepper, Trainable
 
+TRAJECTORY_CAPACITY = 256  # samples a run's path keeps (engine/training/series.py)
+
 
 class Coordinate(NamedTuple):
     """parameters()[name][index]: one number of one parameter; index () for a scalar."""
@@ -118,7 +120,7 @@ class TrajectoryRecorder:
     newest state recorded, so a path always ends where the run stands.
     """
 
-    def __init__(self, trainable: Trainable, capacity: int = 256):
+    def __init__(self, trainable: Trainable, capacity: int = TRAJECTORY_CAPACITY):
         parameters = trainable.parameters()
         self.layout = ParameterLayout(parameters)
         self._dtype = self.layout.flatten(parameters).dtype

@@ -19,6 +19,7 @@ from engine.training.coordinates import Coordinate, check_coordinate
 from engine.training.model import Model
 from engine.training.series import DecimatedSeries
 
+INTERNALS_CAPACITY = 512  # samples a record keeps (engine/training/series.py)
 COLUMNS = ("value", "gradient", "learning_rate", "momentum", "cache", "momentum_corrected",
            "cache_corrected", "step")
 # The columns each optimizer has, with what the book calls them.
@@ -40,7 +41,8 @@ class OptimizerInternals:
     coordinate: e.g. ("dense1.weights", (0, 3)) or ("dense2.biases", (0, 1)).
     """
 
-    def __init__(self, model: Model, name: str, index: tuple[int, ...], capacity: int = 512):
+    def __init__(self, model: Model, name: str, index: tuple[int, ...],
+                 capacity: int = INTERNALS_CAPACITY):
         self.coordinate: Coordinate = check_coordinate(model, name, index)
         layer, _, attribute = self.coordinate.name.partition(".")
         kind = "weight" if attribute == "weights" else "bias"

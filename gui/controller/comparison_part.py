@@ -7,7 +7,8 @@ every running run and the main run is still the window's own Stepper: the lab's 
 drawing it from the controller's Snapshot. The compare panel gets a ComparisonView of its own
 on `comparison_changed` (None once the comparison is closed), at most every VIEW_S while
 running. A rebuilt or replaced main run (a new network, data or session) ends the
-comparison, which is said.
+comparison, which is said. A session saves the comparison (saved_state) and reopens it
+(restore); a promotion is a step on the undo stack (gui/controller/promotion.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from engine.training.coordinates import TrajectoryRecorder, trained_names
 from engine.training.fork import RunStart, capture_start
 from gui.controller.comparison_snapshot import RUN_COLORS
 from gui.controller.comparison_views import RunPictures, comparison_view, settings_spec
+from gui.controller.promotion import PromoteCommand, names_on_stack
 
 if TYPE_CHECKING:
     from gui.controller.lab_controller import LabController
@@ -102,22 +104,49 @@ class ComparisonPart(QObject):
                 self.close(quiet=True)
             return self._say(f"Cannot compare: {error}")
         self._colors[run.name] = dict(RUN_COLORS)[run.name]
-        self._say(message.format(name=run.name, word=self._controller.epoch_word,
-                                 iteration=run.iteration))
+        self._changed(message.format(name=run.name, word=self._controller.epoch_word,
+                                     iteration=run.iteration))
 
     def _open(self) -> None:
         stepper = self._controller.stepper
         capture_start(stepper)  # says why not, before anything changes
-        name = self._free_color()
-        self._comparison = Comparison(stepper, name)
-        self._colors = {name: dict(RUN_COLORS)[name]}
+        self._start(Comparison(stepper, self._free_color()))
+
+    def _start(self, comparison: Comparison) -> None:
+        """Run trains through `comparison` from now on; each run keeps the colour it is named
+        after (one of another name gets a free one)."""
+        self._comparison = comparison
+        named = dict(RUN_COLORS)
+        self._colors = {run.name: named[run.name] for run in comparison.runs
+                        if run.name in named}
+        for run in comparison.runs:
+            if run.name not in self._colors:
+                free = self._free_color()
+                self._colors[run.name] = named[free] if free else RUN_COLORS[0][1]
         self._pictures = RunPictures()
         self._controller.set_iteration_trainer(self._train)
 
+    def saved_state(self) -> dict | None:
+        """The comparison as a session saves it (Comparison.get_state()), None if none."""
+        return None if self._comparison is None else self._comparison.get_state()
+
+    def restore(self, state: dict) -> None:
+        """Reopen the comparison a session saved around the main run the controller has just
+        opened from it (the file was checked whole when it was loaded)."""
+        try:
+            comparison = Comparison.from_state(self._controller.stepper, state)
+        except ValueError as error:
+            return self._say(f"The compared runs could not be reopened: {error}")
+        self._start(comparison)
+        self._say(f"Reopened {len(comparison.runs)} compared runs at "
+                      f"{self._controller.epoch_word} {comparison.epoch}")
+
     def _free_color(self) -> str | None:
         """The first colour no run has (None: there are MAX_RUNS, the engine says so)."""
-        taken = set(self._colors) if self._comparison is not None else set()
-        return next((name for name, _ in RUN_COLORS if name not in taken), None)
+        taken = {*self._colors, *self._colors.values()} if self._comparison is not None \
+            else set()
+        return next((name for name, color in RUN_COLORS
+                     if name not in taken and color not in taken), None)
 
     def close(self, quiet: bool = False) -> None:
         """End the comparison: the main run trains alone again, the others are forgotten."""
@@ -127,8 +156,10 @@ class ComparisonPart(QObject):
         self._colors = {}
         self._controller.set_iteration_trainer(None)
         self.comparison_changed.emit(None)
+        if names_on_stack(self._controller.undo_stack):
+            self._controller.undo_stack.clear()  # it made runs main that are gone now
         if not quiet:
-            self._say("Comparison closed: the main run trains alone")
+            self._changed("Comparison closed: the main run trains alone")
 
     def stop(self, name: str) -> None:
         """The run stays where it is while the others train on (resume() trains it again)."""
@@ -143,6 +174,8 @@ class ComparisonPart(QObject):
         def remove() -> None:
             self._comparison.remove(name)
             self._colors.pop(name)
+            if name in names_on_stack(self._controller.undo_stack):
+                self._controller.undo_stack.clear()  # undoing would need the run back
         self._request(remove, f"Run {name!r} removed")
 
     def promote(self, name: str) -> None:
@@ -151,10 +184,16 @@ class ComparisonPart(QObject):
         comparison = self._comparison
         if comparison is None or comparison.main.name == name:
             return
+        former = comparison.main.name
         try:
-            run = comparison.promote(name)
+            self._make_main(name)
         except ValueError as error:
             return self._say(str(error))
+        self._controller.undo_stack.push(PromoteCommand(self._make_main, name, former))
+
+    def _make_main(self, name: str) -> None:
+        """The run called `name` becomes the main one (promote(), its undo and redo)."""
+        run = self._comparison.promote(name)
         self._controller.adopt_run(run.stepper, f"Run {name!r} is the main run now, at "
                                    f"{self._controller.epoch_word} {run.iteration}")
 
@@ -182,8 +221,8 @@ class ComparisonPart(QObject):
                 self._refork(run, spec)
         except ValueError as error:
             return self._say(f"Refused: {error}")
-        self._say(f"Run {name!r}: new settings from {self._controller.epoch_word} "
-                  f"{run.iteration} on")
+        self._changed(f"Run {name!r}: new settings from {self._controller.epoch_word} "
+                      f"{run.iteration} on")
 
     def _set_hyperparameters(self, run: Run, optimizer: dict) -> None:
         changed = {key: value for key, value in optimizer.items()
@@ -216,11 +255,18 @@ class ComparisonPart(QObject):
             change()
         except ValueError as error:
             return self._say(f"Refused: {error}")
-        self._say(message)
+        self._changed(message)
 
     def _say(self, message: str) -> None:
+        """A refusal or a notice: the runs are as they were."""
         self._controller.status_message.emit(message)
         self._publish()
+
+    def _changed(self, message: str) -> None:
+        """The runs changed: a new version of the session, and the views follow."""
+        self._controller.publish_change(message)  # the views follow its snapshot...
+        if self._controller.is_running():
+            self._publish()  # ...at once, not at the next second while running
 
     def trajectories(self) -> dict[str, tuple[str, TrajectoryRecorder]]:
         """{run name: (its colour, its path so far)}, for the loss landscape."""
@@ -230,6 +276,28 @@ class ComparisonPart(QObject):
                 for run in self._comparison.runs}
 
     # --- training -----------------------------------------------------------------------------
+
+    def iterations(self) -> dict[str, int] | None:
+        """{run name: its iteration} of the open comparison (None: none), for a take."""
+        if self._comparison is None:
+            return None
+        return {run.name: int(run.iteration) for run in self._comparison.runs}
+
+    def train_runs_to(self, iterations: dict[str, int]) -> None:
+        """Train each run alone up to its iteration in `iterations` (a take's record of
+        them); ValueError if the runs are not those or one is already past it."""
+        comparison = self._comparison
+        names = [run.name for run in comparison.runs] if comparison is not None else []
+        if sorted(names) != sorted(iterations):
+            raise ValueError(f"the take compares the runs {', '.join(sorted(iterations))}, "
+                             f"the lab {', '.join(sorted(names)) or 'none'}")
+        for run in comparison.runs:
+            if run.iteration > iterations[run.name]:
+                raise ValueError(f"run {run.name!r} is past iteration {iterations[run.name]}, "
+                                 "where the take recorded it: it does not fit this start")
+            comparison.train_run(run.name, iterations[run.name] - run.iteration)
+        self._controller.publish_change(None)
+
 
     def _train(self, iterations: int) -> str | None:
         """Run's work while comparing: every running run `iterations` more, in lockstep."""
@@ -250,8 +318,7 @@ class ComparisonPart(QObject):
         if self._controller.stepper is not comparison.main.stepper:
             self.close(quiet=True)
             # After the controller's own sentence about the rebuild, which follows this.
-            QTimer.singleShot(0, lambda: self._controller.status_message.emit(
-                "The main run was rebuilt or replaced: the comparison is closed"))
+            QTimer.singleShot(0, self._on_closed_by_replacement)
             return
         wait = self._last_view + VIEW_S - time.perf_counter()
         if snapshot.running and wait > 0:
@@ -259,6 +326,13 @@ class ComparisonPart(QObject):
                 self._timer.start(int(wait * 1000) + 1)
             return
         self._publish()
+
+    def _on_closed_by_replacement(self) -> None:
+        """Said after the controller's own sentence about the rebuild, unless the new main
+        run came with compared runs of its own (an opened session)."""
+        if self._comparison is None:
+            self._controller.status_message.emit(
+                "The main run was rebuilt or replaced: the comparison is closed")
 
     def _on_timer_timeout(self) -> None:
         self._publish()

@@ -17,18 +17,20 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import Signal
 
+from engine.files.session import Session, SessionCopy
 from engine.training.cost import check_iteration_cost
 from engine.training.model import Model
 from engine.training.stepper import Stepper
 from gui.controller.actions import action, inside_action
 from gui.controller.added_points import AddedPoints
 from gui.controller.comparison_part import ComparisonPart
+from gui.controller.comparison_requests import ComparisonRequests
 from gui.controller.lab_requests import LabRequests
 from gui.controller.landscape_part import LandscapePart
 from gui.controller.rebuilds import title_for, with_data, with_network
 
 
-class LabController(LabRequests):
+class LabController(ComparisonRequests, LabRequests):
     """Owns the Stepper of the loaded Trainable and everything the learner can do to it."""
 
     # (message, is_error) the outcome of a points request (add, load, save), for the data panel
@@ -42,6 +44,21 @@ class LabController(LabRequests):
         self._points = AddedPoints(self, self._rebuild)
         self.comparison = ComparisonPart(self)
         self.landscape = LandscapePart(self)
+
+    @action
+    def open_session(self, session: Session) -> None:
+        """Continue exactly where `session` stood, its compared runs too (with their lockstep
+        epoch, settings and records)."""
+        super().open_session(session)
+        if session.comparison is not None and self.model is not None:
+            self.comparison.restore(session.comparison)
+
+    def copy_session(self, view: Mapping | None = None, **parts) -> SessionCopy:
+        """The loaded session copied now (see SteppingController), the compared runs too."""
+        saved = self.comparison.saved_state()
+        if saved is not None:
+            parts["comparison"] = saved
+        return super().copy_session(view, **parts)
 
     @property
     def spec(self) -> dict:
@@ -108,10 +125,12 @@ class LabController(LabRequests):
 
     def adopt_run(self, stepper: Stepper, message: str) -> None:
         """Drive `stepper`, another run of the loaded Model's data (a compared run promoted to
-        be the main one), from where it stands; its undo history starts empty."""
+        be the main one), from where it stands; the undo history is kept (the promotion is
+        on it: gui/controller/comparison_part.py)."""
         self.pause()
         previous = self._part
-        self._install(stepper.trainable, self.scenario, self.title, stepper=stepper)
+        self._install(stepper.trainable, self.scenario, self.title, stepper=stepper,
+                      keep_history=True)
         self._part.carry_over(previous, measurements=False)
         self._publish(message)
 

@@ -132,10 +132,11 @@ class SteppingController(QObject):
             self._stops, parts))  # with the latest validation record, too
 
     def _install(self, trainable: Trainable, name: str, title: str,
-                 stepper_state: dict | None = None, stepper: Stepper | None = None) -> None:
+                 stepper_state: dict | None = None, stepper: Stepper | None = None,
+                 keep_history: bool = False) -> None:
         """A new Stepper for `trainable` (continuing from `stepper_state` if given), or the
         given `stepper` of it, with the part for its kind; the selection is kept where the new
-        trainable has it."""
+        trainable has it; the undo history goes unless `keep_history`."""
         self._notice = ""
         self._travel.forget()
         self._can_restore = False
@@ -144,7 +145,8 @@ class SteppingController(QObject):
         if stepper_state is not None:
             self.stepper.set_state(stepper_state)
         self.scenario, self.title = name, title
-        self._history.forget()
+        if not keep_history:
+            self._history.forget()
         self._readings.keep_selection(trainable.parameters())
 
     @property
@@ -428,6 +430,11 @@ class SteppingController(QObject):
         self.snapshot_changed.emit(snapshot)
         if message:
             self.status_message.emit(message)
+
+    def publish_change(self, message: str | None = None) -> None:
+        """Another part changed the engine state (the compared runs): a new version (the
+        session differs from its file) and a new snapshot, with `message` said."""
+        self._publish(message)
 
     def _on_plane_timer_timeout(self) -> None:
         """Continue a plane too large for one snapshot (the engine state is unchanged)."""

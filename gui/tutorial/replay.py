@@ -18,7 +18,13 @@ from PySide6.QtWidgets import QMainWindow
 
 from gui.shell.file_dialogs import ask_save_path
 from gui.tutorial.recording import active_controller
-from gui.tutorial.takes import RUN_TOGGLES, ActionRecorder, TakeError, save_take
+from gui.tutorial.takes import (
+    RUN_TOGGLES,
+    ActionRecorder,
+    TakeError,
+    compared_iterations,
+    save_take,
+)
 
 TICK_MS = 30
 SLICE_BUDGET_S = 0.02  # training per tick while catching up with a recorded run
@@ -127,6 +133,8 @@ class Replayer(QObject):
                 if not self._due(entry):
                     self._pace(controller, entry)
                     return
+                if "runs" in entry and compared_iterations(controller) is not None:
+                    controller.comparison.train_runs_to(entry["runs"])
                 if not advance(controller, target, None if self.fast else SLICE_BUDGET_S,
                                self._chunks):
                     return  # more training than a slice: on at the next tick
@@ -150,6 +158,8 @@ class Replayer(QObject):
     def _pace(self, controller: Any, entry: dict) -> None:
         """Train the share of the recorded run that the time elapsed since the last action
         stands for."""
+        if compared_iterations(controller) is not None:
+            return  # compared runs train up to their recorded iterations when it is due
         start_at, start_done = self._from
         span = entry["at"] - start_at
         stepper = controller.stepper

@@ -285,7 +285,7 @@ class SessionActions(QObject):
 
     def export_python(self) -> bool:
         """Write the book-style script that trains on from the current state."""
-        from engine.files.export import export_script
+        from engine.files.export import export_comparison_script, export_script
 
         lab = self.active_lab()
         if lab is None:
@@ -295,7 +295,7 @@ class SessionActions(QObject):
             show_problem(self.window, "Could not export", DIVERGED_RUN)
             return False
         try:
-            script = export_script(lab.controller.stepper)
+            script = self._script(lab, export_script, export_comparison_script)
         except ValueError as error:
             show_problem(self.window, "Could not export", str(error))
             return False
@@ -314,6 +314,16 @@ class SessionActions(QObject):
             return False
         self._status(f"Exported {isolated(Path(path).name)}: run it with python to train on")
         return True
+
+    @staticmethod
+    def _script(lab: Lab, export_script, export_comparison_script) -> str:
+        """The lab's script: of each compared run while runs are compared, else of its run."""
+        comparison = getattr(lab.controller, "comparison", None)
+        runs = comparison.comparison.runs if comparison is not None and comparison.active \
+            else ()
+        if len(runs) > 1:
+            return export_comparison_script([(run.name, run.stepper) for run in runs])
+        return export_script(lab.controller.stepper)
 
     # --- recent files ------------------------------------------------------------------------
 

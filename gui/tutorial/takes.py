@@ -12,11 +12,15 @@ Format 1 (JSON):
     {"app": "backprop-playground", "take": 1,
      "start": a session document (engine.files.session's format: where the take begins),
      "actions": [{"at": seconds, "action": name, "args": {...},
-                  "iteration": i, "position": p}, ...],
+                  "iteration": i, "position": p,
+                  optional "runs": {compared run: its iteration}}, ...],
      "end": {"at": seconds, "iteration": i, "position": p}}
 
 Action names are the controller's method names, plus "scenario" (a scenario chosen in the
-window) and "undo_index" (Edit > Undo or Redo moved the undo stack to that index).
+window) and "undo_index" (Edit > Undo or Redo moved the undo stack to that index). While runs
+are compared, each action also records where every run stands ("runs"): the runs train in
+lockstep, but one behind catches up while the others wait, so the main run's position alone
+does not say where the others are; a replay trains each run up to its own iteration.
 """
 
 from __future__ import annotations
@@ -61,6 +65,14 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "set_running": ("running",),
     "toggle_running": (),
     "set_speed": ("per_second", "unit"),
+    "compare_add_run": (),
+    "compare_set_settings": ("name", "settings"),
+    "compare_stop": ("name",),
+    "compare_resume": ("name",),
+    "compare_remove": ("name",),
+    "compare_promote": ("name",),
+    "compare_watch": ("name", "index"),
+    "compare_close": (),
 }
 # Recorded for their timing, replayed as training up to the next action's position.
 RUN_TOGGLES = ("set_running", "toggle_running")
@@ -89,6 +101,12 @@ def plain(value: Any) -> Any:
 def position_of(controller: Any) -> dict[str, int]:
     stepper = controller.stepper
     return {"iteration": int(stepper.iteration), "position": int(stepper.position)}
+
+
+def compared_iterations(controller: Any) -> dict[str, int] | None:
+    """{compared run: its iteration} while `controller` compares runs, else None."""
+    comparison = getattr(controller, "comparison", None)
+    return None if comparison is None else comparison.iterations()
 
 
 class ActionRecorder(QObject):
@@ -129,6 +147,9 @@ class ActionRecorder(QObject):
         take = self.take
         controller = self._active()
         take["end"] = {"at": self._now(), **position_of(controller)}
+        runs = compared_iterations(controller)
+        if runs is not None:
+            take["end"]["runs"] = runs
         self.window.scenario_requested.disconnect(self._on_window_scenario_requested)
         self.take = None
         self.stopped.emit()
@@ -150,9 +171,13 @@ class ActionRecorder(QObject):
                 controller.undo_stack.indexChanged.connect(
                     lambda index, c=controller: self._on_undo_stack_index_changed(c, index))
 
-    def _add(self, position: dict[str, int], name: str, args: dict) -> None:
-        self.take["actions"].append({"at": self._now(), "action": name, "args": plain(args),
-                                     **position})
+    def _add(self, position: dict[str, int], name: str, args: dict,
+             controller: Any = None) -> None:
+        entry = {"at": self._now(), "action": name, "args": plain(args), **position}
+        runs = compared_iterations(controller)
+        if runs is not None:
+            entry["runs"] = runs
+        self.take["actions"].append(entry)
 
     def _on_controller_action_performed(self, controller: Any, name: str, args: dict) -> None:
         """A lab's action; a scenario load is recorded from the window, with the position
@@ -162,12 +187,12 @@ class ActionRecorder(QObject):
         if name == "load_scenario" and controller is self._shown:
             self._before_load = position_of(controller)
         elif name in ACTIONS:
-            self._add(position_of(controller), name, args)
+            self._add(position_of(controller), name, args, controller)
 
     def _on_undo_stack_index_changed(self, controller: Any, index: int) -> None:
         """Edit > Undo or Redo (other stack changes happen inside recorded actions)."""
         if self.recording and not inside_action(controller):
-            self._add(position_of(controller), "undo_index", {"index": index})
+            self._add(position_of(controller), "undo_index", {"index": index}, controller)
 
     def _on_window_scenario_requested(self, name: str) -> None:
         """A scenario chosen in the window; its lab may be new, so hook its controller.
@@ -229,6 +254,7 @@ def check_take(take: Any) -> None:
             value = entry.get(key)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise TakeError(f"{where}: \"{key}\" must be a whole number, 0 or more")
+        _check_runs(entry.get("runs", {}), where)
         if number == len(actions):
             break
         name, args = entry.get("action"), entry.get("args")
@@ -237,3 +263,11 @@ def check_take(take: Any) -> None:
         if not isinstance(args, dict) or set(args) != set(ACTIONS[name]):
             raise TakeError(f"{where} ({name}) needs the arguments "
                             f"{', '.join(ACTIONS[name]) or 'none'}")
+
+
+def _check_runs(runs: Any, where: str) -> None:
+    """An action's record of the compared runs: {name: whole number, 0 or more}."""
+    if not isinstance(runs, dict) or not all(
+            isinstance(name, str) and isinstance(at, int) and not isinstance(at, bool)
+            and at >= 0 for name, at in runs.items()):
+        raise TakeError(f"{where}: \"runs\" must give each compared run's iteration")

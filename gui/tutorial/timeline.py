@@ -221,9 +221,8 @@ class Timeline(QObject):
     def compare_from_here(self) -> None:
         """A compared run from the iteration shown (a classification lab's controller)."""
         controller = self.controller()
-        comparison = getattr(controller, "comparison", None)
-        if comparison is not None and controller.viewing_past:
-            comparison.compare_from_here()
+        if hasattr(controller, "compare_from_here") and controller.viewing_past:
+            controller.compare_from_here()
 
 
 class TimelineBar(QWidget):

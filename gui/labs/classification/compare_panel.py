@@ -352,7 +352,7 @@ class ComparePanel(QWidget):
                 self, "Make main run",
                 f"Make {run.name!r} the main run? The window's views, the timeline and a "
                 "saved session follow it from now on; the current main run stays in the "
-                "comparison. The main run's undo history is cleared."):
+                "comparison. Edit > Undo makes it the main run again."):
             self.promote_requested.emit(run.name)
 
     def _on_watch_button_clicked(self) -> None:

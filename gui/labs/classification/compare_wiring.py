@@ -37,14 +37,16 @@ def install_compare_panel(lab: ClassificationLab) -> ComparePanel:
             dock.raise_()
         panel.set_view(view)
 
-    lab._add_action("Run", "compare", "&Compare runs (add a run)", part.add_run, COMPARE_KEY)
+    controller = lab.controller
+    lab._add_action("Run", "compare", "&Compare runs (add a run)", controller.compare_add_run,
+                    COMPARE_KEY)
     part.comparison_changed.connect(_on_part_comparison_changed)
-    panel.add_requested.connect(part.add_run)
-    panel.close_requested.connect(part.close)
-    panel.stop_requested.connect(part.stop)
-    panel.resume_requested.connect(part.resume)
-    panel.remove_requested.connect(part.remove)
-    panel.promote_requested.connect(part.promote)
-    panel.settings_edited.connect(part.set_settings)
-    panel.watch_requested.connect(part.watch)
+    panel.add_requested.connect(controller.compare_add_run)
+    panel.close_requested.connect(controller.compare_close)
+    panel.stop_requested.connect(controller.compare_stop)
+    panel.resume_requested.connect(controller.compare_resume)
+    panel.remove_requested.connect(controller.compare_remove)
+    panel.promote_requested.connect(controller.compare_promote)
+    panel.settings_edited.connect(controller.compare_set_settings)
+    panel.watch_requested.connect(controller.compare_watch)
     return panel
