@@ -31,7 +31,10 @@ def missing_packages() -> list[str]:
 
 
 def refuse_without_packages() -> bool:
-    """Print what is missing and how to install it; True if anything is."""
+    """Print what is missing and how to install it; True if anything is. A bundle
+    (PyInstaller sets sys.frozen) carries what it was built with: pip cannot help it."""
+    if getattr(sys, "frozen", False):
+        return False
     missing = missing_packages()
     if missing:
         print(f"Backprop Playground cannot start: this Python ({sys.executable}) lacks the "
