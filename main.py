@@ -195,17 +195,16 @@ def _add_desktop_entry_options(parser: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process's exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    # Before parsing: checking a --scenario name already imports the engine.
+    if refuse_without_packages():
+        return 1
     # Everything after `train` belongs to engine.runner, --help included.
     if argv[:1] == ["train"]:
-        if refuse_without_packages():
-            return 1
         from engine.runner import main as train
 
         return train(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
-    if refuse_without_packages():
-        return 1
     if args.steps and args.scenario is None:
         parser.error("--steps needs --scenario: which scenario should it train?")
     if args.install_desktop_entry or args.uninstall_desktop_entry:

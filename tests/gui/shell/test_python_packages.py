@@ -13,7 +13,8 @@ from gui.shell.python_packages import REQUIRED, missing_packages
 
 def test_a_bare_python_is_told_what_to_install_instead_of_a_traceback():
     # -S leaves site-packages off the path: nothing but the standard library imports.
-    for arguments in ([], ["train", "--scenario", "spiral"]):
+    for arguments in ([], ["--scenario", "spiral", "--screenshot", "x.png"],
+                      ["train", "--scenario", "spiral"]):
         done = subprocess.run([sys.executable, "-S", "main.py", *arguments], cwd=PROJECT_ROOT,
                               capture_output=True, text=True, timeout=60)
         assert done.returncode == 1
